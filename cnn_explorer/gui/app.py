@@ -1,0 +1,61 @@
+"""Entry point: ``cnn-explorer`` / ``python -m cnn_explorer``."""
+
+import argparse
+import os
+import sys
+
+from cnn_explorer.gui.pages import PAGES
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="cnn-explorer", description="See how a convnet works.")
+    parser.add_argument("--page", choices=sorted(PAGES), help="page to open")
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="render the page offscreen at the default size, save it, and exit")
+    parser.add_argument("--demo-train", type=int, default=0, metavar="N",
+                        help="with --page training: train N batches before the screenshot")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from cnn_explorer.gui import settings as keys
+    from cnn_explorer.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(keys.ORGANISATION)
+    app.setApplicationName(keys.APPLICATION)
+    window = MainWindow(restore_settings=not args.screenshot)
+    if args.page:
+        window.show_page(args.page)
+    if args.screenshot:
+        return take_screenshot(app, window, args.page or next(iter(PAGES)), args.screenshot,
+                               demo_train=args.demo_train)
+    window.show()
+    return app.exec()
+
+
+def take_screenshot(app, window, page_name, path, demo_train=0):
+    """Show ``window`` on ``page_name``, let the page prepare itself, and save a PNG."""
+    from cnn_explorer.gui.main_window import DEFAULT_SIZE
+
+    window.resize(*DEFAULT_SIZE)
+    window.show()
+    app.processEvents()
+    page = window.show_page(page_name)
+    prepare = getattr(page, "prepare_screenshot", None)
+    if prepare is not None:
+        prepare(demo_train=demo_train)
+    for _ in range(3):
+        app.processEvents()
+    ok = window.grab().save(path)
+    window.close()
+    if not ok:
+        print(f"could not write {path}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0

@@ -1,0 +1,20 @@
+"""The app's pages, one module each.
+
+``PAGES`` maps a page's command-line name to ``(module, class name, tab title)``; the main window
+imports a page's module only when it builds the page, so a page that fails to import cannot take
+the others down with it.
+
+Page contract (duck-typed, see ``base.Page``):
+- a ``QWidget`` built as ``Cls(parent=None)``;
+- ``undo_stack``: a ``QUndoStack`` or ``None`` (the main window's Edit menu follows the current page);
+- ``prepare_screenshot(demo_train=0)``: put the page in a state worth showing (e.g. a few steps played);
+- ``can_close()``: stop background work (asking the user if needed); ``False`` cancels closing.
+"""
+
+PAGES: dict[str, tuple[str, str, str]] = {
+    "conv1d": ("cnn_explorer.gui.pages.conv1d_page", "Conv1DPage", "Convolution 1D"),
+    "conv2d": ("cnn_explorer.gui.pages.conv2d_page", "Conv2DPage", "Convolution 2D"),
+    "pooling": ("cnn_explorer.gui.pages.pooling_page", "PoolingPage", "Pooling"),
+    "model": ("cnn_explorer.gui.pages.model_page", "ModelPage", "Model"),
+    "training": ("cnn_explorer.gui.pages.training_page", "TrainingPage", "Training"),
+}

@@ -1,0 +1,1 @@
+"""nn package (Qt-free)."""

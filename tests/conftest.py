@@ -1,0 +1,26 @@
+"""Shared test set-up: headless Qt, seeded RNGs, the shared data folder."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture
+def rng():
+    """A seeded generator: every test that draws random numbers uses this."""
+    return np.random.default_rng(20261125)
+
+
+@pytest.fixture
+def shared_data():
+    """``../shared/data`` (MNIST test set for tests only); skips if it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not beside the repository")
+    return SHARED_DATA
