@@ -5,6 +5,7 @@ import os
 import sys
 
 from cnn_explorer.gui.pages import PAGES
+from cnn_explorer.resources import resource_path
 
 
 def parse_args(argv=None):
@@ -21,6 +22,7 @@ def main(argv=None):
     args = parse_args(argv)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from cnn_explorer.gui import settings as keys
@@ -29,6 +31,8 @@ def main(argv=None):
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(keys.ORGANISATION)
     app.setApplicationName(keys.APPLICATION)
+    app.setDesktopFileName("cnn-explorer")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "cnn-explorer.svg"))))
     window = MainWindow(restore_settings=not args.screenshot)
     if args.page:
         window.show_page(args.page)

@@ -1,0 +1,44 @@
+"""The main window: every page builds, menus follow the current page, screenshots work."""
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel
+
+from cnn_explorer.gui import app as app_module
+from cnn_explorer.gui.main_window import DEFAULT_SIZE, MainWindow
+from cnn_explorer.gui.pages import PAGES
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow(restore_settings=False)
+    qtbot.addWidget(win)
+    yield win
+    for page in win.pages.values():
+        getattr(page, "can_close", lambda: True)()
+
+
+def test_every_page_builds(window):
+    broken = {name: page.text()[:400] for name, page in window.pages.items()
+              if isinstance(page, QLabel)}
+    assert broken == {}
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        title for _, _, title in PAGES.values()]
+
+
+def test_page_shortcuts_and_undo_follow_the_page(window):
+    window.actions["page:pooling"].trigger()
+    assert window.tabs.currentWidget() is window.pages["pooling"]
+    assert window._undo_group.activeStack() is window.pages["pooling"].undo_stack
+    window.actions["page:conv2d"].trigger()
+    assert window._undo_group.activeStack() is window.pages["conv2d"].undo_stack
+    assert window.actions["page:conv2d"].shortcut().toString() == "Ctrl+2"
+
+
+@pytest.mark.parametrize("name", ["conv1d", "conv2d", "pooling", "model"])
+def test_screenshot_command_writes_a_full_size_png(qapp, tmp_path, name, capsys):
+    path = tmp_path / f"{name}.png"
+    assert app_module.main(["--page", name, "--screenshot", str(path)]) == 0
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == DEFAULT_SIZE
+    assert f"wrote {path}" in capsys.readouterr().out
