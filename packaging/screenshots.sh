@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates the README's screenshots with the app itself (offscreen, default window size).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=resources/screenshots
+mkdir -p "$out"
+export QT_QPA_PLATFORM=offscreen
+for page in conv1d conv2d pooling model; do
+    cnn-explorer --page "$page" --screenshot "$out/$page.png"
+done
+cnn-explorer --page training --demo-train "${DEMO_TRAIN:-120}" --screenshot "$out/training.png"
