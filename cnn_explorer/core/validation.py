@@ -27,7 +27,7 @@ def as_float_array(values, *, name: str, ndim: int) -> np.ndarray:
     Returns
     -------
     ndarray, float64, ``ndim`` dimensions
-        A new array (never a view of ``values``).
+        May share memory with ``values`` when that already is a float64 array: do not write to it.
 
     Raises
     ------
@@ -35,7 +35,7 @@ def as_float_array(values, *, name: str, ndim: int) -> np.ndarray:
         Ragged rows, text, complex numbers, empty, wrong number of dimensions, NaN or infinity.
     """
     try:
-        arr = np.array(values)
+        arr = np.asarray(values)
     except ValueError:
         raise ValueError(f"the {name} has rows of different lengths; every row needs the same "
                          "number of values") from None
@@ -43,14 +43,15 @@ def as_float_array(values, *, name: str, ndim: int) -> np.ndarray:
         raise ValueError(f"the {name} has rows of different lengths or values that are not numbers")
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"the {name} must contain only numbers (found {_kind_word(arr)})")
-    arr = arr.astype(np.float64)
+    arr = arr.astype(np.float64, copy=False)
     if arr.ndim != ndim:
         want = "a list of numbers" if ndim == 1 else "rows of numbers (a 2D grid)"
         raise ValueError(f"the {name} must be {want}; got {arr.ndim} dimension"
                          f"{'' if arr.ndim == 1 else 's'}")
     if arr.size == 0:
         raise ValueError(f"the {name} is empty; it needs at least one value")
-    if not np.all(np.isfinite(arr)):
+    # A NaN or infinity anywhere makes the (fast) sum non-finite; only then look closer.
+    if not np.isfinite(arr.sum()) and not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = ", ".join(str(int(i)) for i in bad)
         raise ValueError(f"the {name} contains {arr[tuple(bad)]} at position ({where}); "
