@@ -1,0 +1,58 @@
+"""One palette for every page: a grid's role (input, padding, kernel, output) has one colour everywhere.
+
+conv_arithmetic's users could not tell input from output or see where the padding was, so each role
+gets a colour used for its title, its frame and its overlays, and the cell colour maps are shared too.
+"""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+INPUT = "#1f6fb4"      # blue: the data the kernel slides over
+PADDING = "#8a8a8a"    # grey, hatched: cells added around the input
+KERNEL = "#e07b00"     # orange: the kernel and the window it covers
+OUTPUT = "#2a9d3a"     # green: the feature map
+HOVER = "#8e44ad"      # purple: the cells linked to the one under the mouse
+WINNER = "#d62728"     # red: the element max pooling keeps
+ANCHOR = "#b3003c"     # dark red: the kernel element whose position receives the output
+ERROR = "#c62828"      # red text for messages
+ERROR_BACKGROUND = "#ffcdd2"
+EMPTY = "#f0f0f0"      # output cells not computed yet
+
+ROLE_COLOURS = {"input": INPUT, "padding": PADDING, "kernel": KERNEL, "output": OUTPUT}
+
+
+def qcolor(hex_colour: str, alpha: int = 255) -> QColor:
+    """``QColor`` of ``hex_colour`` with ``alpha`` (0-255)."""
+    colour = QColor(hex_colour)
+    colour.setAlpha(alpha)
+    return colour
+
+
+def _lut(stops, colours) -> np.ndarray:
+    return pg.ColorMap(np.asarray(stops, float), colours).getLookupTable(0.0, 1.0, 256, alpha=False)
+
+
+# Greys for data (0 is black as in an image); a diverging map for signed kernels and feature maps.
+GREY_LUT = _lut([0.0, 1.0], [(20, 20, 20), (250, 250, 250)])
+DIVERGING_LUT = _lut([0.0, 0.5, 1.0], [(142, 1, 82), (247, 247, 247), (39, 100, 25)])
+
+
+def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
+    """Colour levels covering ``values``; symmetric about 0 for a diverging map."""
+    finite = values[np.isfinite(values)] if values.size else values
+    if finite.size == 0:
+        return (-1.0, 1.0) if diverging else (0.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    if diverging:
+        bound = max(abs(lo), abs(hi)) or 1.0
+        return (-bound, bound)
+    if hi - lo < 1e-12:
+        return (lo - 1.0, hi + 1.0) if lo != 0 else (0.0, 1.0)
+    return (lo, hi)
+
+
+def text_colour_for(lut: np.ndarray, fraction: float) -> QColor:
+    """Black or white, whichever reads better on the colour at ``fraction`` (0-1) of ``lut``."""
+    r, g, b = lut[int(np.clip(fraction, 0.0, 1.0) * (len(lut) - 1))][:3]
+    return QColor("black") if 0.299 * r + 0.587 * g + 0.114 * b > 140 else QColor("white")

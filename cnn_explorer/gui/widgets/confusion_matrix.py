@@ -1,0 +1,70 @@
+"""A confusion matrix as a table of counts: rows are true classes, columns predicted ones."""
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+RIGHT = QColor(46, 160, 67)
+WRONG = QColor(214, 39, 40)
+
+
+class ConfusionMatrixView(QWidget):
+    """Counts with a background whose strength is the count's share of its row.
+
+    Signals
+    -------
+    sigCellClicked(int, int)
+        The true and the predicted class of a clicked cell.
+    """
+
+    sigCellClicked = Signal(int, int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.counts = None
+        self._title = QLabel("Confusion matrix (validation): rows true, columns predicted")
+        self._title.setWordWrap(True)
+        self.table = QTableWidget(0, 0)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.Stretch)
+            header.setMinimumSectionSize(18)
+        self.table.setToolTip("Click a cell to see its images")
+        self.table.cellClicked.connect(self.sigCellClicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self._title)
+        layout.addWidget(self.table, 1)
+
+    def set_title(self, text):
+        self._title.setText(text)
+
+    def set_counts(self, counts, class_names):
+        """Show ``counts`` (k, k) int: ``counts[t, p]`` images of class t predicted as p."""
+        counts = np.asarray(counts)
+        self.counts = counts
+        k = len(counts)
+        labels = [str(name) for name in class_names]
+        short = [name if len(name) <= 4 else name[:3] + "." for name in labels]
+        self.table.setRowCount(k)
+        self.table.setColumnCount(k)
+        self.table.setHorizontalHeaderLabels(short)
+        self.table.setVerticalHeaderLabels(labels)
+        totals = np.maximum(counts.sum(axis=1), 1)
+        for t in range(k):
+            for p in range(k):
+                value = int(counts[t, p])
+                item = self.table.item(t, p)
+                if item is None:
+                    item = QTableWidgetItem()
+                    item.setTextAlignment(Qt.AlignCenter)
+                    self.table.setItem(t, p, item)
+                item.setText(str(value) if value else "")
+                colour = QColor(RIGHT if t == p else WRONG)
+                colour.setAlphaF(0.12 + 0.8 * value / totals[t] if value else 0.0)
+                item.setBackground(QBrush(colour))
+                item.setToolTip(f"true {labels[t]}, predicted {labels[p]}: {value} image(s)")

@@ -1,0 +1,92 @@
+"""A conv layer's filters as one grid of small images on a diverging colour map."""
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+DIVERGING = "CET-D1A"  # blue (negative) - white (zero) - red (positive)
+
+
+def mosaic(tiles, columns=None, gap=1, fill=np.nan):
+    """Lay ``tiles`` (n, h, w) out row by row as one float32 image, ``gap`` pixels of ``fill`` apart.
+
+    Returns the image (rows * (h + gap) - gap, columns * (w + gap) - gap); NaN gaps draw transparent.
+    """
+    tiles = np.asarray(tiles, dtype=np.float32)
+    n, h, w = tiles.shape
+    columns = columns or max(1, math.ceil(math.sqrt(n)))
+    rows = max(1, math.ceil(n / columns))
+    out = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap), fill, dtype=np.float32)
+    for i in range(n):
+        r, c = divmod(i, columns)
+        out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = tiles[i]
+    return out
+
+
+def image_view(widget, colormap):
+    """An ImageItem in a fixed, aspect-locked, y-down ViewBox filling ``widget``."""
+    view = widget.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+    view.setMenuEnabled(False)
+    image = pg.ImageItem(axisOrder="row-major")
+    image.setColorMap(pg.colormap.get(colormap) if isinstance(colormap, str) else colormap)
+    view.addItem(image)
+    return view, image
+
+
+class FilterGrid(QWidget):
+    """Tiles of filters (n, kh, kw) with fixed symmetric levels, so a changing filter looks changed.
+
+    The level is taken from the first filters shown (the largest magnitude, times ``headroom``) and
+    kept until ``reset_level()``; values beyond it saturate to full blue or red.
+    """
+
+    def __init__(self, title="", columns=8, headroom=1.2, parent=None):
+        super().__init__(parent)
+        self._columns = columns
+        self._headroom = headroom
+        self._level = None
+        self._shape = None
+        self.filters = None
+        self._title = QLabel(title)
+        self._scale = QLabel()
+        self._scale.setStyleSheet("color: palette(mid);")
+        self._plot = pg.GraphicsLayoutWidget()
+        self._plot.setBackground(None)
+        self._plot.ci.setContentsMargins(0, 0, 0, 0)
+        self._view, self._image = image_view(self._plot, DIVERGING)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self._title)
+        layout.addWidget(self._plot, 1)
+        layout.addWidget(self._scale)
+
+    def set_title(self, text):
+        self._title.setText(text)
+
+    def reset_level(self):
+        """Take the level from the next filters shown (e.g. for a new model)."""
+        self._level = None
+
+    @property
+    def level(self):
+        return self._level
+
+    def set_filters(self, filters):
+        """Show ``filters`` (n, kh, kw): one tile per filter, blue negative, red positive."""
+        filters = np.asarray(filters, dtype=np.float32)
+        if self._level is None:
+            self._level = float(np.abs(filters).max()) * self._headroom or 1.0
+            self._scale.setText(f"blue −{self._level:.2f} · white 0 · red +{self._level:.2f}")
+        self.filters = filters
+        image = mosaic(filters, min(self._columns, len(filters)))
+        self._image.setImage(image, levels=(-self._level, self._level), autoLevels=False)
+        if image.shape != self._shape:
+            self._shape = image.shape
+            self._view.autoRange(padding=0.02)
+
+    def image(self):
+        """The mosaic currently drawn (float32, NaN between tiles)."""
+        return self._image.image

@@ -1,0 +1,143 @@
+"""GridPanel: a titled editor for one array (data, kernel, pooling weights) with presets and size.
+
+Every change the user asks for (a typed cell, a preset, a new size) is emitted as
+``sigChangeRequested(old, new, text)``; the page pushes it on its undo stack, whose command calls
+:meth:`GridPanel.set_values`. Arrays larger than ``edit_limit`` on a side are not put in the table
+(shown by the page as an image instead).
+"""
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
+from cnn_explorer.gui.widgets.panel import section
+
+CUSTOM = "(your own values)"
+
+
+class GridPanel(QWidget):
+    """Presets, size spin boxes and a :class:`MatrixEditor` for a 1D or 2D array.
+
+    Signals
+    -------
+    sigChangeRequested(object, object, str)
+        ``(old, new, description)``: the user wants ``new`` instead of ``old``.
+    sigCellClicked(int, int)
+        a cell of the table was clicked (kernels use it to move the centre).
+    """
+
+    sigChangeRequested = Signal(object, object, str)
+    sigCellClicked = Signal(int, int)
+
+    def __init__(self, title, role, ndim, presets, *, size_range=(1, 32), descriptions=None,
+                 edit_limit=32, parent=None):
+        super().__init__(parent)
+        self.ndim = ndim
+        self._presets = dict(presets)
+        self._descriptions = descriptions or {}
+        self._values = np.zeros((1,) * ndim)
+        self._edit_limit = edit_limit
+        self.box, self.form = section(title, role)
+        self.preset = QComboBox()
+        self.preset.addItem(CUSTOM)
+        self.preset.addItems(list(self._presets))
+        self.preset.setToolTip(f"Fill the {title.lower()} with a ready-made example")
+        self.form.addRow("Preset", self.preset)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setStyleSheet("color: palette(mid); font-style: italic;")
+        self.description.hide()
+        self.form.addRow(self.description)
+        low, high = size_range
+        names = ("length",) if ndim == 1 else ("rows", "columns")
+        self.size = []
+        for name in names:
+            spin = QSpinBox()
+            spin.setRange(low, high)
+            spin.setToolTip(f"Number of {name}; new cells are 0, cells cut off are dropped")
+            spin.valueChanged.connect(self._on_size_changed)
+            self.size.append(spin)
+        if ndim == 1:
+            self.form.addRow("Length", self.size[0])
+        else:
+            self.form.addRow("Rows", self.size[0])
+            self.form.addRow("Columns", self.size[1])
+        self.editor = MatrixEditor(role)
+        self.editor.setToolTip("Double-click or type to change a value")
+        self.form.addRow(self.editor)
+        self.too_large = QLabel()
+        self.too_large.setWordWrap(True)
+        self.too_large.hide()
+        self.form.addRow(self.too_large)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.box)
+
+        self.preset.activated.connect(self._on_preset_chosen)
+        self.editor.sigEdited.connect(self._on_cell_edited)
+        self.editor.sigCellClicked.connect(self.sigCellClicked)
+
+    # -- values ----------------------------------------------------------------------------
+    def values(self) -> np.ndarray:
+        return self._values.copy()
+
+    def set_values(self, values, preset_name=None) -> None:
+        """Show ``values``; name the preset they came from (``None``: the user's own)."""
+        array = np.array(values, dtype=float)
+        self._values = array
+        for spin, n in zip(self.size, array.shape if self.ndim == 2 else array.shape[-1:]):
+            spin.blockSignals(True)
+            spin.setValue(n)
+            spin.blockSignals(False)
+        editable = max(array.shape) <= self._edit_limit
+        self.editor.setVisible(editable)
+        self.too_large.setVisible(not editable)
+        for spin in self.size:
+            spin.setEnabled(editable)
+        if editable:
+            self.editor.set_values(array)
+        else:
+            size = "×".join(str(n) for n in array.shape)
+            self.too_large.setText(f"{size} values: too many to type, so they are shown as an "
+                                   "image on the right. Pick a preset to edit cells again.")
+        self.show_preset(preset_name)
+
+    def show_preset(self, name) -> None:
+        self.preset.setCurrentText(name if name in self._presets else CUSTOM)
+        text = self._descriptions.get(name, "")
+        self.description.setText(text)
+        self.description.setVisible(bool(text))
+
+    def preset_matching(self, values) -> str | None:
+        """Name of the (non-computed) preset equal to ``values``, if any."""
+        for name, stored in self._presets.items():
+            if not callable(stored) and np.shape(stored) == np.shape(values) \
+                    and np.array_equal(stored, values):
+                return name
+        return None
+
+    def preset_values(self, name) -> np.ndarray:
+        value = self._presets[name]
+        return np.array(value() if callable(value) else value, dtype=float)
+
+    # -- requests --------------------------------------------------------------------------
+    def request(self, new, text) -> None:
+        """Ask the page for ``new`` values (e.g. an image loaded by a button the page added)."""
+        self.sigChangeRequested.emit(self.values(), np.asarray(new, dtype=float), text)
+
+    def _on_preset_chosen(self, index):
+        name = self.preset.itemText(index)
+        if name in self._presets:
+            self.request(self.preset_values(name), f"preset “{name}”")
+
+    def _on_cell_edited(self, old, new):
+        self.request(new.reshape(self._values.shape), "edit a value")
+
+    def _on_size_changed(self):
+        shape = tuple(spin.value() for spin in self.size)
+        new = np.zeros(shape)
+        old = self._values
+        common = tuple(slice(0, min(a, b)) for a, b in zip(shape, old.shape))
+        new[common] = old[common]
+        self.request(new, "resize")

@@ -1,0 +1,277 @@
+"""HeatMap: a titled grid drawn as one image, with numbers when cells are big enough, and overlays.
+
+Large grids (a 512×512 image) stay fast because the cells are one pyqtgraph ``ImageItem``
+(float32, row-major, explicit levels) and the numbers are painted by one item that only draws the
+cells in view, and only when a cell is wide enough to read. Overlays (the padding frame, the
+kernel window, the hover link, a max-pool winner) are single path items moved in O(cells marked).
+"""
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QFont, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsObject, QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
+
+from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.formatting import format_number
+
+MIN_CELL_PX_FOR_NUMBERS = 24.0
+
+
+class CellNumbers(QGraphicsObject):
+    """Writes each visible cell's value at its centre, in screen pixels, if the cell is readable."""
+
+    def __init__(self, lut):
+        super().__init__()
+        self._values = np.zeros((0, 0))
+        self._levels = (0.0, 1.0)
+        self._lut = lut
+        self._dim = None
+        self.setFlag(QGraphicsObject.ItemUsesExtendedStyleOption)
+
+    def set_values(self, values, levels, dim_mask=None):
+        if values.shape != self._values.shape:
+            self.prepareGeometryChange()
+        self._values = values
+        self._levels = levels
+        self._dim = dim_mask
+        self.update()
+
+    def boundingRect(self):  # noqa: N802 (Qt name)
+        rows, cols = self._values.shape
+        return QRectF(0, 0, cols, rows)
+
+    def paint(self, painter, option, widget=None):
+        rows, cols = self._values.shape
+        if rows == 0 or cols == 0:
+            return
+        transform = painter.transform()
+        cell_w, cell_h = abs(transform.m11()), abs(transform.m22())
+        if cell_w < MIN_CELL_PX_FOR_NUMBERS or cell_h < 14:
+            return
+        exposed = option.exposedRect
+        r0, r1 = max(0, int(exposed.top())), min(rows, int(math.ceil(exposed.bottom())))
+        c0, c1 = max(0, int(exposed.left())), min(cols, int(math.ceil(exposed.right())))
+        lo, hi = self._levels
+        span = (hi - lo) or 1.0
+        font = QFont(painter.font())
+        font.setPixelSize(int(max(9, min(cell_h * 0.42, cell_w * 0.30, 18))))
+        italic = QFont(font)
+        italic.setItalic(True)
+        painter.save()
+        painter.resetTransform()
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                value = self._values[r, c]
+                if math.isnan(value):
+                    continue
+                rect = transform.mapRect(QRectF(c, r, 1, 1))
+                dim = self._dim is not None and self._dim[r, c]
+                painter.setFont(italic if dim else font)
+                painter.setPen(colours.text_colour_for(self._lut, (value - lo) / span))
+                painter.drawText(rect, Qt.AlignCenter, format_number(float(value)))
+        painter.restore()
+
+
+def _cells_path(cells) -> QPainterPath:
+    path = QPainterPath()
+    for r, c in cells:
+        path.addRect(QRectF(float(c), float(r), 1.0, 1.0))
+    return path
+
+
+def _overlay(colour, width, fill_alpha=0, z=10, style=Qt.SolidLine):
+    item = QGraphicsPathItem()
+    pen = QPen(colours.qcolor(colour), width)
+    pen.setCosmetic(True)
+    pen.setStyle(style)
+    pen.setJoinStyle(Qt.MiterJoin)
+    item.setPen(pen)
+    item.setBrush(QBrush(colours.qcolor(colour, fill_alpha)) if fill_alpha else Qt.NoBrush)
+    item.setZValue(z)
+    return item
+
+
+class HeatMap(QWidget):
+    """A labelled grid of numbers: colours for every cell, numbers where they fit, overlays.
+
+    ``NaN`` cells are left empty (an output not computed yet). Rows and columns are the array's;
+    a 1D signal is one row.
+
+    Signals
+    -------
+    sigCellHovered(int, int)
+        ``(row, col)`` under the mouse, ``(-1, -1)`` when it leaves the grid.
+    sigCellClicked(int, int)
+        ``(row, col)`` clicked.
+    """
+
+    sigCellHovered = Signal(int, int)
+    sigCellClicked = Signal(int, int)
+
+    def __init__(self, title: str, role: str = "input", diverging: bool = False, parent=None):
+        super().__init__(parent)
+        self._role = role
+        self._lut = colours.DIVERGING_LUT if diverging else colours.GREY_LUT
+        self._diverging = diverging
+        self._values = np.zeros((0, 0), np.float32)
+        self._levels = (0.0, 1.0)
+        self._hovered = (-1, -1)
+
+        self.title = QLabel(title)
+        self.title.setStyleSheet(f"color: {colours.ROLE_COLOURS[role]}; font-weight: bold;")
+        self.view = pg.GraphicsView(background="w")
+        self.view.setStyleSheet(f"border: 2px solid {colours.ROLE_COLOURS[role]};")
+        self.view.setMinimumSize(40, 30)
+        self.box = pg.ViewBox(invertY=True, lockAspect=True, enableMenu=False)
+        self.box.setMouseEnabled(False, False)
+        self.box.setDefaultPadding(0.02)
+        self.view.setCentralItem(self.box)
+
+        self._background = QGraphicsPathItem()
+        self._background.setBrush(QBrush(colours.qcolor(colours.EMPTY)))
+        self._background.setPen(QPen(Qt.NoPen))
+        self._background.setZValue(-1)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(self._lut)
+        self._grid = _overlay("#ffffff", 1, z=2)
+        self._grid.pen().setCosmetic(True)
+        self.numbers = CellNumbers(self._lut)
+        self.numbers.setZValue(5)
+        self._padding = _overlay(colours.PADDING, 2, z=4, style=Qt.DashLine)
+        self._padding.setBrush(QBrush(colours.qcolor(colours.PADDING, 150), Qt.BDiagPattern))
+        self._window = _overlay(colours.KERNEL, 3, fill_alpha=40, z=12)
+        self._anchor = _overlay(colours.ANCHOR, 3, z=13, style=Qt.DotLine)
+        self._hover = _overlay(colours.HOVER, 3, fill_alpha=60, z=14)
+        self._winner = _overlay(colours.WINNER, 4, fill_alpha=70, z=15)
+        for item in (self._background, self.image, self._grid, self.numbers, self._padding,
+                     self._window, self._anchor, self._hover, self._winner):
+            self.box.addItem(item)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.view, 1)
+
+        self.view.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.view.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self.view.viewport().installEventFilter(self)
+
+    # -- data ------------------------------------------------------------------------------
+    def set_title(self, text: str) -> None:
+        self.title.setText(text)
+
+    def values(self) -> np.ndarray:
+        """The values shown, float32 (rows, cols); NaN where a cell is empty."""
+        return self._values
+
+    def set_data(self, values, levels=None, dim_mask=None) -> None:
+        """Show ``values`` (2D, or 1D as one row); ``levels`` fixes the colour range.
+
+        ``dim_mask`` (bool, same shape) writes those cells' numbers in italics (padding).
+        """
+        array = np.ascontiguousarray(np.atleast_2d(values), dtype=np.float32)
+        reshaped = array.shape != self._values.shape
+        self._values = array
+        self._levels = tuple(levels) if levels is not None else colours.levels_for(
+            array, self._diverging)
+        self.image.setImage(array, levels=self._levels, autoLevels=False)
+        self.numbers.set_values(array, self._levels, dim_mask)
+        if reshaped:
+            rows, cols = array.shape
+            path = QPainterPath()
+            path.addRect(QRectF(0, 0, cols, rows))
+            self._background.setPath(path)
+            self._grid.setPath(self._grid_path(rows, cols))
+            self.box.setRange(QRectF(0, 0, cols, rows), padding=0.02)
+
+    def refresh(self) -> None:
+        """Redraw after the array returned by :meth:`values` was changed in place."""
+        self.image.updateImage()
+        self.numbers.update()
+
+    @staticmethod
+    def _grid_path(rows, cols):
+        path = QPainterPath()
+        if max(rows, cols) > 40:  # lines between cells would hide a large image
+            return path
+        for r in range(1, rows):
+            path.moveTo(0, r)
+            path.lineTo(cols, r)
+        for c in range(1, cols):
+            path.moveTo(c, 0)
+            path.lineTo(c, rows)
+        return path
+
+    # -- overlays --------------------------------------------------------------------------
+    def set_padding(self, pads) -> None:
+        """Hatch the pad frame; ``pads`` is ``((top, bottom), (left, right))`` or 1D ``((l, r),)``."""
+        pads = tuple(tuple(p) for p in pads)
+        if len(pads) == 1:
+            pads = ((0, 0),) + pads
+        (top, bottom), (left, right) = pads
+        rows, cols = self._values.shape
+        path = QPainterPath()
+        path.setFillRule(Qt.OddEvenFill)
+        if top or bottom or left or right:
+            path.addRect(QRectF(0, 0, cols, rows))
+            path.addRect(QRectF(left, top, cols - left - right, rows - top - bottom))
+        self._padding.setPath(path)
+
+    def set_window(self, cells, anchor=None) -> None:
+        """Outline ``cells`` ((row, col) pairs) as the kernel window; ``anchor`` is its centre."""
+        self._window.setPath(_cells_path(cells))
+        self._anchor.setPath(_cells_path([] if anchor is None else [anchor]))
+
+    def set_hover(self, cells) -> None:
+        """Highlight ``cells`` linked to the cell under the mouse (empty to clear)."""
+        self._hover.setPath(_cells_path(cells))
+
+    def set_winner(self, cell) -> None:
+        """Mark the cell max pooling keeps, or nothing with ``None``."""
+        self._winner.setPath(_cells_path([] if cell is None else [cell]))
+
+    def window_cells(self) -> list[tuple[int, int]]:
+        """The cells outlined as the window (for tests and tooltips)."""
+        return self._path_cells(self._window)
+
+    def hover_cells(self) -> list[tuple[int, int]]:
+        return self._path_cells(self._hover)
+
+    @staticmethod
+    def _path_cells(item):
+        path = item.path()
+        cells = []
+        for i in range(path.elementCount()):
+            if i % 5 == 0:
+                element = path.elementAt(i)
+                cells.append((int(round(element.y)), int(round(element.x))))
+        return cells
+
+    # -- mouse -----------------------------------------------------------------------------
+    def cell_at(self, scene_pos):
+        point = self.box.mapSceneToView(scene_pos)
+        r, c = math.floor(point.y()), math.floor(point.x())
+        rows, cols = self._values.shape
+        return (r, c) if 0 <= r < rows and 0 <= c < cols else (-1, -1)
+
+    def _on_mouse_moved(self, scene_pos):
+        self._emit_hover(self.cell_at(scene_pos))
+
+    def _emit_hover(self, cell):
+        if cell != self._hovered:
+            self._hovered = cell
+            self.sigCellHovered.emit(*cell)
+
+    def _on_mouse_clicked(self, event):
+        cell = self.cell_at(event.scenePos())
+        if cell != (-1, -1):
+            self.sigCellClicked.emit(*cell)
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Leave:
+            self._emit_hover((-1, -1))
+        return False

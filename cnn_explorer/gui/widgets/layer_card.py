@@ -1,0 +1,180 @@
+"""One layer of a Sequential model as an editable card: type, hyper-parameters, shape, parameters."""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QSpinBox, QToolButton)
+
+ACTIVATIONS = ("none", "relu", "sigmoid", "tanh", "softmax")
+
+# type -> [(field, kind, default, (min, max) or choices, label)]
+FIELDS = {
+    "Conv2D": [("filters", int, 32, (1, 512), "filters"),
+               ("kernel_size", int, 3, (1, 15), "kernel"),
+               ("strides", int, 1, (1, 8), "stride"),
+               ("padding", str, "valid", ("valid", "same"), "padding"),
+               ("activation", str, "relu", ACTIVATIONS, "activation")],
+    "MaxPooling2D": [("pool_size", int, 2, (1, 8), "pool"),
+                     ("strides", int, 0, (0, 8), "stride")],
+    "AveragePooling2D": [("pool_size", int, 2, (1, 8), "pool"),
+                         ("strides", int, 0, (0, 8), "stride")],
+    "Flatten": [],
+    "Dropout": [("rate", float, 0.5, (0.0, 0.95), "rate")],
+    "Dense": [("units", int, 10, (1, 4096), "units"),
+              ("activation", str, "softmax", ACTIVATIONS, "activation")],
+    "Activation": [("activation", str, "relu", ACTIVATIONS[1:], "function")],
+    "BatchNormalization": [],
+}
+LAYER_TYPES = tuple(FIELDS)
+
+
+def default_spec(layer_type):
+    """The spec dict of a new layer of ``layer_type`` with default hyper-parameters."""
+    return {"type": layer_type, **{field: default for field, _, default, _, _ in FIELDS[layer_type]}}
+
+
+class LayerCard(QFrame):
+    """Editors for one layer spec (a dict like ``{"type": "Conv2D", "filters": 32, ...}``).
+
+    A pooling stride of 0 means "the pool size" (Keras's ``strides=None``); activation "none" means
+    no activation.
+
+    Signals
+    -------
+    sigChanged(object), sigMoveUp(object), sigMoveDown(object), sigRemove(object), sigSelected(object)
+        Each carries the card.
+    """
+
+    sigChanged = Signal(object)
+    sigMoveUp = Signal(object)
+    sigMoveDown = Signal(object)
+    sigRemove = Signal(object)
+    sigSelected = Signal(object)
+
+    def __init__(self, spec, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setAutoFillBackground(True)
+        self._type = spec["type"]
+        self._editors = {}
+        self.index_label = QLabel()
+        self.title = QLabel(f"<b>{self._type}</b>")
+        self.title.setMinimumWidth(130)
+        self.shape_label = QLabel("")
+        self.shape_label.setMinimumWidth(130)
+        self.params_label = QLabel("")
+        self.params_label.setMinimumWidth(90)
+        self.params_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.hide()
+
+        editors = QHBoxLayout()
+        editors.setSpacing(6)
+        for field, kind, default, limits, label in FIELDS[self._type]:
+            editor = self._make_editor(kind, limits)
+            editor.setToolTip(f"{self._type} {field}")
+            editors.addWidget(QLabel(label))
+            editors.addWidget(editor)
+            self._editors[field] = (kind, editor)
+        editors.addStretch(1)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setVerticalSpacing(2)
+        grid.addWidget(self.index_label, 0, 0)
+        grid.addWidget(self.title, 0, 1)
+        grid.addLayout(editors, 0, 2)
+        grid.addWidget(self.shape_label, 0, 3)
+        grid.addWidget(self.params_label, 0, 4)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(0)
+        for text, tip, signal in (("▲", "Move up", self.sigMoveUp), ("▼", "Move down", self.sigMoveDown),
+                                  ("✕", "Remove this layer", self.sigRemove)):
+            button = QToolButton()
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _=False, s=signal: s.emit(self))
+            buttons.addWidget(button)
+        grid.addLayout(buttons, 0, 5)
+        grid.addWidget(self.error_label, 1, 1, 1, 5)
+        grid.setColumnStretch(2, 1)
+        self.set_spec(spec)
+
+    def _make_editor(self, kind, limits):
+        if kind is str:
+            editor = QComboBox()
+            editor.addItems(list(limits))
+            editor.currentIndexChanged.connect(self._on_edited)
+        else:
+            editor = QSpinBox() if kind is int else QDoubleSpinBox()
+            if kind is float:
+                editor.setDecimals(2)
+                editor.setSingleStep(0.05)
+            editor.setRange(*limits)
+            editor.setKeyboardTracking(True)  # shapes update as you type
+            editor.valueChanged.connect(self._on_edited)
+        editor.installEventFilter(self)
+        return editor
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+        if event.type() == event.Type.FocusIn:
+            self.sigSelected.emit(self)
+        return False
+
+    def mousePressEvent(self, event):  # noqa: N802
+        self.sigSelected.emit(self)
+        super().mousePressEvent(event)
+
+    @property
+    def layer_type(self):
+        return self._type
+
+    def editor(self, field):
+        return self._editors[field][1]
+
+    def spec(self):
+        """The layer spec the editors show."""
+        spec = {"type": self._type}
+        for field, (kind, editor) in self._editors.items():
+            spec[field] = editor.currentText() if kind is str else kind(editor.value())
+        return spec
+
+    def set_spec(self, spec):
+        for field, (kind, editor) in self._editors.items():
+            editor.blockSignals(True)
+            value = spec.get(field, editor.currentText() if kind is str else editor.value())
+            if kind is str:
+                editor.setCurrentText(value)
+            else:
+                editor.setValue(value)
+            editor.blockSignals(False)
+
+    def set_index(self, index):
+        self.index_label.setText(f"{index + 1}.")
+
+    def set_info(self, name, output_shape, params):
+        """Show the built layer's name, output shape and parameter count; clear any error."""
+        self.title.setText(f"<b>{name}</b> <span style='color:gray'>({self._type})</span>")
+        self.shape_label.setText(str(tuple(output_shape)).replace("None", "N"))
+        self.params_label.setText(f"{params:,} params")
+        self.set_error(None)
+
+    def set_error(self, message):
+        """Mark this card as the one that breaks the model (``None`` clears the mark)."""
+        self.error_label.setText(message or "")
+        self.error_label.setVisible(bool(message))
+        self.setStyleSheet("LayerCard { border: 2px solid #c62828; }" if message else "")
+        if message:
+            self.shape_label.setText("—")
+            self.params_label.setText("")
+
+    def set_selected(self, selected):
+        self.setFrameShadow(QFrame.Sunken if selected else QFrame.Raised)
+        self.setBackgroundRole(QPalette.Midlight if selected else QPalette.Window)
+
+    def _on_edited(self, *_):
+        self.sigChanged.emit(self)
+

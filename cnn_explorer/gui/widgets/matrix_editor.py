@@ -1,0 +1,170 @@
+"""MatrixEditor: a small table of numbers the user types into (a kernel, a signal, a data grid)."""
+
+import numpy as np
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QBrush, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.formatting import format_number, parse_number
+
+# Keys the table uses itself; without this the page's Space/arrow shortcuts would steal them.
+_TABLE_KEYS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down, Qt.Key_Space, Qt.Key_Home,
+               Qt.Key_End}
+
+
+class MatrixEditor(QTableWidget):
+    """An editable grid of finite numbers; one row for 1D data.
+
+    Bad input (text, NaN, an empty cell) is refused: the cell turns red, its tooltip says why, and
+    the previous value stays. A good edit does not change the values by itself: it emits
+    ``sigEdited(old, new)`` so the page can push an undo command that calls :meth:`set_values`.
+
+    Signals
+    -------
+    sigEdited(object, object)
+        ``(old, new)`` 2D float arrays after the user typed a valid number.
+    sigCellClicked(int, int)
+        ``(row, col)`` of a clicked cell (the kernel editor uses it to pick the centre).
+    sigRejected(str)
+        the reason a typed value was refused.
+    """
+
+    sigEdited = Signal(object, object)
+    sigCellClicked = Signal(int, int)
+    sigRejected = Signal(str)
+
+    def __init__(self, role: str = "input", cell_width: int = 46, parent=None):
+        super().__init__(parent)
+        self._role = role
+        self._values = np.zeros((1, 1))
+        self._anchor = None
+        self._cell_width = cell_width
+        self._writing = False
+        tint = colours.qcolor(colours.ROLE_COLOURS[role], 28)
+        self._brush = QBrush(tint)
+        self._anchor_brush = QBrush(colours.qcolor(colours.ANCHOR, 70))
+        self._error_brush = QBrush(colours.qcolor(colours.ERROR_BACKGROUND))
+        self.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+                             | QAbstractItemView.AnyKeyPressed)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.Fixed)
+            header.setMinimumSectionSize(18)
+        self.horizontalHeader().setDefaultSectionSize(cell_width)
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.setStyleSheet(f"QTableWidget {{ border: 2px solid {colours.ROLE_COLOURS[role]}; }}")
+        self.itemChanged.connect(self._on_item_changed)
+        self.cellClicked.connect(self.sigCellClicked)
+        self.set_values(self._values)
+
+    # -- values ----------------------------------------------------------------------------
+    def values(self) -> np.ndarray:
+        """A copy of the current values, shape (rows, cols)."""
+        return self._values.copy()
+
+    def set_values(self, values) -> None:
+        """Show ``values`` (1D is shown as one row); clears any error marks."""
+        array = np.atleast_2d(np.asarray(values, dtype=float))
+        self._writing = True
+        try:
+            if array.shape != self._values.shape or self.rowCount() != array.shape[0]:
+                self.setRowCount(array.shape[0])
+                self.setColumnCount(array.shape[1])
+            self._values = array.copy()
+            for r in range(array.shape[0]):
+                for c in range(array.shape[1]):
+                    item = self.item(r, c)
+                    if item is None:
+                        item = QTableWidgetItem()
+                        item.setTextAlignment(Qt.AlignCenter)
+                        self.setItem(r, c, item)
+                    item.setText(format_number(array[r, c]))
+                    item.setToolTip("")
+            self._paint_cells()
+        finally:
+            self._writing = False
+        self.updateGeometry()
+
+    def set_anchor(self, cell) -> None:
+        """Mark ``cell`` (row, col), or nothing with ``None``, as the kernel's centre."""
+        self._anchor = None if cell is None else tuple(cell)
+        self._writing = True
+        try:
+            self._paint_cells()
+        finally:
+            self._writing = False
+
+    def _paint_cells(self):
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for r in range(self.rowCount()):
+            for c in range(self.columnCount()):
+                item = self.item(r, c)
+                is_anchor = self._anchor == (r, c)
+                item.setBackground(self._anchor_brush if is_anchor else self._brush)
+                item.setFont(bold if is_anchor else self.font())
+                if is_anchor and not item.toolTip():
+                    item.setToolTip("The kernel's centre: the output is written where it sits")
+
+    # -- editing ---------------------------------------------------------------------------
+    def _on_item_changed(self, item):
+        if self._writing:
+            return
+        r, c = item.row(), item.column()
+        old_value = self._values[r, c]
+        try:
+            value = parse_number(item.text())
+        except ValueError as error:
+            reason = f"{error}; kept {format_number(old_value)}"
+            self._writing = True
+            try:
+                item.setText(format_number(old_value))
+                item.setBackground(self._error_brush)
+                item.setToolTip(reason)
+            finally:
+                self._writing = False
+            self.sigRejected.emit(reason)
+            return
+        if value == old_value:
+            self._writing = True
+            try:
+                item.setText(format_number(value))
+            finally:
+                self._writing = False
+            return
+        new = self._values.copy()
+        new[r, c] = value
+        old = self._values.copy()
+        self._writing = True
+        try:
+            item.setText(format_number(old_value))
+        finally:
+            self._writing = False
+        self.sigEdited.emit(old, new)
+
+    def cell_is_marked_bad(self, row: int, col: int) -> bool:
+        """True when the cell shows the red 'refused' mark."""
+        return self.item(row, col).background() == self._error_brush
+
+    # -- geometry --------------------------------------------------------------------------
+    def sizeHint(self):  # noqa: N802 (Qt name)
+        hint = super().sizeHint()
+        width = (self.verticalHeader().width() + self.columnCount() * self._cell_width
+                 + 2 * self.frameWidth() + 4)
+        height = (self.horizontalHeader().height() + self.rowCount() * 26 + 2 * self.frameWidth()
+                  + 4)
+        if self.rowCount() == 1 and width > 320:
+            height += self.horizontalScrollBar().sizeHint().height()
+        hint.setWidth(min(width, 320))
+        hint.setHeight(min(height, 260))
+        return hint
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt name)
+        return self.sizeHint()
+
+    def event(self, event):
+        if event.type() == QEvent.ShortcutOverride and event.key() in _TABLE_KEYS:
+            event.accept()
+            return True
+        return super().event(event)

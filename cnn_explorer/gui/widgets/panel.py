@@ -1,0 +1,70 @@
+"""Page layout helpers: controls on the left, views on the right, the stepper along the bottom."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+                               QVBoxLayout, QWidget)
+
+from cnn_explorer.gui.widgets import colours
+
+CONTROLS_WIDTH = 340
+
+
+def section(title: str, role: str | None = None) -> tuple[QGroupBox, QFormLayout]:
+    """A titled group of controls (title in the role's colour) and its form layout."""
+    box = QGroupBox(title)
+    if role is not None:
+        box.setStyleSheet(f"QGroupBox {{ font-weight: bold; color: {colours.ROLE_COLOURS[role]}; }}"
+                          " QGroupBox * { font-weight: normal; color: palette(text); }")
+    form = QFormLayout(box)
+    form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+    form.setContentsMargins(6, 4, 6, 4)
+    form.setVerticalSpacing(4)
+    return box, form
+
+
+def legend() -> QLabel:
+    """One line naming the colours every grid uses."""
+    chips = " ".join(
+        f"<span style='color:{colour}'>■</span> {name}"
+        for name, colour in (("input", colours.INPUT), ("padding", colours.PADDING),
+                             ("kernel window", colours.KERNEL), ("centre", colours.ANCHOR),
+                             ("output", colours.OUTPUT), ("linked to mouse", colours.HOVER)))
+    label = QLabel(chips)
+    label.setTextFormat(Qt.RichText)
+    return label
+
+
+class ExplorerLayout:
+    """The shared page frame: a scrolling controls column, a views area, and a bottom bar.
+
+    ``controls`` (QVBoxLayout) takes sections, ``views`` (QVBoxLayout) takes grids and plots,
+    ``bottom`` (QVBoxLayout) takes the formula, the message line and the stepper.
+    """
+
+    def __init__(self, page: QWidget):
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setSpacing(4)
+        middle = QHBoxLayout()
+        outer.addLayout(middle, 1)
+
+        column = QWidget()
+        self.controls = QVBoxLayout(column)
+        self.controls.setContentsMargins(0, 0, 4, 0)
+        self.controls.setSpacing(6)
+        scroll = QScrollArea()
+        scroll.setWidget(column)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setFixedWidth(CONTROLS_WIDTH)
+        middle.addWidget(scroll)
+        self.controls_scroll = scroll
+
+        self.views = QVBoxLayout()
+        self.views.setSpacing(6)
+        middle.addLayout(self.views, 1)
+
+        self.bottom = QVBoxLayout()
+        self.bottom.setSpacing(2)
+        outer.addLayout(self.bottom)

@@ -1,0 +1,191 @@
+"""Stepper: play / pause / step / jump / speed / scrubber controls for a trace of n steps."""
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
+                               QWidget)
+
+MIN_SPEED, MAX_SPEED = 0.5, 60.0
+
+
+class Stepper(QWidget):
+    """Walks a step number through ``0 .. count-1``; the page draws whatever step it is told.
+
+    Signals
+    -------
+    sigStepChanged(int)
+        the new current step.
+    sigPlayingChanged(bool)
+        playback started (True) or stopped (False).
+    """
+
+    sigStepChanged = Signal(int)
+    sigPlayingChanged = Signal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._count = 0
+        self._step = 0
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.PreciseTimer)
+        self._timer.timeout.connect(self._on_tick)
+        # Steps follow the clock, not the tick count, so timer jitter does not slow playback.
+        self._clock = QElapsedTimer()
+        self._clock_step = 0
+
+        style = self.style()
+        self.start_button = self._button(style.standardIcon(QStyle.SP_MediaSkipBackward),
+                                         "Jump to the first step (Home)", self.to_start)
+        self.back_button = self._button(style.standardIcon(QStyle.SP_MediaSeekBackward),
+                                        "One step back (Left)", self.step_back)
+        self.play_button = self._button(style.standardIcon(QStyle.SP_MediaPlay),
+                                        "Play / pause (Space)", self.toggle_play)
+        self.forward_button = self._button(style.standardIcon(QStyle.SP_MediaSeekForward),
+                                           "One step forward (Right)", self.step_forward)
+        self.end_button = self._button(style.standardIcon(QStyle.SP_MediaSkipForward),
+                                       "Jump to the last step: the whole output (End)",
+                                       self.to_end)
+        self.scrubber = QSlider(Qt.Horizontal)
+        self.scrubber.setToolTip("Drag to any step")
+        self.scrubber.valueChanged.connect(self.set_step)
+        self.label = QLabel()
+        self.label.setMinimumWidth(110)
+        self.speed = QDoubleSpinBox()
+        self.speed.setRange(MIN_SPEED, MAX_SPEED)
+        self.speed.setDecimals(1)
+        self.speed.setSingleStep(0.5)
+        self.speed.setValue(2.0)
+        self.speed.setSuffix(" steps/s")
+        self.speed.setToolTip("Playback speed, 0.5 to 60 steps per second")
+        self.speed.valueChanged.connect(self._on_speed_changed)
+        self._on_speed_changed(self.speed.value())
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for button in (self.start_button, self.back_button, self.play_button,
+                       self.forward_button, self.end_button):
+            layout.addWidget(button)
+        layout.addWidget(self.scrubber, 1)
+        layout.addWidget(self.label)
+        layout.addWidget(QLabel("Speed"))
+        layout.addWidget(self.speed)
+        self._update_view()
+
+    def _button(self, icon, tip, slot):
+        button = QToolButton()
+        button.setIcon(icon)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    def install_shortcuts(self, widget) -> None:
+        """Space, Left, Right, Home and End drive this stepper while ``widget`` has focus inside."""
+        for key, slot in ((Qt.Key_Space, self.toggle_play), (Qt.Key_Left, self.step_back),
+                          (Qt.Key_Right, self.step_forward), (Qt.Key_Home, self.to_start),
+                          (Qt.Key_End, self.to_end)):
+            shortcut = QShortcut(QKeySequence(key), widget)
+            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    # -- state -----------------------------------------------------------------------------
+    def count(self) -> int:
+        return self._count
+
+    def step(self) -> int:
+        return self._step
+
+    def is_playing(self) -> bool:
+        return self._timer.isActive()
+
+    def set_count(self, count: int) -> None:
+        """A new trace of ``count`` steps: back to step 0 (the data is the page's business)."""
+        self._count = max(0, int(count))
+        self._step = 0
+        self.scrubber.blockSignals(True)
+        self.scrubber.setRange(0, max(0, self._count - 1))
+        self.scrubber.setValue(0)
+        self.scrubber.blockSignals(False)
+        if self._count == 0:
+            self.pause()
+        self._update_view()
+
+    def set_step(self, step: int) -> None:
+        """Go to ``step`` (clamped to the trace); playback, if on, continues from there."""
+        self._go_to(step)
+        if self.is_playing():
+            self._restart_clock()
+
+    def _go_to(self, step):
+        step = min(max(0, int(step)), max(0, self._count - 1))
+        if step == self._step:
+            return
+        self._step = step
+        self._update_view()
+        self.sigStepChanged.emit(step)
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self.speed.setValue(steps_per_second)
+
+    # -- actions ---------------------------------------------------------------------------
+    def step_forward(self):
+        self.set_step(self._step + 1)
+
+    def step_back(self):
+        self.set_step(self._step - 1)
+
+    def to_start(self):
+        self.set_step(0)
+
+    def to_end(self):
+        self.pause()
+        self.set_step(self._count - 1)
+
+    def play(self):
+        if self._count <= 1 or self.is_playing():
+            return
+        if self._step >= self._count - 1:
+            self.set_step(0)
+        self._restart_clock()
+        self._timer.start()
+        self._update_view()
+        self.sigPlayingChanged.emit(True)
+
+    def pause(self):
+        if not self.is_playing():
+            return
+        self._timer.stop()
+        self._update_view()
+        self.sigPlayingChanged.emit(False)
+
+    def toggle_play(self):
+        self.pause() if self.is_playing() else self.play()
+
+    def _restart_clock(self):
+        self._clock.start()
+        self._clock_step = self._step
+
+    def _on_tick(self):
+        due = self._clock_step + int(self._clock.nsecsElapsed() * 1e-9 * self.speed.value())
+        if due > self._step:
+            self._go_to(due)
+        if self._step >= self._count - 1:
+            self.pause()
+
+    def _on_speed_changed(self, value):
+        self._timer.setInterval(max(1, int(1000.0 / value)))
+        if self.is_playing():
+            self._restart_clock()
+
+    def _update_view(self):
+        playing = self.is_playing()
+        self.play_button.setIcon(self.style().standardIcon(
+            QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay))
+        self.scrubber.blockSignals(True)
+        self.scrubber.setValue(self._step)
+        self.scrubber.blockSignals(False)
+        total = self._count
+        self.label.setText(f"Step {self._step + 1 if total else 0} / {total}")
+        for button in (self.start_button, self.back_button, self.forward_button,
+                       self.end_button, self.play_button, self.scrubber):
+            button.setEnabled(total > 1)
