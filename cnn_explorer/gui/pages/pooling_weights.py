@@ -1,0 +1,87 @@
+"""The weight grid of weighted pooling: an editable window-shaped grid with Gaussian and uniform
+presets."""
+
+from math import comb
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from cnn_explorer.gui.widgets.formatting import format_number
+from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
+
+
+def gaussian_weights(shape: tuple[int, int]) -> np.ndarray:
+    """Binomial (discrete Gaussian) weights of ``shape`` summing to 1: the centre counts most.
+
+    Row ``k`` of Pascal's triangle is the sampled Gaussian every image library's small blur uses
+    (``[1, 2, 1] / 4`` for 3); the 2D grid is the outer product of the row and column profiles.
+    """
+    rows, cols = (np.array([comb(n - 1, i) for i in range(n)], dtype=float) for n in shape)
+    grid = np.outer(rows, cols)
+    return grid / grid.sum()
+
+
+def uniform_weights(shape: tuple[int, int]) -> np.ndarray:
+    """Equal weights summing to 1: weighted pooling then equals average pooling without padding."""
+    return np.full(shape, 1.0 / (shape[0] * shape[1]))
+
+
+class WeightsPanel(QGroupBox):
+    """The weight grid with its presets and its sum.
+
+    Signals
+    -------
+    sigEdited(object, object)
+        ``(old, new)`` weights after a typed edit or a preset; the page pushes an undo command.
+    sigRejected(str)
+        a typed value was refused (the editor keeps the previous one).
+    """
+
+    sigEdited = Signal(object, object)
+    sigRejected = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__("Weights (weighted pooling)", parent)
+        self.editor = MatrixEditor(role="kernel", cell_width=52)
+        self.editor.setToolTip("One weight per window cell: each output is Σ weight × value")
+        self.editor.set_values(gaussian_weights((2, 2)))
+        self.gaussian = QPushButton("&Gaussian")
+        self.gaussian.setToolTip("Binomial weights: the centre of the window counts most (Alt+G)")
+        self.uniform = QPushButton("&Uniform")
+        self.uniform.setToolTip("All weights 1/n: the same as average pooling (Alt+U)")
+        self.total = QLabel()
+        self.total.setObjectName("weightsSum")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.gaussian)
+        buttons.addWidget(self.uniform)
+        buttons.addStretch(1)
+        buttons.addWidget(self.total)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.editor)
+        lay.addLayout(buttons)
+        self.editor.sigEdited.connect(self.sigEdited)
+        self.editor.sigRejected.connect(self.sigRejected)
+        self.gaussian.clicked.connect(lambda: self._offer(gaussian_weights(self.values().shape)))
+        self.uniform.clicked.connect(lambda: self._offer(uniform_weights(self.values().shape)))
+        self._show_total()
+
+    def values(self) -> np.ndarray:
+        return self.editor.values()
+
+    def set_values(self, values: np.ndarray) -> None:
+        self.editor.set_values(values)
+        self._show_total()
+
+    def fit_to(self, shape: tuple[int, int]) -> None:
+        """Give the grid the window's ``shape`` (Gaussian weights) if it has another one."""
+        if self.values().shape != tuple(shape):
+            self.set_values(gaussian_weights(shape))
+
+    def _offer(self, new):
+        old = self.values()
+        if not np.array_equal(old, new):
+            self.sigEdited.emit(old, new)
+
+    def _show_total(self):
+        self.total.setText(f"sum = {format_number(float(self.values().sum()))}")
