@@ -1,0 +1,256 @@
+"""Which datasets can be used offline, and loading any of them as uint8 images with int labels.
+
+Sources, in the order :func:`available` lists them:
+
+- ``mnist-5k`` (bundled): 5,000 MNIST digits in ``resources/mnist-5k``, stored sorted by class;
+  a seeded, stratified shuffle splits them into 4,500 training and 500 test images.
+- ``fashion-mnist`` (system): Debian's ``dataset-fashion-mnist`` package, when installed.
+- ``mnist``, ``fashion-mnist``, ``kmnist`` (cache): full sets fetched by :func:`download`.
+
+:func:`load` also takes the path of a folder of IDX files or of images in one folder per class.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cnn_explorer.data.download import (DOWNLOADS, DownloadCancelled, DownloadError,
+                                        cache_dir, dataset_dir, download, is_complete)
+from cnn_explorer.data.folders import (FolderData, find_idx_files, is_image_folder,
+                                       load_idx_folder, load_image_folder)
+from cnn_explorer.data.idx import read_idx, read_idx_header
+from cnn_explorer.resources import resource_path
+
+__all__ = ["DOWNLOADS", "Dataset", "DatasetInfo", "DownloadCancelled", "DownloadError",
+           "available", "cache_dir", "download", "load", "stratified_split"]
+
+#: Fraction of a single-set dataset (mnist-5k, image folders) held out as its test set.
+TEST_FRACTION = 0.1
+DIGITS = tuple(str(d) for d in range(10))
+CLASS_NAMES: dict[str, tuple[str, ...]] = {
+    "mnist-5k": DIGITS,
+    "mnist": DIGITS,
+    "fashion-mnist": ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+                      "Sneaker", "Bag", "Ankle boot"),
+    # Romanised readings of the ten hiragana お き す つ な は ま や れ を (fonts may lack them).
+    "kmnist": ("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"),
+}
+TITLES = {"mnist-5k": "MNIST 5k (bundled)", "mnist": "MNIST", "fashion-mnist": "Fashion-MNIST",
+          "kmnist": "Kuzushiji-MNIST"}
+DESCRIPTIONS = {
+    "mnist-5k": "5,000 handwritten digits (500 per class) from MNIST, bundled with the app; "
+                "a seeded shuffle splits them into 4,500 training and 500 test images.",
+    "mnist": "The full MNIST handwritten digits: 60,000 training and 10,000 test images.",
+    "fashion-mnist": "Zalando's clothing images (T-shirt, trouser, ..., ankle boot): "
+                     "60,000 training and 10,000 test images, 28×28 grey.",
+    "kmnist": "Cursive Japanese (Kuzushiji) hiragana, 10 classes: 60,000 training and 10,000 "
+              "test images, 28×28 grey.",
+}
+#: Datasets that system packages install, by name.
+SYSTEM_DATASETS: dict[str, Path] = {"fashion-mnist": Path("/usr/share/datasets/fashion-mnist")}
+BUNDLED = "mnist-5k"
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A dataset usable offline, as listed by :func:`available` (nothing loaded yet)."""
+
+    name: str
+    title: str
+    source: str  # "bundled" | "system" | "cache" | "folder"
+    path: Path
+    description: str
+    num_train: int | None
+    num_test: int | None
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A loaded dataset: ``x_*`` uint8 ``(N, H, W)``, ``y_*`` int64 ``(N,)`` indexing ``class_names``.
+
+    ``notes`` says what loading left out or decided (e.g. ignored non-image files).
+    """
+
+    name: str
+    title: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+
+def stratified_split(labels: np.ndarray, test_fraction: float = TEST_FRACTION,
+                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded shuffle, then the same fraction of every class into the test set.
+
+    Parameters
+    ----------
+    labels : ndarray, shape (N,)
+        Integer class of each item.
+    test_fraction : float
+        In (0, 1). Each class with at least 2 items gives ``round(n * test_fraction)`` of them,
+        at least 1 and at most ``n - 1``; a class with one item stays in training.
+    seed : int
+        Same seed, same split.
+
+    Returns
+    -------
+    train_index, test_index : ndarray of int64
+        Disjoint indices covering ``range(N)``, each in shuffled order.
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(labels))
+    test_parts = []
+    for cls in np.unique(labels):
+        members = order[labels[order] == cls]
+        n = len(members)
+        take = min(max(int(n * test_fraction + 0.5), 1), n - 1)
+        test_parts.append(members[:take])
+    test = np.concatenate(test_parts) if test_parts else np.empty(0, dtype=np.int64)
+    in_test = np.zeros(len(labels), dtype=bool)
+    in_test[test] = True
+    # Taking each class's first members leaves the remaining order biased; shuffle both again.
+    train = rng.permutation(np.flatnonzero(~in_test))
+    return train.astype(np.int64), rng.permutation(np.flatnonzero(in_test)).astype(np.int64)
+
+
+def _idx_counts(folder: Path) -> tuple[int | None, int | None]:
+    """(num_train, num_test) of an IDX folder from the headers alone; None where unreadable."""
+    counts = []
+    for split in ("train", "test"):
+        try:
+            roles = find_idx_files(folder)
+            counts.append(read_idx_header(roles[(split, "labels")])[1][0])
+        except (ValueError, KeyError, OSError):
+            counts.append(None)
+    return counts[0], counts[1]
+
+
+def _bundled_info() -> DatasetInfo:
+    folder = resource_path(BUNDLED)
+    num_train = num_test = None
+    try:
+        labels = read_idx(folder / "labels-idx1-ubyte.gz")
+        train, test = stratified_split(labels)
+        num_train, num_test = len(train), len(test)
+    except ValueError:
+        pass  # listed anyway: load() then reports what is wrong with the file
+    return DatasetInfo(BUNDLED, TITLES[BUNDLED], "bundled", folder, DESCRIPTIONS[BUNDLED],
+                       num_train, num_test)
+
+
+def _system_complete(name: str) -> bool:
+    folder = SYSTEM_DATASETS.get(name)
+    return folder is not None and folder.is_dir() and all(
+        (folder / f.name).is_file() for f in DOWNLOADS[name].files)
+
+
+def available(*, cache_dir: str | os.PathLike | None = None) -> list[DatasetInfo]:
+    """Datasets that can be loaded without a network: bundled, system-installed, downloaded.
+
+    A dataset both installed by the system and downloaded is listed once, from the system.
+    """
+    infos = [_bundled_info()]
+    for name, folder in SYSTEM_DATASETS.items():
+        if _system_complete(name):
+            infos.append(DatasetInfo(name, TITLES[name], "system", folder, DESCRIPTIONS[name],
+                                     *_idx_counts(folder)))
+    listed = {info.name for info in infos}
+    for name in DOWNLOADS:
+        if name not in listed and is_complete(name, cache_dir):
+            folder = dataset_dir(name, cache_dir)
+            infos.append(DatasetInfo(name, TITLES[name], "cache", folder, DESCRIPTIONS[name],
+                                     *_idx_counts(folder)))
+    return infos
+
+
+def _known_folder(name: str, cache: str | os.PathLike | None) -> Path:
+    """Folder of a named dataset; ValueError saying how to get it if it is not here."""
+    if name == BUNDLED:
+        return resource_path(BUNDLED)
+    if _system_complete(name):
+        return SYSTEM_DATASETS[name]
+    if is_complete(name, cache):
+        return dataset_dir(name, cache)
+    hint = (f" or install the Debian package dataset-fashion-mnist" if name == "fashion-mnist"
+            else "")
+    raise ValueError(f"{TITLES[name]} is not on this computer yet: download it first "
+                     f"(cnn_explorer.data.catalog.download({name!r})){hint}")
+
+
+def _finish(name: str, title: str, data: FolderData, default_names: tuple[str, ...] | None,
+            seed: int, where: Path) -> Dataset:
+    """Split if needed, check labels against class names, build the Dataset."""
+    notes = list(data.notes)
+    x_train, y_train, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
+    if x_test is None:
+        train, test = stratified_split(y_train, TEST_FRACTION, seed)
+        x_train, y_train, x_test, y_test = x_train[train], y_train[train], x_train[test], \
+            y_train[test]
+        notes.append(f"no separate test set: {len(test):,} of {len(train) + len(test):,} images "
+                     f"({TEST_FRACTION:.0%} of each class, seed {seed}) are held out for testing")
+    num_classes = int(max(y_train.max(initial=0), y_test.max(initial=0))) + 1
+    class_names = data.class_names or default_names or tuple(str(i) for i in range(num_classes))
+    if num_classes > len(class_names):
+        raise ValueError(f"{where}: labels go up to {num_classes - 1} but only "
+                         f"{len(class_names)} class names are known")
+    return Dataset(name, title, x_train, y_train, x_test, y_test, tuple(class_names), tuple(notes))
+
+
+def load(name_or_path: str | os.PathLike, *, seed: int = 0,
+         cache_dir: str | os.PathLike | None = None) -> Dataset:
+    """Load a dataset by name (see :func:`available`) or from a folder.
+
+    Parameters
+    ----------
+    name_or_path : str or path-like
+        ``"mnist-5k"``, ``"fashion-mnist"``, ``"mnist"``, ``"kmnist"``, or a folder of IDX files
+        or of class subfolders with images (grey, resized to 28×28).
+    seed : int
+        Seeds the train/test split of single-set data (mnist-5k, folders without a test set).
+    cache_dir : path-like, optional
+        Cache root where downloads are looked for (default :func:`cache_dir`).
+
+    Returns
+    -------
+    Dataset
+        ``x_train``/``x_test`` uint8 ``(N, H, W)``, ``y_train``/``y_test`` int64 ``(N,)``.
+
+    Raises
+    ------
+    ValueError
+        Unknown name, dataset not downloaded, unrecognised folder, or a damaged file (the
+        message names it).
+    """
+    key = str(name_or_path)
+    if isinstance(name_or_path, str) and key in TITLES:
+        folder = _known_folder(key, cache_dir)
+        return _finish(key, TITLES[key], load_idx_folder(folder), CLASS_NAMES[key], seed, folder)
+    folder = Path(name_or_path).expanduser()
+    if not folder.exists():
+        raise ValueError(f"{key!r} is neither a known dataset ({', '.join(TITLES)}) nor an "
+                         f"existing folder")
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is a file; choose the folder that holds the dataset")
+    if find_idx_files(folder):
+        data = load_idx_folder(folder)
+    elif is_image_folder(folder):
+        data = load_image_folder(folder)
+    else:
+        raise ValueError(f"{folder} holds no dataset this app can read: expected IDX files "
+                         f"(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, ...) or one "
+                         f"subfolder per class holding images (PNG, JPEG, ...)")
+    return _finish(folder.name, folder.name, data, None, seed, folder)

@@ -1,0 +1,212 @@
+"""Reading a dataset from a folder the user picks: IDX files, or images in one folder per class.
+
+An IDX folder holds ``train-images*``/``train-labels*`` files (and optionally ``t10k-*`` or
+``test-*`` ones), or just one ``*images*`` and one ``*labels*`` file. An image folder holds one
+subfolder per class (optionally inside ``train/`` and ``test/``); every image is made grey and
+resized to 28×28. A file that cannot be read raises an error naming it: nothing is skipped
+silently, and ignored non-image files are listed in the returned notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cnn_explorer.data.idx import read_idx
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp",
+                            ".pgm", ".ppm", ".pbm"})
+IMAGE_SIZE = 28
+CLASS_NAMES_FILE = "classes.txt"
+_IDX_EXPECTED = ("train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz (optionally with "
+                 "t10k-images/t10k-labels for a test set), or one file named *images* and one "
+                 "named *labels*")
+
+
+@dataclass
+class FolderData:
+    """Arrays read from a folder; ``x_test`` is None when the folder holds no separate test set."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray | None
+    y_test: np.ndarray | None
+    class_names: tuple[str, ...] | None
+    notes: list[str] = field(default_factory=list)
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and not p.name.endswith(".part"))
+
+
+def _idx_role(name: str) -> tuple[str, str] | None:
+    """(split, kind) of an IDX-looking file name, e.g. ("train", "images"); None otherwise."""
+    lower = name.lower()
+    kind = "images" if "image" in lower else "labels" if "label" in lower else None
+    if kind is None or not re.search(r"idx|ubyte", lower):
+        return None
+    split = "test" if re.search(r"t10k|test", lower) else "train" if "train" in lower else "all"
+    return split, kind
+
+
+def find_idx_files(folder: Path) -> dict[tuple[str, str], Path]:
+    """The IDX files of a folder by (split, kind); empty if the folder holds none.
+
+    Raises
+    ------
+    ValueError
+        When the naming is ambiguous (two train image files) or a file lacks its partner.
+    """
+    roles: dict[tuple[str, str], Path] = {}
+    for path in _visible_files(folder):
+        role = _idx_role(path.name)
+        if role is None:
+            continue
+        if role in roles:
+            raise ValueError(f"{folder} holds two {role[0]} {role[1]} files, {roles[role].name} "
+                             f"and {path.name}; keep one dataset per folder")
+        roles[role] = path
+    for split in ("train", "test", "all"):
+        kinds = {kind for s, kind in roles if s == split}
+        if len(kinds) == 1:
+            have, = kinds
+            missing = "labels" if have == "images" else "images"
+            raise ValueError(f"{folder}: found {roles[(split, have)].name} but no matching "
+                             f"{split} {missing} file")
+    if ("all", "images") in roles and ("train", "images") in roles:
+        raise ValueError(f"{folder} mixes train files with {roles[('all', 'images')].name}; "
+                         f"expected {_IDX_EXPECTED}")
+    if ("test", "images") in roles and ("train", "images") not in roles:
+        raise ValueError(f"{folder} holds test files but no train files; expected {_IDX_EXPECTED}")
+    return roles
+
+
+def read_pair(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Images ``(N, H, W)`` uint8 and labels ``(N,)`` int64 from two IDX files, checked together."""
+    images = read_idx(images_path)
+    labels = read_idx(labels_path)
+    if images.ndim != 3 or images.dtype != np.uint8:
+        raise ValueError(f"{images_path} should hold uint8 images of shape (count, rows, "
+                         f"columns), but holds {images.dtype} of shape {images.shape}")
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"{labels_path} should hold one integer label per image, but holds "
+                         f"{labels.dtype} of shape {labels.shape}")
+    if len(images) != len(labels):
+        raise ValueError(f"{images_path.name} holds {len(images):,} images but "
+                         f"{labels_path.name} holds {len(labels):,} labels")
+    if len(labels) and labels.min() < 0:
+        raise ValueError(f"{labels_path} holds a negative label ({labels.min()})")
+    return images, labels.astype(np.int64)
+
+
+def _class_names_file(folder: Path) -> tuple[str, ...] | None:
+    path = folder / CLASS_NAMES_FILE
+    if not path.is_file():
+        return None
+    names = tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return tuple(name for name in names if name)
+
+
+def load_idx_folder(folder: Path) -> FolderData:
+    """Read an IDX folder (see the module docstring for the naming); ValueError if it is none."""
+    roles = find_idx_files(folder)
+    if not roles:
+        raise ValueError(f"{folder} holds no IDX dataset: expected {_IDX_EXPECTED}")
+    split = "train" if ("train", "images") in roles else "all"
+    x_train, y_train = read_pair(roles[(split, "images")], roles[(split, "labels")])
+    x_test = y_test = None
+    if ("test", "images") in roles:
+        x_test, y_test = read_pair(roles[("test", "images")], roles[("test", "labels")])
+        if x_test.shape[1:] != x_train.shape[1:]:
+            raise ValueError(f"{folder}: train images are {x_train.shape[1]}×{x_train.shape[2]} "
+                             f"but test images are {x_test.shape[1]}×{x_test.shape[2]}")
+    return FolderData(x_train, y_train, x_test, y_test, _class_names_file(folder))
+
+
+def _class_folders(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def is_image_folder(folder: Path) -> bool:
+    """Whether ``folder`` has class subfolders (directly or under ``train/``) holding images."""
+    candidates = _class_folders(folder)
+    split = {p.name.lower(): p for p in candidates}
+    if "train" in split:
+        candidates = _class_folders(split["train"])
+    return any(p.suffix.lower() in IMAGE_SUFFIXES for c in candidates for p in c.iterdir())
+
+
+def _open_image(path: Path) -> np.ndarray:
+    """One image as grey ``(28, 28)`` uint8; transparent parts are shown on white, as viewers do."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+            if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+                rgba = image.convert("RGBA")
+                image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+            grey = image.convert("L")
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+            ValueError) as exc:
+        raise ValueError(f"{path} cannot be read as an image ({exc}); fix or remove it") from None
+    if grey.size != (IMAGE_SIZE, IMAGE_SIZE):
+        grey = grey.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS)
+    return np.asarray(grey, dtype=np.uint8)
+
+
+def _read_class_tree(folder: Path, class_names: list[str] | None,
+                     notes: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Images and labels of ``folder/<class>/<image>``; labels index ``class_names``."""
+    classes = _class_folders(folder)
+    if class_names is None:
+        class_names = [c.name for c in classes]
+    elif sorted(c.name for c in classes) != sorted(class_names):
+        raise ValueError(f"{folder} has classes {[c.name for c in classes]} but train/ has "
+                         f"{class_names}; both need the same class folders")
+    images, labels, ignored = [], [], []
+    for class_folder in classes:
+        files = _visible_files(class_folder)
+        pictures = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
+        ignored += [p for p in files if p.suffix.lower() not in IMAGE_SUFFIXES]
+        ignored += [p for p in class_folder.iterdir() if p.is_dir()]
+        if not pictures:
+            raise ValueError(f"class folder {class_folder} holds no images (looked for "
+                             f"{', '.join(sorted(IMAGE_SUFFIXES))})")
+        label = class_names.index(class_folder.name)
+        for path in pictures:
+            images.append(_open_image(path))
+            labels.append(label)
+    if ignored:
+        shown = ", ".join(str(p.relative_to(folder)) for p in ignored[:3])
+        more = f" and {len(ignored) - 3} more" if len(ignored) > 3 else ""
+        notes.append(f"ignored {len(ignored)} entries that are not images: {shown}{more}")
+    return np.stack(images), np.array(labels, dtype=np.int64), class_names
+
+
+def load_image_folder(folder: Path) -> FolderData:
+    """Read one subfolder per class (or ``train/`` and ``test/`` each holding them).
+
+    Every image becomes grey ``(28, 28)`` uint8. Needs Pillow.
+    """
+    try:
+        import PIL  # noqa: F401  (only checked here so that the rest of data works without it)
+    except ImportError:
+        raise ValueError("reading a folder of images needs the Pillow package "
+                         "(pip install pillow)") from None
+    notes: list[str] = []
+    split = {p.name.lower(): p for p in _class_folders(folder)}
+    if set(split) == {"train", "test"}:
+        x_train, y_train, names = _read_class_tree(split["train"], None, notes)
+        x_test, y_test, _ = _read_class_tree(split["test"], names, notes)
+    else:
+        x_train, y_train, names = _read_class_tree(folder, None, notes)
+        x_test = y_test = None
+    if len(names) < 2:
+        raise ValueError(f"{folder} has {len(names)} class folder(s); a classifier needs at "
+                         f"least 2 (one subfolder per class, e.g. cats/ and dogs/)")
+    return FolderData(x_train, y_train, x_test, y_test, tuple(names), notes)
