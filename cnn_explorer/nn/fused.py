@@ -1,0 +1,164 @@
+"""The fast path for the convnet's commonest pattern: Conv2D(relu) followed by MaxPooling2D.
+
+Bias and ReLU are monotonic, so ``max(relu(z + b)) == relu(max(z) + b)``: the block pools the raw
+convolution first and adds bias and ReLU to the four times smaller result. Conv outputs that a
+floor-mode pool never reads are not computed. The im2col rows are ordered by pooling tap first
+(``q = di * p + dj``, then image, row, column), so the product ``Z`` is ``p*p`` contiguous blocks
+and the pool is ``p*p - 1`` element-wise maxima over long contiguous arrays. Results equal the
+generic Conv2D -> MaxPooling2D layers (tested), up to the order BLAS sums in.
+"""
+
+import numpy as np
+
+from .functional import pad_input, same_padding
+
+
+class Workspace:
+    """Buffers reused from one batch to the next (one workspace per thread).
+
+    Fresh large arrays cost page faults on every batch; a workspace hands back the same memory
+    when the requested key, shape and dtype match.
+    """
+
+    def __init__(self):
+        self._buffers = {}
+
+    def empty(self, key, shape, dtype):
+        """An uninitialised array for ``key`` (reused when shape and dtype match)."""
+        buf = self._buffers.get(key)
+        if buf is None or buf.shape != tuple(shape) or buf.dtype != dtype:
+            buf = np.empty(shape, dtype=dtype)
+            self._buffers[key] = buf
+        return buf
+
+    def zeros(self, key, shape, dtype):
+        """Like :meth:`empty`, filled with zeros."""
+        buf = self.empty(key, shape, dtype)
+        buf.fill(0)
+        return buf
+
+
+def _buffer(ws, key, shape, dtype, zero=False):
+    if ws is None:
+        return np.zeros(shape, dtype) if zero else np.empty(shape, dtype)
+    return ws.zeros(key, shape, dtype) if zero else ws.empty(key, shape, dtype)
+
+
+def _tap_slices(p, strides, kernel_hw, pooled_hw):
+    """Yield (q, i, j, row slice, column slice) of the padded input feeding each tap/pool offset."""
+    (sh, sw), (kh, kw), (ph, pw) = strides, kernel_hw, pooled_hw
+    for di in range(p):
+        for dj in range(p):
+            for i in range(kh):
+                r0 = sh * di + i
+                for j in range(kw):
+                    c0 = sw * dj + j
+                    yield (di * p + dj, i, j, slice(r0, r0 + p * sh * ph, p * sh),
+                           slice(c0, c0 + p * sw * pw, p * sw))
+
+
+def conv_relu_maxpool_forward(x, kernel, bias, strides=(1, 1), padding="valid", pool=2,
+                              ws=None, key="", keep_cache=True):
+    """Conv2D (ReLU) then non-overlapping ``pool`` x ``pool`` max pooling, fused.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, H, W, cin)
+    kernel : ndarray, shape (kh, kw, cin, cout)
+    bias : ndarray, shape (cout,) or None
+    pool : int
+        Pool size, equal to the pool stride.
+    ws : Workspace or None
+    key : str
+        Prefix of this block's buffers in ``ws``.
+    keep_cache : bool
+        False for inference: no arg-max masks are kept.
+
+    Returns
+    -------
+    y : ndarray, shape (N, ph, pw, cout)
+    cache : tuple or None
+    """
+    kh, kw, cin, cout = kernel.shape
+    xp = pad_input(x, (kh, kw), strides, padding)
+    n = x.shape[0]
+    oh = (xp.shape[1] - kh) // strides[0] + 1
+    ow = (xp.shape[2] - kw) // strides[1] + 1
+    ph, pw = oh // pool, ow // pool
+    q_count, m, k = pool * pool, n * ph * pw, kh * kw * cin
+    dtype = kernel.dtype
+    if cin == 1:
+        # one channel: tap-major columns make every copy a long contiguous write
+        cols = _buffer(ws, key + "cols", (kh, kw, q_count, n, ph, pw), dtype)
+        for q, i, j, rs, cs in _tap_slices(pool, strides, (kh, kw), (ph, pw)):
+            cols[i, j, q] = xp[:, rs, cs, 0]
+        a = cols.reshape(k, q_count * m).T
+    else:
+        cols = _buffer(ws, key + "cols", (q_count, n, ph, pw, kh, kw, cin), dtype)
+        for q, i, j, rs, cs in _tap_slices(pool, strides, (kh, kw), (ph, pw)):
+            cols[q, :, :, :, i, j, :] = xp[:, rs, cs, :]
+        a = cols.reshape(q_count * m, k)
+    z = _buffer(ws, key + "z", (q_count * m, cout), dtype)
+    np.matmul(a, kernel.reshape(k, cout), out=z)
+    z = z.reshape(q_count, m, cout)
+    y = _buffer(ws, key + "y", (m, cout), dtype)
+    np.maximum(z[0], z[1], out=y) if q_count > 1 else np.copyto(y, z[0])
+    for q in range(2, q_count):
+        np.maximum(y, z[q], out=y)
+    cache = None
+    if keep_cache:
+        masks = _buffer(ws, key + "masks", (q_count, m, cout), np.bool_)
+        taken = _buffer(ws, key + "taken", (m, cout), np.bool_, zero=True)
+        for q in range(q_count):
+            # the first tap holding the maximum gets the gradient, as in TensorFlow and PyTorch
+            np.equal(z[q], y, out=masks[q])
+            masks[q] &= ~taken
+            taken |= masks[q]
+        cache = (x.shape, xp.shape, a, masks, y, kernel, strides, padding, pool, (ph, pw))
+    if bias is not None:
+        y += bias
+    np.maximum(y, 0, out=y)
+    return y.reshape(n, ph, pw, cout), cache
+
+
+def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
+    """Gradients of :func:`conv_relu_maxpool_forward`.
+
+    Returns
+    -------
+    dx : ndarray, shape of x, or None
+    dkernel : ndarray, shape (kh, kw, cin, cout)
+    dbias : ndarray, shape (cout,)
+    """
+    x_shape, xp_shape, a, masks, y, kernel, strides, padding, pool, (ph, pw) = cache
+    kh, kw, cin, cout = kernel.shape
+    q_count, m = masks.shape[0], masks.shape[1]
+    dtype = kernel.dtype
+    dp = _buffer(ws, key + "dp", (m, cout), dtype)
+    np.multiply(dy.reshape(m, cout), y > 0, out=dp)
+    dbias = dp.sum(axis=0)
+    dz = _buffer(ws, key + "dz", (q_count, m, cout), dtype)
+    for q in range(q_count):
+        np.multiply(dp, masks[q], out=dz[q])
+    dz = dz.reshape(q_count * m, cout)
+    dkernel = (a.T @ dz).reshape(kernel.shape)
+    if not need_dx:
+        return None, dkernel, dbias
+    wmat = kernel.reshape(-1, cout)
+    dxp = _buffer(ws, key + "dxp", xp_shape, dtype, zero=True)
+    n = x_shape[0]
+    if cin == 1:
+        dcols = (wmat @ dz.T).reshape(kh, kw, q_count, n, ph, pw)
+        for q, i, j, rs, cs in _tap_slices(pool, strides, (kh, kw), (ph, pw)):
+            dxp[:, rs, cs, 0] += dcols[i, j, q]
+    else:
+        dcols = _buffer(ws, key + "dcols", (q_count * m, kh * kw * cin), dtype)
+        np.matmul(dz, wmat.T, out=dcols)
+        dcols = dcols.reshape(q_count, n, ph, pw, kh, kw, cin)
+        for q, i, j, rs, cs in _tap_slices(pool, strides, (kh, kw), (ph, pw)):
+            dxp[:, rs, cs, :] += dcols[q, :, :, :, i, j, :]
+    if padding == "valid":
+        return dxp, dkernel, dbias
+    top = same_padding(x_shape[1], kh, strides[0])[0]
+    left = same_padding(x_shape[2], kw, strides[1])[0]
+    return dxp[:, top:top + x_shape[1], left:left + x_shape[2], :], dkernel, dbias

@@ -1,0 +1,397 @@
+"""Keras-style layers with explicit forward and backward passes.
+
+A layer is built once for an input shape (without the batch axis) and then holds its weights in
+Keras order and layout. ``forward`` returns ``(y, cache)`` and ``backward`` takes that cache back,
+so nothing about a batch is stored on the layer: two threads may run halves of a batch at once.
+Every layer may end in an activation (``relu``, ``sigmoid``, ``tanh``, ``softmax``, ``linear``);
+``Activation``/``ReLU``/``Softmax`` are layers that are only that.
+"""
+
+import numpy as np
+
+from . import functional as F
+
+ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
+
+
+def _pair(value, what, layer):
+    """Normalise an int or a pair of ints to a tuple of two positive ints."""
+    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and v > 0 for v in pair):
+        raise ValueError(f"{layer}: {what} must be a positive integer or a pair of them, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def _activation(name, layer):
+    name = "linear" if name is None else name
+    if name not in ACTIVATIONS:
+        raise ValueError(f"{layer}: unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return name
+
+
+def _shape_text(shape):
+    return "(" + ", ".join(str(s) for s in shape) + ")"
+
+
+def glorot_uniform(rng, shape, fan_in, fan_out, dtype):
+    """Keras's default kernel initialiser: U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out))."""
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=shape).astype(dtype)
+
+
+class Layer:
+    """Base class: naming, building, weights and the activation that may end the layer."""
+
+    base_name = "layer"
+
+    def __init__(self, name=None, activation=None):
+        self.name = name or self.base_name
+        self.auto_named = name is None
+        self.activation = _activation(activation, self.name)
+        self.input_shape = None
+        self.weights = []
+        self.trainable = []
+
+    @property
+    def output_shape(self):
+        """Output shape with a ``None`` batch axis, as Keras prints it."""
+        return (None,) + self._output_shape
+
+    def build(self, input_shape, rng, dtype=np.float32, source="the input"):
+        """Check ``input_shape`` (no batch axis), create the weights, return the output shape.
+
+        ``source`` names what feeds this layer, for error messages.
+        """
+        self.input_shape = tuple(input_shape)
+        self._output_shape = tuple(self._build(self.input_shape, rng, np.dtype(dtype), source))
+        return self._output_shape
+
+    def _build(self, input_shape, rng, dtype, source):
+        return input_shape
+
+    def count_params(self):
+        """Number of weights (trainable or not)."""
+        return int(sum(w.size for w in self.weights))
+
+    def get_config(self):
+        """A JSON-able record that :func:`layer_from_config` turns back into this layer."""
+        config = {"class_name": type(self).__name__, "name": self.name}
+        config.update(self._config())
+        return config
+
+    def _config(self):
+        return {}
+
+    def noise(self, n, rng):
+        """Random numbers a training pass needs for ``n`` images (drawn on the calling thread)."""
+        return None
+
+    def forward(self, x, training=False, noise=None):
+        """Return ``(y, cache)`` for a batch ``x`` of shape (N, *input_shape)."""
+        z, core_cache = self.core_forward(x, training, noise)
+        y = F.activation_forward(self.activation, z)
+        return y, (core_cache, y)
+
+    def backward(self, dy, cache, need_dx=True):
+        """Return ``(dx, grads)``: ``dx`` of the input (or None) and one gradient per weight."""
+        core_cache, y = cache
+        return self.core_backward(F.activation_backward(self.activation, dy, y), core_cache, need_dx)
+
+    def core_forward(self, x, training, noise):
+        """The layer without its activation; ``(z, cache)``."""
+        return x, None
+
+    def core_backward(self, dz, cache, need_dx):
+        return dz, []
+
+    def __repr__(self):
+        return f"{type(self).__name__}(name={self.name!r})"
+
+
+class Conv2D(Layer):
+    """2-D convolution (cross-correlation), kernel (kh, kw, cin, filters), bias (filters,)."""
+
+    base_name = "conv2d"
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None,
+                 use_bias=True, name=None):
+        super().__init__(name, activation)
+        if not isinstance(filters, (int, np.integer)) or filters < 1:
+            raise ValueError(f"{self.name}: filters must be a positive integer, got {filters!r}")
+        if padding not in ("valid", "same"):
+            raise ValueError(f"{self.name}: padding must be 'valid' or 'same', got {padding!r}")
+        self.filters = int(filters)
+        self.kernel_size = _pair(kernel_size, "kernel_size", self.name)
+        self.strides = _pair(strides, "strides", self.name)
+        self.padding = padding
+        self.use_bias = bool(use_bias)
+
+    def _build(self, input_shape, rng, dtype, source):
+        if len(input_shape) != 3:
+            raise ValueError(f"{self.name}: a convolution needs images (height, width, channels), "
+                             f"but {source} outputs {_shape_text(input_shape)}")
+        h, w, cin = input_shape
+        (kh, kw), (sh, sw) = self.kernel_size, self.strides
+        oh = F.conv_output_size(h, kh, sh, self.padding)
+        ow = F.conv_output_size(w, kw, sw, self.padding)
+        if oh < 1 or ow < 1:
+            raise ValueError(f"{self.name}: {kh}×{kw} kernel does not fit the {h}×{w} output of "
+                             f"{source}")
+        kernel = glorot_uniform(rng, (kh, kw, cin, self.filters), kh * kw * cin,
+                                kh * kw * self.filters, dtype)
+        self.weights = [kernel] + ([np.zeros(self.filters, dtype)] if self.use_bias else [])
+        self.trainable = [True] * len(self.weights)
+        return oh, ow, self.filters
+
+    def _config(self):
+        return {"filters": self.filters, "kernel_size": list(self.kernel_size),
+                "strides": list(self.strides), "padding": self.padding,
+                "activation": self.activation, "use_bias": self.use_bias}
+
+    @property
+    def bias(self):
+        return self.weights[1] if self.use_bias else None
+
+    def core_forward(self, x, training, noise):
+        y, cols = F.conv2d_forward(x, self.weights[0], self.bias, self.strides, self.padding)
+        return y, (x.shape, cols)
+
+    def core_backward(self, dz, cache, need_dx):
+        x_shape, cols = cache
+        dx, dk, db = F.conv2d_backward(dz, x_shape, cols, self.weights[0], self.strides,
+                                       self.padding, need_dx)
+        return dx, [dk, db] if self.use_bias else [dk]
+
+
+class _Pooling2D(Layer):
+    def __init__(self, pool_size=2, strides=None, name=None):
+        super().__init__(name)
+        self.pool_size = _pair(pool_size, "pool_size", self.name)
+        self.strides = self.pool_size if strides is None else _pair(strides, "strides", self.name)
+
+    def _build(self, input_shape, rng, dtype, source):
+        if len(input_shape) != 3:
+            raise ValueError(f"{self.name}: pooling needs images (height, width, channels), "
+                             f"but {source} outputs {_shape_text(input_shape)}")
+        h, w, c = input_shape
+        oh, ow = F.pool_output_hw((None,) + input_shape, self.pool_size, self.strides)
+        if oh < 1 or ow < 1:
+            ph, pw = self.pool_size
+            raise ValueError(f"{self.name}: {ph}×{pw} pool does not fit the {h}×{w} output of "
+                             f"{source}")
+        return oh, ow, c
+
+    def _config(self):
+        return {"pool_size": list(self.pool_size), "strides": list(self.strides)}
+
+
+class MaxPooling2D(_Pooling2D):
+    """Max pooling, floor mode ("valid"); ties send the gradient to the first maximum."""
+
+    base_name = "max_pooling2d"
+
+    def core_forward(self, x, training, noise):
+        y, argmax = F.maxpool_forward(x, self.pool_size, self.strides)
+        return y, (x.shape, argmax)
+
+    def core_backward(self, dz, cache, need_dx):
+        x_shape, argmax = cache
+        return F.maxpool_backward(dz, argmax, x_shape, self.pool_size, self.strides), []
+
+
+class AveragePooling2D(_Pooling2D):
+    """Average pooling, floor mode ("valid")."""
+
+    base_name = "average_pooling2d"
+
+    def core_forward(self, x, training, noise):
+        return F.avgpool_forward(x, self.pool_size, self.strides), x.shape
+
+    def core_backward(self, dz, cache, need_dx):
+        return F.avgpool_backward(dz, cache, self.pool_size, self.strides), []
+
+
+class Flatten(Layer):
+    """(N, H, W, C) -> (N, H*W*C) in row-major (Keras) order."""
+
+    base_name = "flatten"
+
+    def _build(self, input_shape, rng, dtype, source):
+        return (int(np.prod(input_shape)),)
+
+    def core_forward(self, x, training, noise):
+        return x.reshape(x.shape[0], -1), x.shape
+
+    def core_backward(self, dz, cache, need_dx):
+        return dz.reshape(cache), []
+
+
+class Dropout(Layer):
+    """Zero a fraction ``rate`` of values while training and scale the rest by 1 / (1 - rate)."""
+
+    base_name = "dropout"
+
+    def __init__(self, rate, name=None):
+        super().__init__(name)
+        if not 0 <= rate < 1:
+            raise ValueError(f"{self.name}: rate must be in [0, 1), got {rate!r}")
+        self.rate = float(rate)
+
+    def _config(self):
+        return {"rate": self.rate}
+
+    def noise(self, n, rng):
+        keep = rng.random((n,) + self.input_shape, dtype=np.float32) >= self.rate
+        return keep.astype(np.float32) / np.float32(1 - self.rate)
+
+    def core_forward(self, x, training, noise):
+        if not training or noise is None or self.rate == 0:
+            return x, None
+        scale = noise.astype(x.dtype, copy=False)
+        return x * scale, scale
+
+    def core_backward(self, dz, cache, need_dx):
+        return (dz if cache is None else dz * cache), []
+
+
+class Dense(Layer):
+    """Fully connected layer on a flat input: kernel (in, units), bias (units,)."""
+
+    base_name = "dense"
+
+    def __init__(self, units, activation=None, use_bias=True, name=None):
+        super().__init__(name, activation)
+        if not isinstance(units, (int, np.integer)) or units < 1:
+            raise ValueError(f"{self.name}: units must be a positive integer, got {units!r}")
+        self.units = int(units)
+        self.use_bias = bool(use_bias)
+
+    def _build(self, input_shape, rng, dtype, source):
+        if len(input_shape) != 1:
+            raise ValueError(f"{self.name}: a dense layer needs a flat vector, but {source} outputs "
+                             f"{_shape_text(input_shape)}; add a Flatten layer before it")
+        n_in = input_shape[0]
+        self.weights = [glorot_uniform(rng, (n_in, self.units), n_in, self.units, dtype)]
+        if self.use_bias:
+            self.weights.append(np.zeros(self.units, dtype))
+        self.trainable = [True] * len(self.weights)
+        return (self.units,)
+
+    def _config(self):
+        return {"units": self.units, "activation": self.activation, "use_bias": self.use_bias}
+
+    def core_forward(self, x, training, noise):
+        z = x @ self.weights[0]
+        if self.use_bias:
+            z += self.weights[1]
+        return z, x
+
+    def core_backward(self, dz, x, need_dx):
+        grads = [x.T @ dz] + ([dz.sum(axis=0)] if self.use_bias else [])
+        return (dz @ self.weights[0].T if need_dx else None), grads
+
+
+class Activation(Layer):
+    """An activation on its own: ``Activation("relu")``."""
+
+    base_name = "activation"
+
+    def __init__(self, activation, name=None):
+        super().__init__(name, activation)
+
+    def _config(self):
+        return {"activation": self.activation}
+
+
+class ReLU(Activation):
+    """``max(x, 0)`` as a layer."""
+
+    base_name = "re_lu"
+
+    def __init__(self, name=None):
+        super().__init__("relu", name)
+
+    def _config(self):
+        return {}
+
+
+class Softmax(Activation):
+    """Softmax over the last axis as a layer."""
+
+    base_name = "softmax"
+
+    def __init__(self, name=None):
+        super().__init__("softmax", name)
+
+    def _config(self):
+        return {}
+
+
+class BatchNormalization(Layer):
+    """Normalise each channel (last axis) with batch statistics while training, moving ones after.
+
+    Weights in Keras order: gamma, beta (trainable), moving_mean, moving_variance (not trainable).
+    """
+
+    base_name = "batch_normalization"
+
+    def __init__(self, momentum=0.99, epsilon=1e-3, name=None):
+        super().__init__(name)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+
+    def _build(self, input_shape, rng, dtype, source):
+        c = input_shape[-1]
+        self.weights = [np.ones(c, dtype), np.zeros(c, dtype), np.zeros(c, dtype), np.ones(c, dtype)]
+        self.trainable = [True, True, False, False]
+        return input_shape
+
+    def _config(self):
+        return {"momentum": self.momentum, "epsilon": self.epsilon}
+
+    def core_forward(self, x, training, noise):
+        gamma, beta, moving_mean, moving_var = self.weights
+        axes = tuple(range(x.ndim - 1))
+        if training:
+            mean, var = x.mean(axis=axes), x.var(axis=axes)
+            moving_mean *= self.momentum
+            moving_mean += (1 - self.momentum) * mean
+            moving_var *= self.momentum
+            moving_var += (1 - self.momentum) * var
+        else:
+            mean, var = moving_mean, moving_var
+        inv_std = 1.0 / np.sqrt(var + self.epsilon)
+        xhat = (x - mean) * inv_std
+        return gamma * xhat + beta, (xhat, inv_std, training)
+
+    def core_backward(self, dz, cache, need_dx):
+        xhat, inv_std, training = cache
+        gamma = self.weights[0]
+        axes = tuple(range(dz.ndim - 1))
+        dgamma, dbeta = (dz * xhat).sum(axis=axes), dz.sum(axis=axes)
+        zeros = np.zeros_like(dgamma)
+        grads = [dgamma, dbeta, zeros, zeros.copy()]
+        if not need_dx:
+            return None, grads
+        if not training:
+            return dz * gamma * inv_std, grads
+        m = dz.size // dz.shape[-1]
+        dx = (gamma * inv_std / m) * (m * dz - dbeta - xhat * dgamma)
+        return dx, grads
+
+
+LAYER_CLASSES = {cls.__name__: cls for cls in (Conv2D, MaxPooling2D, AveragePooling2D, Flatten,
+                                                Dropout, Dense, Activation, ReLU, Softmax,
+                                                BatchNormalization)}
+
+
+def layer_from_config(config):
+    """Rebuild an (unbuilt) layer from :meth:`Layer.get_config`; ValueError for unknown records."""
+    if not isinstance(config, dict) or config.get("class_name") not in LAYER_CLASSES:
+        raise ValueError(f"unknown layer record {config!r}")
+    kwargs = {k: v for k, v in config.items() if k not in ("class_name", "name")}
+    try:
+        layer = LAYER_CLASSES[config["class_name"]](name=config.get("name"), **kwargs)
+    except TypeError as exc:
+        raise ValueError(f"bad layer record {config!r}: {exc}") from None
+    return layer

@@ -1,0 +1,383 @@
+"""Sequential: a stack of layers with shape inference, Keras's summary, and training maths.
+
+The model plans its layers into blocks once: a ``Conv2D(activation="relu")`` directly followed by
+a non-overlapping ``MaxPooling2D`` becomes one fused block (:mod:`.fused`); every other layer runs
+on its own. ``activations()`` always uses the plain layers, so every layer's output can be shown.
+"""
+
+import numpy as np
+
+from . import functional as F
+from .fused import Workspace, conv_relu_maxpool_backward, conv_relu_maxpool_forward
+from .layers import Conv2D, MaxPooling2D, layer_from_config
+
+
+class _Single:
+    """One layer run on its own."""
+
+    def __init__(self, layer):
+        self.layers = (layer,)
+
+    def forward(self, x, training, noise, ws, keep_cache):
+        return self.layers[0].forward(x, training, noise)
+
+    def backward(self, dy, cache, need_dx, ws):
+        return self.layers[0].backward(dy, cache, need_dx)
+
+
+class _ConvReluPool:
+    """Conv2D(relu) + MaxPooling2D run as one fused block."""
+
+    def __init__(self, conv, pool, index):
+        self.layers = (conv, pool)
+        self.key = f"b{index}."
+
+    def forward(self, x, training, noise, ws, keep_cache):
+        conv, pool = self.layers
+        return conv_relu_maxpool_forward(x, conv.weights[0], conv.bias, conv.strides, conv.padding,
+                                         pool.pool_size[0], ws, self.key, keep_cache)
+
+    def backward(self, dy, cache, need_dx, ws):
+        dx, dk, db = conv_relu_maxpool_backward(dy, cache, need_dx, ws, self.key)
+        return dx, [dk, db] if self.layers[0].use_bias else [dk]
+
+
+def _fusable(layer, following):
+    return (isinstance(layer, Conv2D) and layer.activation == "relu"
+            and isinstance(following, MaxPooling2D)
+            and following.pool_size[0] == following.pool_size[1] == following.strides[0]
+            == following.strides[1])
+
+
+def _format_row(fields, positions):
+    """One row of Keras's summary table: each field cut to its column, one space between."""
+    line = ""
+    for i, field in enumerate(fields):
+        if i > 0:
+            line = line[:-1] + " "
+        line += str(field)
+        line = line[:positions[i]]
+        line += " " * (positions[i] - len(line))
+    return line
+
+
+class Sequential:
+    """A stack of layers, built for ``input_shape`` (height, width, channels) at construction.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        Unnamed layers get Keras's names, numbered within this model (conv2d, conv2d_1, ...).
+    input_shape : tuple
+        One image's shape, without the batch axis.
+    name : str
+    seed : int or None
+        Seed of the weight initialisation (None: fresh randomness).
+    dtype : numpy dtype
+        float32 for training; float64 for gradient checks.
+    """
+
+    def __init__(self, layers, input_shape=(28, 28, 1), name="sequential", seed=0,
+                 dtype=np.float32):
+        self.layers = list(layers)
+        if not self.layers:
+            raise ValueError("a model needs at least one layer")
+        self.name = name
+        self.input_shape = tuple(int(s) for s in input_shape)
+        self.dtype = np.dtype(dtype)
+        self._name_layers()
+        rng = np.random.default_rng(seed)
+        shape, source = self.input_shape, "the input"
+        for layer in self.layers:
+            shape = layer.build(shape, rng, self.dtype, source)
+            source = layer.name
+        self.optimizer = None
+        self.history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+        self._blocks = self._plan()
+        self._workspaces = [Workspace(), Workspace()]
+
+    def _name_layers(self):
+        taken = {layer.name for layer in self.layers if not layer.auto_named}
+        counts = {}
+        for layer in self.layers:
+            if not layer.auto_named:
+                continue
+            base = layer.base_name
+            while True:
+                k = counts.get(base, 0)
+                counts[base] = k + 1
+                candidate = base if k == 0 else f"{base}_{k}"
+                if candidate not in taken:
+                    break
+            layer.name = candidate
+            taken.add(candidate)
+        names = [layer.name for layer in self.layers]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"layer names must be unique: {', '.join(duplicates)} repeat")
+
+    def _plan(self):
+        blocks, i = [], 0
+        while i < len(self.layers):
+            if i + 1 < len(self.layers) and _fusable(self.layers[i], self.layers[i + 1]):
+                blocks.append(_ConvReluPool(self.layers[i], self.layers[i + 1], len(blocks)))
+                i += 2
+            else:
+                blocks.append(_Single(self.layers[i]))
+                i += 1
+        return blocks
+
+    # ---- description -------------------------------------------------------------------------
+
+    @property
+    def output_shape(self):
+        return self.layers[-1].output_shape
+
+    def count_params(self):
+        """Total number of weights."""
+        return sum(layer.count_params() for layer in self.layers)
+
+    def summary_rows(self):
+        """``[(name, type, output_shape, params), ...]`` one per layer."""
+        return [(layer.name, type(layer).__name__, layer.output_shape, layer.count_params())
+                for layer in self.layers]
+
+    def summary(self):
+        """Keras's ``model.summary()`` table (the Sequential layout, 65 characters wide)."""
+        width, positions = 65, [29, 55, 65]
+        lines = [f'Model: "{self.name}"', "_" * width,
+                 _format_row(["Layer (type)", "Output Shape", "Param #"], positions), "=" * width]
+        for i, (name, kind, shape, params) in enumerate(self.summary_rows()):
+            lines.append(_format_row([f"{name} ({kind})", str(tuple(shape)), params], positions))
+            lines.append("=" * width if i == len(self.layers) - 1 else "_" * width)
+        trainable = sum(int(w.size) for layer in self.layers
+                        for w, t in zip(layer.weights, layer.trainable) if t)
+        total = self.count_params()
+        lines += [f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+                  f"Non-trainable params: {total - trainable:,}", "_" * width]
+        return "\n".join(lines)
+
+    def get_config(self):
+        """JSON-able architecture: name, input shape, dtype and each layer's record."""
+        return {"name": self.name, "input_shape": list(self.input_shape), "dtype": self.dtype.name,
+                "layers": [layer.get_config() for layer in self.layers]}
+
+    @classmethod
+    def from_config(cls, config, seed=0):
+        """A new model (freshly initialised) from :meth:`get_config`; ValueError if malformed."""
+        if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+            raise ValueError("a model record needs a list of layers")
+        try:
+            input_shape = tuple(int(s) for s in config["input_shape"])
+            dtype = np.dtype(config.get("dtype", "float32"))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"bad model record: {exc}") from None
+        return cls([layer_from_config(c) for c in config["layers"]], input_shape,
+                   name=str(config.get("name", "sequential")), seed=seed, dtype=dtype)
+
+    def clone(self):
+        """Same architecture and weights, no optimiser or history (safe to use in another thread)."""
+        twin = Sequential.from_config(self.get_config())
+        twin.set_weights(self.get_weights())
+        return twin
+
+    # ---- weights -----------------------------------------------------------------------------
+
+    def weight_arrays(self):
+        """The live weight arrays in Keras order (not copies: the optimiser updates these)."""
+        return [w for layer in self.layers for w in layer.weights]
+
+    def trainable_mask(self):
+        return [t for layer in self.layers for t in layer.trainable]
+
+    def get_weights(self):
+        """Copies of every weight array in Keras order and layout."""
+        return [w.copy() for w in self.weight_arrays()]
+
+    def set_weights(self, weights):
+        """Copy ``weights`` (Keras order and layout) into the model; ValueError on a mismatch."""
+        own = self.weight_arrays()
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(f"{self.name} has {len(own)} weight arrays, got {len(weights)}")
+        names = [(layer.name, k) for layer in self.layers for k in range(len(layer.weights))]
+        for (name, k), mine, new in zip(names, own, weights):
+            if np.shape(new) != mine.shape:
+                raise ValueError(f"{name}: weight {k} must have shape {mine.shape}, "
+                                 f"got {np.shape(new)}")
+        for mine, new in zip(own, weights):
+            np.copyto(mine, new, casting="unsafe")
+
+    # ---- running -----------------------------------------------------------------------------
+
+    def prepare_input(self, x):
+        """uint8 (N, H, W[, C]) scaled to [0, 1] or float (N, H, W, C), as the model's dtype."""
+        x = np.asarray(x)
+        if x.ndim == len(self.input_shape) and x.shape[1:] == self.input_shape[:-1] \
+                and self.input_shape[-1] == 1:
+            x = x[..., None]
+        if x.shape[1:] != self.input_shape:
+            raise ValueError(f"{self.name} expects images of shape {self.input_shape} "
+                             f"(with a batch axis first), got an array of shape {x.shape}")
+        if x.dtype == np.uint8:
+            return x.astype(self.dtype) * self.dtype.type(1 / 255)
+        if not np.issubdtype(x.dtype, np.floating):
+            raise ValueError(f"images must be uint8 or floating point, got {x.dtype}")
+        return x.astype(self.dtype, copy=False)
+
+    def _check_labels(self, y, n):
+        y = np.asarray(y)
+        if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"labels must be {n} integers, got an array of shape {y.shape} "
+                             f"and dtype {y.dtype}")
+        classes = self.output_shape[-1]
+        if n and (y.min() < 0 or y.max() >= classes):
+            raise ValueError(f"labels must lie in 0..{classes - 1} for {self.layers[-1].name}'s "
+                             f"{classes} outputs; found {y.min()}..{y.max()}")
+        return y.astype(np.intp, copy=False)
+
+    @property
+    def ends_in_softmax(self):
+        return self.layers[-1].activation == "softmax"
+
+    def _forward(self, x, training, noises, ws, keep_cache, stop_before_softmax):
+        caches = []
+        for b, block in enumerate(self._blocks):
+            last = b == len(self._blocks) - 1
+            layer = block.layers[0]
+            if last and stop_before_softmax:
+                x, cache = layer.core_forward(x, training, noises.get(layer.name))
+            else:
+                x, cache = block.forward(x, training, noises.get(layer.name), ws, keep_cache)
+            caches.append(cache)
+        return x, caches
+
+    def _backward(self, dout, caches, ws, from_logits):
+        grads = []
+        for b in range(len(self._blocks) - 1, -1, -1):
+            block, need_dx = self._blocks[b], b > 0
+            if b == len(self._blocks) - 1 and from_logits:
+                dout, g = block.layers[0].core_backward(dout, caches[b], need_dx)
+            else:
+                dout, g = block.backward(dout, caches[b], need_dx, ws)
+            grads[:0] = g
+        return grads
+
+    def _sum_loss_and_grads(self, x, y, training, noises, ws):
+        """Summed loss, number correct and gradients of the summed loss for one (part) batch."""
+        from_logits = self.ends_in_softmax
+        out, caches = self._forward(x, training, noises, ws, True, from_logits)
+        if from_logits:
+            loss, probs, dout = F.sparse_cross_entropy_from_logits(out, y)
+        else:
+            probs = out
+            loss, dout = F.sparse_cross_entropy_from_probs(out, y)
+        correct = int((probs.argmax(axis=1) == y).sum())
+        return loss, correct, self._backward(dout, caches, ws, from_logits)
+
+    def _draw_noise(self, n, rng):
+        noises = {}
+        for layer in self.layers:
+            noise = layer.noise(n, rng) if rng is not None else None
+            if noise is not None:
+                noises[layer.name] = noise
+        return noises
+
+    def can_split_batches(self):
+        """True when halves of a batch give the same gradients as the whole (no batch statistics)."""
+        return not any(type(layer).__name__ == "BatchNormalization" for layer in self.layers)
+
+    def batch_step(self, x, y, training=True, rng=None, executor=None):
+        """Summed loss, number correct and gradients of the *mean* loss for a prepared batch.
+
+        With an ``executor`` (one worker thread) and a splittable model, the second half of the
+        batch runs on that thread while this one runs the first half; NumPy and BLAS release the
+        GIL, so both cores work. Random numbers (dropout) are drawn here first, so results do not
+        depend on thread timing.
+        """
+        n = len(x)
+        noises = self._draw_noise(n, rng) if training else {}
+        if executor is None or n < 2 or not self.can_split_batches():
+            loss, correct, grads = self._sum_loss_and_grads(x, y, training, noises,
+                                                            self._workspaces[0])
+        else:
+            h = n // 2
+            second = executor.submit(self._sum_loss_and_grads, x[h:], y[h:], training,
+                                     {k: v[h:] for k, v in noises.items()}, self._workspaces[1])
+            loss, correct, grads = self._sum_loss_and_grads(x[:h], y[:h], training,
+                                                            {k: v[:h] for k, v in noises.items()},
+                                                            self._workspaces[0])
+            loss2, correct2, grads2 = second.result()
+            loss, correct = loss + loss2, correct + correct2
+            grads = [g + g2 for g, g2 in zip(grads, grads2)]
+        scale = self.dtype.type(1 / n)
+        return loss, correct, [g * scale for g in grads]
+
+    def loss_and_grads(self, x, y, training=False, rng=None):
+        """Mean sparse categorical cross-entropy and its gradients in :meth:`get_weights` order.
+
+        ``training=True`` applies dropout (noise from ``rng``, default seed 0) and batch statistics.
+        """
+        x = self.prepare_input(x)
+        y = self._check_labels(y, len(x))
+        if training and rng is None:
+            rng = np.random.default_rng(0)
+        loss, _, grads = self.batch_step(x, y, training, rng)
+        return loss / len(x), grads
+
+    def _infer(self, x):
+        out, _ = self._forward(x, False, {}, None, False, False)
+        return out
+
+    def predict(self, x, batch_size=256):
+        """Model outputs (class probabilities when it ends in softmax), shape (N, classes)."""
+        x = np.asarray(x)
+        outs = [self._infer(self.prepare_input(x[i:i + batch_size]))
+                for i in range(0, len(x), batch_size)]
+        if not outs:
+            return np.zeros((0,) + self.output_shape[1:], self.dtype)
+        return np.concatenate(outs)
+
+    def evaluate(self, x, y, batch_size=256, should_stop=None):
+        """``(mean loss, accuracy)`` on ``x`` (inference mode); ``(None, None)`` if stopped."""
+        y = self._check_labels(y, len(x))
+        loss = correct = 0.0
+        for i in range(0, len(x), batch_size):
+            if should_stop is not None and should_stop():
+                return None, None
+            xb, yb = self.prepare_input(x[i:i + batch_size]), y[i:i + batch_size]
+            if self.ends_in_softmax:
+                logits, _ = self._forward(xb, False, {}, None, False, True)
+                part, probs, _ = F.sparse_cross_entropy_from_logits(logits, yb)
+            else:
+                probs = self._infer(xb)
+                part, _ = F.sparse_cross_entropy_from_probs(probs, yb)
+            loss += part
+            correct += int((probs.argmax(axis=1) == yb).sum())
+        n = max(len(x), 1)
+        return loss / n, correct / n
+
+    def activations(self, x):
+        """``[(layer name, output), ...]`` for every layer on a batch, in inference mode."""
+        x = self.prepare_input(x)
+        result = []
+        for layer in self.layers:
+            x, _ = layer.forward(x, training=False)
+            result.append((layer.name, x))
+        return result
+
+    # ---- files -------------------------------------------------------------------------------
+
+    def save(self, path):
+        """Write architecture, weights, optimiser state and history to one ``.npz`` file."""
+        from .saving import save_model
+        save_model(self, path)
+
+    @staticmethod
+    def load(path):
+        """A model read from :meth:`save`'s file; ValueError for anything else."""
+        from .saving import load_model
+        return load_model(path)
+
+    def __repr__(self):
+        return f"Sequential(name={self.name!r}, layers={[layer.name for layer in self.layers]})"

@@ -1,0 +1,228 @@
+"""Training as a generator of snapshots, so a GUI thread can watch, stop and resume it.
+
+``train_steps`` runs one mini-batch per step and yields frozen :class:`Snapshot` records holding
+copies (never live arrays). Every random choice comes from ``numpy.random.default_rng([seed,
+epoch])``, so the same seed gives bit-identical weights and a run resumed at an epoch boundary
+equals an uninterrupted one. ``TrainConfig.epochs`` is the total: a model that has finished k
+epochs (its history) continues with epoch k + 1.
+"""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import optim
+from .layers import Conv2D
+
+try:
+    from threadpoolctl import threadpool_limits
+except ImportError:  # without it BLAS keeps its own thread count; results are unchanged
+    threadpool_limits = None
+
+
+@dataclass
+class TrainConfig:
+    """What to train for; see the module docstring for how ``epochs`` counts."""
+
+    epochs: int = 15
+    batch_size: int = 128
+    optimizer: str = "adam"
+    learning_rate: float = 1e-3
+    validation_split: float = 0.1
+    seed: int = 0
+    snapshot_every: int = 1
+    augment_shift: int = 0
+    threads: int = 2
+
+    def validate(self):
+        """Raise ValueError naming the first unusable setting."""
+        checks = [
+            (isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be a positive integer"),
+            (isinstance(self.batch_size, int) and self.batch_size >= 1,
+             "batch_size must be a positive integer"),
+            (self.optimizer in optim.OPTIMIZERS,
+             f"optimizer must be one of {', '.join(optim.OPTIMIZERS)}"),
+            (np.isfinite(self.learning_rate) and self.learning_rate > 0,
+             "learning_rate must be a positive number"),
+            (0 <= self.validation_split < 1, "validation_split must be in [0, 1)"),
+            (isinstance(self.snapshot_every, int) and self.snapshot_every >= 1,
+             "snapshot_every must be a positive integer"),
+            (isinstance(self.augment_shift, int) and 0 <= self.augment_shift <= 8,
+             "augment_shift must be an integer from 0 to 8 pixels"),
+            (isinstance(self.threads, int) and self.threads >= 1, "threads must be 1 or more"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(f"{message} (TrainConfig)")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Progress between two mini-batches; every array is a copy owned by the snapshot."""
+
+    epoch: int
+    epochs: int
+    batch: int
+    batches_per_epoch: int
+    step: int
+    images_seen: int
+    loss: float
+    accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+    epoch_end: bool
+    images_per_second: float
+    elapsed: float
+    conv_kernels: tuple
+    weights: tuple
+    history: dict
+    done: bool
+    reason: str | None
+
+
+def split_validation(x, y, validation_split, seed):
+    """Seeded split into ``(x_train, y_train, x_val, y_val)``, both parts in their original order.
+
+    ``int(len(x) * validation_split)`` images go to validation, as Keras counts them.
+    """
+    n = len(x)
+    n_val = int(n * validation_split)
+    order = np.random.default_rng(seed).permutation(n)
+    val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
+    return x[train], y[train], x[val], y[val]
+
+
+def shift_images(x, rng, max_shift):
+    """Shift each image of (N, H, W, C) by a random whole number of pixels in [-s, s], zero fill."""
+    n, h, w = x.shape[:3]
+    shifts = rng.integers(-max_shift, max_shift + 1, size=(n, 2))
+    out = np.zeros_like(x)
+    for dy, dx in np.unique(shifts, axis=0):
+        idx = np.flatnonzero((shifts[:, 0] == dy) & (shifts[:, 1] == dx))
+        out[idx, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+            x[idx, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
+    return out
+
+
+def _optimizer_for(model, config):
+    """Keep the model's optimiser (and its state) when it is the configured kind."""
+    opt = model.optimizer
+    if opt is None or opt.name != config.optimizer:
+        opt = optim.get(config.optimizer, config.learning_rate)
+    opt.learning_rate = float(config.learning_rate)
+    model.optimizer = opt
+    return opt
+
+
+def train_steps(model, data, config=None, should_stop=None):
+    """Train ``model`` on ``data = (x, y)`` one mini-batch per step, yielding :class:`Snapshot`.
+
+    Parameters
+    ----------
+    model : Sequential
+        Trained in place; its optimiser state and history carry over between calls.
+    data : (x, y)
+        uint8 images (N, H, W) or float (N, H, W, C); integer labels (N,).
+    config : TrainConfig
+    should_stop : callable or None
+        Checked before every batch and between validation batches; when it returns True the
+        generator yields a last snapshot with ``done=True, reason="stopped"``.
+
+    Yields
+    ------
+    Snapshot
+        Every ``snapshot_every`` batches, at each epoch end (with validation metrics), and a final
+        one with ``done=True`` and ``reason`` "finished", "stopped" or "diverged: ...".
+    """
+    config = config or TrainConfig()
+    config.validate()
+    x, y = data
+    if len(x) != len(y):
+        raise ValueError(f"{len(x)} images but {len(y)} labels")
+    y = model._check_labels(y, len(y))
+    x_tr, y_tr, x_val, y_val = split_validation(x, y, config.validation_split, config.seed)
+    if len(x_tr) == 0:
+        raise ValueError("no training images left after the validation split")
+    model.prepare_input(x_tr[:1])
+    optimizer = _optimizer_for(model, config)
+    weights, trainable = model.weight_arrays(), model.trainable_mask()
+    convs = [layer for layer in model.layers if isinstance(layer, Conv2D)]
+    batches = -(-len(x_tr) // config.batch_size)
+    history = model.history
+    start, seen = time.perf_counter(), 0
+    first_epoch = len(history["loss"])
+    last_finite = None
+
+    def snapshot(epoch, batch, loss, acc, epoch_end, done=False, reason=None):
+        elapsed = time.perf_counter() - start
+        return Snapshot(
+            epoch=epoch, epochs=config.epochs, batch=batch, batches_per_epoch=batches,
+            step=epoch * batches + batch + 1, images_seen=seen, loss=loss, accuracy=acc,
+            val_loss=history["val_loss"][-1] if epoch_end and history["val_loss"] else None,
+            val_accuracy=history["val_accuracy"][-1] if epoch_end and history["val_accuracy"] else None,
+            epoch_end=epoch_end, images_per_second=seen / elapsed if elapsed > 0 else 0.0,
+            elapsed=elapsed, conv_kernels=tuple(c.weights[0].copy() for c in convs),
+            weights=tuple(model.get_weights()), history={k: list(v) for k, v in history.items()},
+            done=done, reason=reason)
+
+    if first_epoch >= config.epochs:
+        yield snapshot(first_epoch - 1, batches - 1, history["loss"][-1], history["accuracy"][-1],
+                       True, True, "finished")
+        return
+
+    with ExitStack() as stack:
+        executor = None
+        if config.threads > 1 and model.can_split_batches():
+            executor = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="nn-half"))
+            if threadpool_limits is not None:
+                stack.enter_context(threadpool_limits(1, user_api="blas"))
+        for epoch in range(first_epoch, config.epochs):
+            rng = np.random.default_rng([config.seed, epoch])
+            order = rng.permutation(len(x_tr))
+            loss_sum, correct, count = 0.0, 0, 0
+            for b in range(batches):
+                if should_stop is not None and should_stop():
+                    yield snapshot(epoch, b - 1, loss_sum / max(count, 1), correct / max(count, 1),
+                                   False, True, "stopped")
+                    return
+                idx = order[b * config.batch_size:(b + 1) * config.batch_size]
+                xb = model.prepare_input(x_tr[idx])
+                if config.augment_shift:
+                    xb = shift_images(xb, rng, config.augment_shift)
+                part_loss, part_correct, grads = model.batch_step(xb, y_tr[idx], True, rng, executor)
+                finite = np.isfinite(part_loss) and all(np.isfinite(g).all() for g in grads)
+                if finite:
+                    # these weights just gave a finite loss: the ones to keep if the next fail
+                    last_finite = [w.copy() for w in weights]
+                    optimizer.apply(weights, grads, trainable)
+                if not (finite and all(np.isfinite(w).all() for w in weights)):
+                    if last_finite is not None:
+                        model.set_weights(last_finite)
+                    what = "nan" if np.isnan(part_loss) else "inf" if np.isinf(part_loss) else \
+                        "finite but the gradients or weights overflowed"
+                    reason = (f"diverged: loss became {what} at epoch {epoch + 1}, batch {b + 1}; "
+                              "the weights of the last finite step were kept")
+                    yield snapshot(epoch, b, loss_sum / max(count, 1), correct / max(count, 1),
+                                   False, True, reason)
+                    return
+                loss_sum += part_loss
+                correct += part_correct
+                count += len(idx)
+                seen += len(idx)
+                if b < batches - 1 and (b + 1) % config.snapshot_every == 0:
+                    yield snapshot(epoch, b, loss_sum / count, correct / count, False)
+            val_loss = val_acc = None
+            if len(x_val):
+                val_loss, val_acc = model.evaluate(x_val, y_val, should_stop=should_stop)
+                if val_loss is None:
+                    yield snapshot(epoch, batches - 1, loss_sum / count, correct / count, False,
+                                   True, "stopped")
+                    return
+            for key, value in zip(history, (loss_sum / count, correct / count, val_loss, val_acc)):
+                history[key].append(value)
+            last = epoch == config.epochs - 1
+            yield snapshot(epoch, batches - 1, loss_sum / count, correct / count, True, last,
+                           "finished" if last else None)
