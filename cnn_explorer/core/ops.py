@@ -16,7 +16,8 @@ from .validation import as_float_array, per_axis, shape_text
 POOL_KINDS = ("max", "avg", "l2", "weighted", "global_max", "global_avg")
 
 __all__ = ["conv1d", "conv2d", "pool1d", "pool2d", "POOL_KINDS", "ConvSetup", "PoolSetup",
-           "conv_setup", "pool_setup", "raster_sum"]
+           "conv_setup", "pool_setup", "run_conv", "run_pool", "pool_windows", "pool_reduce",
+           "raster_sum"]
 
 
 class ConvSetup(NamedTuple):
@@ -33,6 +34,7 @@ class ConvSetup(NamedTuple):
     applied_anchor: tuple       # the same element's index in the applied kernel
     flip: bool
     output_shape: tuple
+    pad_mode: str
 
 
 class PoolSetup(NamedTuple):
@@ -84,7 +86,7 @@ def conv_setup(x, k, ndim, *, stride=1, padding="valid", pad_mode="zeros", dilat
                       for n, s, st, d, p in zip(x.shape, kernel.shape, stride, dilation, pads))
     padded = _pad.pad(x, pads, pad_mode)
     return ConvSetup(x, kernel, applied, pads, padded, stride, dilation, anchor, applied_anchor, flip,
-                     out_shape)
+                     out_shape, pad_mode)
 
 
 def _check_fit(what, k_shape, x_shape, pads, dilation=None) -> None:
@@ -114,7 +116,8 @@ def _axis_text(values) -> str:
 _BLOCK_CELLS = 1 << 15
 
 
-def _correlate(setup: ConvSetup) -> np.ndarray:
+def run_conv(setup: ConvSetup) -> np.ndarray:
+    """Cross-correlate ``setup.padded`` with ``setup.applied`` (the arguments already checked)."""
     # One shifted, strided view per kernel element, added in raster order, block of rows by block.
     out = np.empty(setup.output_shape)
     rows, row_cells = out.shape[0], int(np.prod(out.shape[1:]))
@@ -156,7 +159,7 @@ def conv1d(x, k, *, stride=1, padding="valid", pad_mode="zeros", dilation=1, anc
     """
     setup = conv_setup(x, k, 1, stride=stride, padding=padding, pad_mode=pad_mode,
                        dilation=dilation, anchor=anchor, flip=flip)
-    return _correlate(setup)
+    return run_conv(setup)
 
 
 def conv2d(x, k, *, stride=1, padding="valid", pad_mode="zeros", dilation=1, anchor=None, flip=False):
@@ -200,7 +203,7 @@ def conv2d(x, k, *, stride=1, padding="valid", pad_mode="zeros", dilation=1, anc
     """
     setup = conv_setup(x, k, 2, stride=stride, padding=padding, pad_mode=pad_mode,
                        dilation=dilation, anchor=anchor, flip=flip)
-    return _correlate(setup)
+    return run_conv(setup)
 
 
 def pool_setup(x, size, ndim, *, stride=None, padding=0, kind="max", weights=None,
@@ -280,7 +283,8 @@ def pool_reduce(setup: PoolSetup, windows: np.ndarray, real: np.ndarray) -> np.n
     return raster_sum(windows * setup.weights.reshape(-1))
 
 
-def _pool(setup: PoolSetup) -> np.ndarray:
+def run_pool(setup: PoolSetup) -> np.ndarray:
+    """Pool ``setup.padded`` (the arguments already checked)."""
     if setup.kind.startswith("global_"):
         return pool_reduce(setup, pool_windows(setup, setup.padded),
                            pool_windows(setup, ~setup.is_pad))
@@ -323,7 +327,7 @@ def pool1d(x, size, *, stride=None, padding=0, kind="max", weights=None, ceil_mo
     >>> pool1d([1, 3, 2, 2, 0, 5], 2)
     array([3., 2., 5.])
     """
-    return _pool(pool_setup(x, size, 1, stride=stride, padding=padding, kind=kind,
+    return run_pool(pool_setup(x, size, 1, stride=stride, padding=padding, kind=kind,
                             weights=weights, ceil_mode=ceil_mode))
 
 
@@ -369,5 +373,5 @@ def pool2d(x, size, *, stride=None, padding=0, kind="max", weights=None, ceil_mo
     array([[2., 1.],
            [3., 2.]])
     """
-    return _pool(pool_setup(x, size, 2, stride=stride, padding=padding, kind=kind,
+    return run_pool(pool_setup(x, size, 2, stride=stride, padding=padding, kind=kind,
                             weights=weights, ceil_mode=ceil_mode))

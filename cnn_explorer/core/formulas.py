@@ -1,0 +1,36 @@
+"""Numbers and sums written the way a student writes them: ``(-1)·0 + 0·3 + 1·5 = 5``."""
+
+from __future__ import annotations
+
+import math
+
+
+def number(value: float, digits: int = 3) -> str:
+    """Round to ``digits`` decimals and drop trailing zeros: ``2.0`` -> ``"2"``, ``-inf`` -> ``"-∞"``.
+
+    Tiny non-zero values that would round to 0 keep ``digits`` significant digits instead
+    (``0.00012`` -> ``"0.00012"``), so a non-zero number never reads as 0.
+    """
+    value = float(value)
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("0", "-0"):
+        return "0" if value == 0 else f"{value:.{digits}g}"
+    return text
+
+
+def factor(value: float, digits: int = 3) -> str:
+    """A number inside a product or sum: negatives get parentheses, ``(-1)``."""
+    text = number(value, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
+def elide(terms: list[str], max_terms: int | None) -> list[str]:
+    """Keep at most ``max_terms`` terms: the first ones, ``…``, and the last two."""
+    if max_terms is None or len(terms) <= max_terms:
+        return terms
+    head = max(1, max_terms - 2)
+    return terms[:head] + ["…"] + terms[-2:]
