@@ -226,6 +226,10 @@ def _fetch(url: str, remote: RemoteFile, dest: Path, meter: _Meter,
                 meter.add(len(chunk))
                 if should_cancel is not None and should_cancel():
                     raise DownloadCancelled(f"download of {remote.name} cancelled")
+            announced = response.headers.get("Content-Length")
+            if announced is not None and announced.isdigit() and received != int(announced):
+                raise DownloadError(f"{url}: the transfer failed after {received:,} of "
+                                    f"{int(announced):,} bytes (the connection was closed)")
         if sha.hexdigest() != remote.sha256 or (remote.md5 and md5.hexdigest() != remote.md5):
             raise DownloadError(f"{url}: checksum mismatch (SHA-256 {sha.hexdigest()}, expected "
                                 f"{remote.sha256}); the file is damaged or not the published "
