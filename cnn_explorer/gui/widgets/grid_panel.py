@@ -8,7 +8,7 @@ Every change the user asks for (a typed cell, a preset, a new size) is emitted a
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
 from cnn_explorer.gui.widgets.panel import section
@@ -61,8 +61,12 @@ class GridPanel(QWidget):
         if ndim == 1:
             self.form.addRow("Length", self.size[0])
         else:
-            self.form.addRow("Rows", self.size[0])
-            self.form.addRow("Columns", self.size[1])
+            row = QHBoxLayout()
+            row.addWidget(self.size[0], 1)
+            row.addWidget(QLabel("rows ×"))
+            row.addWidget(self.size[1], 1)
+            row.addWidget(QLabel("columns"))
+            self.form.addRow("Size", row)
         self.editor = MatrixEditor(role)
         self.editor.setToolTip("Double-click or type to change a value")
         self.form.addRow(self.editor)

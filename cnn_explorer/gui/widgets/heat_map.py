@@ -179,7 +179,8 @@ class HeatMap(QWidget):
         self._levels = tuple(levels) if levels is not None else colours.levels_for(
             array, self._diverging)
         self.image.setImage(array, levels=self._levels, autoLevels=False)
-        self.numbers.set_values(array, self._levels, dim_mask)
+        dim = None if dim_mask is None else np.atleast_2d(np.asarray(dim_mask, bool))
+        self.numbers.set_values(array, self._levels, dim)
         if reshaped:
             rows, cols = array.shape
             path = QPainterPath()
@@ -188,9 +189,14 @@ class HeatMap(QWidget):
             self._grid.setPath(self._grid_path(rows, cols))
             self.box.setRange(QRectF(0, 0, cols, rows), padding=0.02)
 
+    def levels(self) -> tuple[float, float]:
+        """The colour range in use (values at or beyond it get the end colours)."""
+        return self._levels
+
     def refresh(self) -> None:
         """Redraw after the array returned by :meth:`values` was changed in place."""
-        self.image.updateImage()
+        # Passing the array again (not updateImage()) resets pyqtgraph's cached NaN locations.
+        self.image.setImage(self._values, levels=self._levels, autoLevels=False)
         self.numbers.update()
 
     @staticmethod

@@ -5,7 +5,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QSpinBox, QToolButton)
 
-ACTIVATIONS = ("none", "relu", "sigmoid", "tanh", "softmax")
+ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
 
 # type -> [(field, kind, default, (min, max) or choices, label)]
 FIELDS = {
@@ -36,8 +36,8 @@ def default_spec(layer_type):
 class LayerCard(QFrame):
     """Editors for one layer spec (a dict like ``{"type": "Conv2D", "filters": 32, ...}``).
 
-    A pooling stride of 0 means "the pool size" (Keras's ``strides=None``); activation "none" means
-    no activation.
+    A pooling stride of 0 means "the pool size" (Keras's ``strides=None``); activation "linear"
+    means none.
 
     Signals
     -------
@@ -59,11 +59,11 @@ class LayerCard(QFrame):
         self._editors = {}
         self.index_label = QLabel()
         self.title = QLabel(f"<b>{self._type}</b>")
-        self.title.setMinimumWidth(130)
+        self.title.setMinimumWidth(120)
         self.shape_label = QLabel("")
-        self.shape_label.setMinimumWidth(130)
+        self.shape_label.setMinimumWidth(110)
         self.params_label = QLabel("")
-        self.params_label.setMinimumWidth(90)
+        self.params_label.setMinimumWidth(80)
         self.params_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -73,7 +73,7 @@ class LayerCard(QFrame):
         editors = QHBoxLayout()
         editors.setSpacing(6)
         for field, kind, default, limits, label in FIELDS[self._type]:
-            editor = self._make_editor(kind, limits)
+            editor = self._make_editor(field, kind, limits)
             editor.setToolTip(f"{self._type} {field}")
             editors.addWidget(QLabel(label))
             editors.addWidget(editor)
@@ -81,13 +81,14 @@ class LayerCard(QFrame):
         editors.addStretch(1)
 
         grid = QGridLayout(self)
-        grid.setContentsMargins(6, 4, 6, 4)
-        grid.setVerticalSpacing(2)
+        grid.setContentsMargins(6, 3, 6, 3)
+        grid.setVerticalSpacing(1)
         grid.addWidget(self.index_label, 0, 0)
-        grid.addWidget(self.title, 0, 1)
-        grid.addLayout(editors, 0, 2)
+        grid.addWidget(self.title, 0, 1, 1, 2)
         grid.addWidget(self.shape_label, 0, 3)
         grid.addWidget(self.params_label, 0, 4)
+        if self._editors:
+            grid.addLayout(editors, 1, 1, 1, 5)
         buttons = QHBoxLayout()
         buttons.setSpacing(0)
         for text, tip, signal in (("▲", "Move up", self.sigMoveUp), ("▼", "Move down", self.sigMoveDown),
@@ -99,11 +100,11 @@ class LayerCard(QFrame):
             button.clicked.connect(lambda _=False, s=signal: s.emit(self))
             buttons.addWidget(button)
         grid.addLayout(buttons, 0, 5)
-        grid.addWidget(self.error_label, 1, 1, 1, 5)
+        grid.addWidget(self.error_label, 2, 1, 1, 5)
         grid.setColumnStretch(2, 1)
         self.set_spec(spec)
 
-    def _make_editor(self, kind, limits):
+    def _make_editor(self, field, kind, limits):
         if kind is str:
             editor = QComboBox()
             editor.addItems(list(limits))
@@ -114,6 +115,8 @@ class LayerCard(QFrame):
                 editor.setDecimals(2)
                 editor.setSingleStep(0.05)
             editor.setRange(*limits)
+            if field == "strides" and limits[0] == 0:
+                editor.setSpecialValueText("= pool")
             editor.setKeyboardTracking(True)  # shapes update as you type
             editor.valueChanged.connect(self._on_edited)
         editor.installEventFilter(self)

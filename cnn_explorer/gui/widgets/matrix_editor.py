@@ -9,6 +9,7 @@ from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.formatting import format_number, parse_number
 
 # Keys the table uses itself; without this the page's Space/arrow shortcuts would steal them.
+ROW_HEIGHT = 24
 _TABLE_KEYS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down, Qt.Key_Space, Qt.Key_Home,
                Qt.Key_End}
 
@@ -52,7 +53,7 @@ class MatrixEditor(QTableWidget):
             header.setSectionResizeMode(QHeaderView.Fixed)
             header.setMinimumSectionSize(18)
         self.horizontalHeader().setDefaultSectionSize(cell_width)
-        self.verticalHeader().setDefaultSectionSize(26)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.setStyleSheet(f"QTableWidget {{ border: 2px solid {colours.ROLE_COLOURS[role]}; }}")
         self.itemChanged.connect(self._on_item_changed)
         self.cellClicked.connect(self.sigCellClicked)
@@ -71,6 +72,9 @@ class MatrixEditor(QTableWidget):
             if array.shape != self._values.shape or self.rowCount() != array.shape[0]:
                 self.setRowCount(array.shape[0])
                 self.setColumnCount(array.shape[1])
+                # 0-based, like the indices in formulas and output cells
+                self.setVerticalHeaderLabels([str(i) for i in range(array.shape[0])])
+                self.setHorizontalHeaderLabels([str(i) for i in range(array.shape[1])])
             self._values = array.copy()
             for r in range(array.shape[0]):
                 for c in range(array.shape[1]):
@@ -152,8 +156,8 @@ class MatrixEditor(QTableWidget):
         hint = super().sizeHint()
         width = (self.verticalHeader().width() + self.columnCount() * self._cell_width
                  + 2 * self.frameWidth() + 4)
-        height = (self.horizontalHeader().height() + self.rowCount() * 26 + 2 * self.frameWidth()
-                  + 4)
+        height = (self.horizontalHeader().height() + self.rowCount() * ROW_HEIGHT
+                  + 2 * self.frameWidth() + 4)
         if self.rowCount() == 1 and width > 320:
             height += self.horizontalScrollBar().sizeHint().height()
         hint.setWidth(min(width, 320))

@@ -1,0 +1,118 @@
+"""Convolution 2D: a kernel slides over a grid (or an image); the feature map fills in cell by cell."""
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QFileDialog, QGridLayout, QPushButton
+
+from cnn_explorer.core import steps
+from cnn_explorer.gui import settings as keys
+from cnn_explorer.gui.pages.explorer import ConvExplorerPage
+from cnn_explorer.gui.pages.sample_inputs import grid_presets
+from cnn_explorer.gui.widgets.heat_map import HeatMap
+
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.pgm *.ppm *.tif *.tiff);;All files (*)"
+
+
+def image_to_grey(path: str) -> np.ndarray:
+    """The picture at ``path`` as grey levels 0-1, shape (height, width); ValueError if unreadable."""
+    image = QImage(path)
+    if image.isNull():
+        raise ValueError(f"could not read an image from {path}")
+    grey = image.convertToFormat(QImage.Format_Grayscale8)
+    rows = np.frombuffer(grey.constBits(), np.uint8).reshape(grey.height(), grey.bytesPerLine())
+    return rows[:, :grey.width()].astype(float) / 255.0
+
+
+class Conv2DPage(ConvExplorerPage):
+    """Input grid and kernel on the left; padded input, output and the current products on the right.
+
+    Signals
+    -------
+    sigOutputChanged(object)
+        the whole output feature map (2D float array) after every successful recompute.
+    """
+
+    sigOutputChanged = Signal(object)
+
+    ndim = 2
+    plan_function = staticmethod(steps.conv2d_plan)
+    data_presets = grid_presets()
+    start_data = "guide's vertical edge"
+    start_kernel = "prewitt x"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.load_button = QPushButton("Load an image…")
+        self.load_button.setToolTip("Any picture file; it is turned grey, 0 = black, 1 = white")
+        self.data_panel.form.addRow(self.load_button)
+        self.load_button.clicked.connect(self._on_load_image)
+        self.recompute()
+
+    def build_views(self):
+        self.input_map = HeatMap("Input (padded)", "input")
+        self.output_map = HeatMap("Output feature map", "output", diverging=True)
+        self.patch_map = HeatMap("Window (input under the kernel)", "input")
+        self.applied_map = HeatMap("× Kernel as applied", "kernel", diverging=True)
+        self.products_map = HeatMap("= Products (summed below)", "output", diverging=True)
+        grid = QGridLayout()
+        grid.addWidget(self.input_map, 0, 0, 1, 3)
+        grid.addWidget(self.output_map, 0, 3, 1, 3)
+        grid.addWidget(self.patch_map, 1, 0, 1, 2)
+        grid.addWidget(self.applied_map, 1, 2, 1, 2)
+        grid.addWidget(self.products_map, 1, 4, 1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 1)
+        self.frame.views.addLayout(grid, 1)
+
+    # -- image files -----------------------------------------------------------------------
+    def _on_load_image(self):
+        start = keys.settings().value(keys.LAST_DIRECTORY, "")
+        path, _ = QFileDialog.getOpenFileName(self, "Load an image", start, IMAGE_FILTER)
+        if path:
+            self.load_image(path)
+
+    def load_image(self, path: str) -> None:
+        """Load the picture at ``path`` as grey input (undoable); show a message if unreadable."""
+        try:
+            grey = image_to_grey(path)
+        except ValueError as error:
+            self.show_message(str(error))
+            return
+        keys.settings().setValue(keys.LAST_DIRECTORY, str(Path(path).parent))
+        self.data_panel.request(grey, f"load {Path(path).name}")
+
+    # -- output for the pooling page -------------------------------------------------------
+    def current_output(self) -> np.ndarray | None:
+        """The whole output feature map of the current (last valid) settings."""
+        return None if self.plan is None else np.array(self.plan.output)
+
+    def recompute(self) -> bool:
+        ok = super().recompute()
+        if ok:
+            self.sigOutputChanged.emit(self.current_output())
+        return ok
+
+    # -- drawing ---------------------------------------------------------------------------
+    def show_plan(self, plan):
+        padded = np.asarray(plan.padded)
+        self.input_map.set_data(padded, dim_mask=np.asarray(plan.is_pad))
+        self.input_map.set_padding(plan.pads)
+        (top, bottom), (left, right) = plan.pads
+        h, w = np.shape(plan.x)
+        pad_text = (f" + padding {top},{bottom} (top, bottom), {left},{right} (left, right)"
+                    if top or bottom or left or right else ", no padding")
+        self.input_map.set_title(f"Input {h}×{w}{pad_text} = {padded.shape[0]}×{padded.shape[1]}")
+        self.output_map.set_title("Output feature map {}×{}".format(*plan.output_shape))
+        self.applied_map.set_data(np.asarray(plan.applied_kernel))
+        self.applied_map.set_title("× Kernel as applied" + (" (flipped)" if plan.flip else ""))
+        self._clear_hover()
+
+    def show_step(self, step):
+        self.input_map.set_window(self.window_cells(step), anchor=tuple(step.centre))
+        self.output_map.set_window([tuple(step.index)])
+        self.patch_map.set_data(np.asarray(step.patch), levels=self.input_map.levels())
+        self.products_map.set_data(np.asarray(step.products))
+        self.formula.setText(f"<b>Output[{self._index_text(step.index)}]</b> = {step.formula()}")

@@ -1,0 +1,293 @@
+"""What the convolution pages share: the plan/step cycle, undo commands, messages, the stepper.
+
+A subclass builds its controls and views, then implements :meth:`ExplorerPage.make_plan` (ask
+``cnn_explorer.core`` for a plan from the current data and options; may raise ``ValueError``),
+:meth:`ExplorerPage.show_plan` (draw everything that does not depend on the step) and
+:meth:`ExplorerPage.show_step` (draw one step: O(kernel) work).
+"""
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QLabel, QSizePolicy
+
+from cnn_explorer.core import kernels
+from cnn_explorer.core.padding import default_anchor
+from cnn_explorer.gui.pages.base import Page
+from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.conv_options import ConvOptions
+from cnn_explorer.gui.widgets.grid_panel import GridPanel
+from cnn_explorer.gui.widgets.panel import ExplorerLayout, legend
+from cnn_explorer.gui.widgets.stepper import Stepper
+
+
+class SetValueCommand(QUndoCommand):
+    """One undoable edit: ``apply(new)`` on redo, ``apply(old)`` on undo."""
+
+    def __init__(self, text, apply, old, new):
+        super().__init__(text)
+        self._apply, self._old, self._new = apply, old, new
+
+    def redo(self):
+        self._apply(self._new)
+
+    def undo(self):
+        self._apply(self._old)
+
+
+class ExplorerPage(Page):
+    """A page that animates a trace of steps from ``cnn_explorer.core``.
+
+    Changing data or an option calls :meth:`recompute`, which restarts the trace at step 0; the
+    user's data stays as it is. If the core refuses the combination (``ValueError``), the message
+    is shown and the last valid plan stays on screen.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plan = None
+        self._filled_to = -1
+        self._shown_output = np.zeros((1, 0), np.float32)
+        self.frame = ExplorerLayout(self)
+        self.formula = QLabel()
+        self.formula.setObjectName("formula")
+        self.formula.setWordWrap(True)
+        self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.formula.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.formula.setStyleSheet("font-size: 14px;")
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {colours.ERROR}; font-weight: bold;")
+        self.message.hide()
+        self.stepper = Stepper()
+        self.stepper.install_shortcuts(self)
+        self.stepper.sigStepChanged.connect(self._on_step_changed)
+        self.frame.bottom.addWidget(self.formula)
+        self.frame.bottom.addWidget(self.message)
+        self.frame.bottom.addWidget(self.stepper)
+
+    # -- hooks -----------------------------------------------------------------------------
+    def make_plan(self):
+        raise NotImplementedError
+
+    def show_plan(self, plan) -> None:
+        raise NotImplementedError
+
+    def show_step(self, step) -> None:
+        raise NotImplementedError
+
+    def output_view(self):
+        """The HeatMap whose cells fill in as the steps run."""
+        raise NotImplementedError
+
+    # -- cycle -----------------------------------------------------------------------------
+    def recompute(self) -> bool:
+        """Rebuild the plan from the current data and options; restart at step 0."""
+        try:
+            plan = self.make_plan()
+        except ValueError as error:
+            self.show_message(str(error))
+            return False
+        self.show_message("")
+        self.plan = plan
+        self._shown_output = np.full(np.atleast_2d(plan.output).shape, np.nan, np.float32)
+        self._filled_to = -1
+        self.stepper.set_count(plan.n_steps)
+        self.show_plan(plan)
+        self._draw_step(self.stepper.step())
+        return True
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def current_step(self):
+        """The step record on screen, or None before any valid plan."""
+        return None if self.plan is None else self.plan.step(self.stepper.step())
+
+    def _on_step_changed(self, n):
+        if self.plan is not None:
+            self._draw_step(n)
+
+    def _draw_step(self, n):
+        step = self.plan.step(n)
+        self._fill_output_to(n)
+        self.show_step(step)
+
+    def _fill_output_to(self, n):
+        """Show output cells 0..n (raster order); only the cells that changed are written."""
+        shown = self._shown_output.reshape(-1)
+        output = np.asarray(self.plan.output).reshape(-1)
+        if n > self._filled_to:
+            shown[self._filled_to + 1:n + 1] = output[self._filled_to + 1:n + 1]
+        elif n < self._filled_to:
+            shown[n + 1:self._filled_to + 1] = np.nan
+        self._filled_to = n
+        view = self.output_view()
+        if view.values() is not self._shown_output:
+            view.set_data(self._shown_output, levels=self.output_levels())
+        else:
+            view.refresh()
+
+    def output_levels(self):
+        """Colour range of the output: the whole final output, so colours don't shift as it fills."""
+        return colours.levels_for(np.asarray(self.plan.output), diverging=True)
+
+    # -- undo ------------------------------------------------------------------------------
+    def push_edit(self, text, apply, old, new) -> None:
+        """Record an edit on the page's undo stack and apply it."""
+        self.undo_stack.push(SetValueCommand(text, apply, old, new))
+
+    # -- Page ------------------------------------------------------------------------------
+    def prepare_screenshot(self, demo_train: int = 0) -> None:
+        if self.plan is not None:
+            self.stepper.set_step(max(1, int(self.plan.n_steps * 0.4)))
+
+
+class ConvExplorerPage(ExplorerPage):
+    """The parts both convolution pages share: data and kernel panels, options, centre, hover.
+
+    Subclasses set ``ndim``, ``plan_function`` (``steps.conv1d_plan`` or ``conv2d_plan``) and the
+    start presets, and build ``input_map``/``output_map`` in :meth:`build_views`.
+    """
+
+    ndim = 2
+    plan_function = None  # staticmethod(steps.convNd_plan) in subclasses
+    data_title = "Input"
+    data_presets: dict = {}
+    data_size_range = (1, 32)
+    start_data = ""
+    start_kernel = ""
+    start_padding = "same"
+    start_anchor = None
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        kernel_presets = {p.name: p.values for p in kernels.presets(self.ndim)}
+        self.data_panel = GridPanel(self.data_title, "input", self.ndim, self.data_presets,
+                                    size_range=self.data_size_range)
+        self.kernel_panel = GridPanel(
+            "Kernel", "kernel", self.ndim, kernel_presets, size_range=(1, 7),
+            descriptions={p.name: p.description for p in kernels.presets(self.ndim)})
+        self.centre_label = QLabel()
+        self.centre_label.setWordWrap(True)
+        self.kernel_panel.form.addRow(self.centre_label)
+        self.options = ConvOptions(self.ndim)
+        for widget in (self.data_panel, self.kernel_panel, self.options):
+            self.frame.controls.addWidget(widget)
+        self.frame.controls.addStretch(1)
+        self.hover_info = QLabel(" ")
+        self.hover_info.setStyleSheet(f"color: {colours.HOVER};")
+        self.build_views()
+        self.frame.views.addWidget(self.hover_info)
+        self.frame.views.addWidget(legend())
+
+        self._anchor = self.start_anchor
+        self.data_panel.set_values(self.data_panel.preset_values(self.start_data), self.start_data)
+        self.kernel_panel.set_values(kernel_presets[self.start_kernel], self.start_kernel)
+        self.options.set_padding(self.start_padding)
+        self._show_anchor()
+
+        self.data_panel.sigChangeRequested.connect(self._on_data_change_requested)
+        self.kernel_panel.sigChangeRequested.connect(self._on_kernel_change_requested)
+        self.kernel_panel.sigCellClicked.connect(self._on_kernel_cell_clicked)
+        self.options.sigChanged.connect(self.recompute)
+        self.input_map.sigCellHovered.connect(self._on_input_hovered)
+        self.output_map.sigCellHovered.connect(self._on_output_hovered)
+
+    def build_views(self) -> None:
+        raise NotImplementedError
+
+    # -- data and kernel edits (undoable) --------------------------------------------------
+    def _on_data_change_requested(self, old, new, text):
+        self.push_edit(f"{self.data_title}: {text}", self.set_data, old, new)
+
+    def _on_kernel_change_requested(self, old, new, text):
+        self.push_edit(f"Kernel: {text}", self.set_kernel, old, new)
+
+    def set_data(self, values) -> None:
+        """Use ``values`` as the input and restart the trace."""
+        values = np.asarray(values, dtype=float)
+        self.data_panel.set_values(values, self.data_panel.preset_matching(values))
+        self.recompute()
+
+    def set_kernel(self, values) -> None:
+        """Use ``values`` as the kernel (its centre resets if its size changed); restart."""
+        values = np.asarray(values, dtype=float)
+        if values.shape != self.kernel_panel.values().shape:
+            self._anchor = None
+        self.kernel_panel.set_values(values, self.kernel_panel.preset_matching(values))
+        self._show_anchor()
+        self.recompute()
+
+    def _on_kernel_cell_clicked(self, row, col):
+        self._anchor = (col,) if self.ndim == 1 else (row, col)
+        self._show_anchor()
+        self.recompute()
+
+    def anchor(self) -> tuple[int, ...]:
+        """The kernel element whose position receives the output (default: the middle one)."""
+        if self._anchor is not None:
+            return tuple(self._anchor)
+        return tuple(default_anchor(n) for n in self.kernel_panel.values().shape)
+
+    def _show_anchor(self):
+        anchor = self.anchor()
+        self.kernel_panel.editor.set_anchor((0, anchor[0]) if self.ndim == 1 else anchor)
+        where = (f"element {anchor[0]}" if self.ndim == 1
+                 else f"row {anchor[0]}, column {anchor[1]}")
+        self.centre_label.setText(f"Centre: {where} (dark red): the output goes where it sits. "
+                                  "Click a cell to move it.")
+
+    # -- the plan --------------------------------------------------------------------------
+    def make_plan(self):
+        return self.plan_function(self.data_panel.values(), self.kernel_panel.values(),
+                                  anchor=self.anchor(), **self.options.keywords())
+
+    def output_view(self):
+        return self.output_map
+
+    def window_cells(self, step) -> list[tuple[int, int]]:
+        """The (row, col) cells of the padded-input view read by ``step``."""
+        taps = np.asarray(step.taps).reshape(-1, self.ndim)
+        if self.ndim == 1:
+            return [(0, int(t[0])) for t in taps]
+        return [(int(r), int(c)) for r, c in taps]
+
+    def _view_cell(self, position):
+        return (0, int(position[0])) if self.ndim == 1 else tuple(int(v) for v in position)
+
+    def _index_text(self, index):
+        return ", ".join(str(int(i)) for i in index)
+
+    # -- hover: output cell <-> its window -------------------------------------------------
+    def _on_output_hovered(self, row, col):
+        if self.plan is None or row < 0:
+            self._clear_hover()
+            return
+        width = self.plan.output_shape[-1]
+        step = self.plan.step(row * width + col)
+        self.input_map.set_hover(self.window_cells(step))
+        self.output_map.set_hover([(row, col)])
+        self.hover_info.setText(f"Output[{self._index_text(step.index)}] = {step.formula()}")
+
+    def _on_input_hovered(self, row, col):
+        if self.plan is None or row < 0:
+            self._clear_hover()
+            return
+        position = (col,) if self.ndim == 1 else (row, col)
+        width = self.plan.output_shape[-1]
+        cells = [divmod(int(n), width) for n in self.plan.windows_for(position)]
+        self.output_map.set_hover(cells)
+        self.input_map.set_hover([(row, col)])
+        where = "a pad cell" if np.asarray(self.plan.is_pad)[position] else "an input cell"
+        names = [f"[{self._index_text((c,) if self.ndim == 1 else (r, c))}]" for r, c in cells]
+        listing = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
+        self.hover_info.setText(f"Padded cell [{self._index_text(position)}] is {where}, read by "
+                                f"{len(cells)} output cell(s) {listing}".rstrip())
+
+    def _clear_hover(self):
+        self.input_map.set_hover([])
+        self.output_map.set_hover([])
+        self.hover_info.setText(" ")
