@@ -20,13 +20,13 @@ import numpy as np
 
 from cnn_explorer.data.download import (DOWNLOADS, DownloadCancelled, DownloadError,
                                         cache_dir, dataset_dir, download, is_complete)
-from cnn_explorer.data.folders import (FolderData, find_idx_files, is_image_folder,
-                                       load_idx_folder, load_image_folder)
+from cnn_explorer.data.folders import (IMAGE_SUFFIXES, FolderData, find_idx_files,
+                                       is_image_folder, load_idx_folder, load_image_folder)
 from cnn_explorer.data.idx import read_idx, read_idx_header
 from cnn_explorer.resources import resource_path
 
 __all__ = ["DOWNLOADS", "Dataset", "DatasetInfo", "DownloadCancelled", "DownloadError",
-           "available", "cache_dir", "download", "load", "stratified_split"]
+           "available", "cache_dir", "describe", "download", "load", "stratified_split"]
 
 #: Fraction of a single-set dataset (mnist-5k, image folders) held out as its test set.
 TEST_FRACTION = 0.1
@@ -70,7 +70,7 @@ class DatasetInfo:
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A loaded dataset: ``x_*`` uint8 ``(N, H, W)``, ``y_*`` int64 ``(N,)`` indexing ``class_names``.
+    """A loaded dataset: ``x_*`` uint8 ``(N, H, W)``, ``y_*`` int64 ``(N,)`` (class indices).
 
     ``notes`` says what loading left out or decided (e.g. ignored non-image files).
     """
@@ -116,9 +116,7 @@ def stratified_split(labels: np.ndarray, test_fraction: float = TEST_FRACTION,
     test_parts = []
     for cls in np.unique(labels):
         members = order[labels[order] == cls]
-        n = len(members)
-        take = min(max(int(n * test_fraction + 0.5), 1), n - 1)
-        test_parts.append(members[:take])
+        test_parts.append(members[:_held_out(len(members), test_fraction)])
     test = np.concatenate(test_parts) if test_parts else np.empty(0, dtype=np.int64)
     in_test = np.zeros(len(labels), dtype=bool)
     in_test[test] = True
@@ -127,29 +125,67 @@ def stratified_split(labels: np.ndarray, test_fraction: float = TEST_FRACTION,
     return train.astype(np.int64), rng.permutation(np.flatnonzero(in_test)).astype(np.int64)
 
 
+def _held_out(n: int, test_fraction: float) -> int:
+    """How many of a class of ``n`` items :func:`stratified_split` puts in the test set."""
+    return min(max(int(n * test_fraction + 0.5), 1), n - 1)
+
+
+def _split_counts(class_sizes) -> tuple[int, int]:
+    """(num_train, num_test) that :func:`stratified_split` gives for these class sizes."""
+    test = sum(_held_out(int(n), TEST_FRACTION) for n in class_sizes if n)
+    return int(sum(class_sizes)) - test, test
+
+
 def _idx_counts(folder: Path) -> tuple[int | None, int | None]:
-    """(num_train, num_test) of an IDX folder from the headers alone; None where unreadable."""
-    counts = []
-    for split in ("train", "test"):
-        try:
-            roles = find_idx_files(folder)
-            counts.append(read_idx_header(roles[(split, "labels")])[1][0])
-        except (ValueError, KeyError, OSError):
-            counts.append(None)
-    return counts[0], counts[1]
+    """(num_train, num_test) of an IDX folder, from headers (or the labels of a single set)."""
+    try:
+        roles = find_idx_files(folder)
+        if ("all", "labels") in roles:
+            return _split_counts(np.bincount(read_idx(roles[("all", "labels")])))
+        train = read_idx_header(roles[("train", "labels")])[1][0]
+        test_file = roles.get(("test", "labels"))
+        if test_file is None:
+            return _split_counts(np.bincount(read_idx(roles[("train", "labels")])))
+        return train, read_idx_header(test_file)[1][0]
+    except (ValueError, KeyError, OSError):
+        return None, None  # listed anyway: load() then reports what is wrong
+
+
+def _image_counts(folder: Path) -> tuple[int | None, int | None]:
+    """(num_train, num_test) of an image folder from its file names alone."""
+    def sizes(root: Path) -> list[int]:
+        return [sum(p.suffix.lower() in IMAGE_SUFFIXES for p in c.iterdir())
+                for c in sorted(root.iterdir()) if c.is_dir() and not c.name.startswith(".")]
+    split = {p.name.lower(): p for p in folder.iterdir() if p.is_dir()}
+    if set(split) == {"train", "test"}:
+        return sum(sizes(split["train"])), sum(sizes(split["test"]))
+    return _split_counts(sizes(folder))
 
 
 def _bundled_info() -> DatasetInfo:
     folder = resource_path(BUNDLED)
-    num_train = num_test = None
-    try:
-        labels = read_idx(folder / "labels-idx1-ubyte.gz")
-        train, test = stratified_split(labels)
-        num_train, num_test = len(train), len(test)
-    except ValueError:
-        pass  # listed anyway: load() then reports what is wrong with the file
     return DatasetInfo(BUNDLED, TITLES[BUNDLED], "bundled", folder, DESCRIPTIONS[BUNDLED],
-                       num_train, num_test)
+                       *_idx_counts(folder))
+
+
+def describe(path: str | os.PathLike) -> DatasetInfo:
+    """What a folder the user picked holds (source ``"folder"``), without loading its images.
+
+    Raises
+    ------
+    ValueError
+        If the folder does not exist or holds neither IDX files nor class subfolders of images.
+    """
+    folder = _checked_folder(path)
+    if find_idx_files(folder):
+        kind, counts = "IDX files", _idx_counts(folder)
+    elif is_image_folder(folder):
+        kind, counts = "images in one subfolder per class (grey, resized to 28×28)", \
+            _image_counts(folder)
+    else:
+        raise ValueError(_NOT_A_DATASET.format(folder=folder))
+    return DatasetInfo(folder.name, folder.name, "folder", folder, f"A folder of {kind}: {folder}",
+                       *counts)
 
 
 def _system_complete(name: str) -> bool:
@@ -210,6 +246,21 @@ def _finish(name: str, title: str, data: FolderData, default_names: tuple[str, .
     return Dataset(name, title, x_train, y_train, x_test, y_test, tuple(class_names), tuple(notes))
 
 
+_NOT_A_DATASET = ("{folder} holds no dataset this app can read: expected IDX files "
+                  "(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, ...) or one "
+                  "subfolder per class holding images (PNG, JPEG, ...)")
+
+
+def _checked_folder(path: str | os.PathLike) -> Path:
+    folder = Path(path).expanduser()
+    if not folder.exists():
+        raise ValueError(f"{str(path)!r} is neither a known dataset ({', '.join(TITLES)}) nor an "
+                         f"existing folder")
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is a file; choose the folder that holds the dataset")
+    return folder
+
+
 def load(name_or_path: str | os.PathLike, *, seed: int = 0,
          cache_dir: str | os.PathLike | None = None) -> Dataset:
     """Load a dataset by name (see :func:`available`) or from a folder.
@@ -239,18 +290,11 @@ def load(name_or_path: str | os.PathLike, *, seed: int = 0,
     if isinstance(name_or_path, str) and key in TITLES:
         folder = _known_folder(key, cache_dir)
         return _finish(key, TITLES[key], load_idx_folder(folder), CLASS_NAMES[key], seed, folder)
-    folder = Path(name_or_path).expanduser()
-    if not folder.exists():
-        raise ValueError(f"{key!r} is neither a known dataset ({', '.join(TITLES)}) nor an "
-                         f"existing folder")
-    if not folder.is_dir():
-        raise ValueError(f"{folder} is a file; choose the folder that holds the dataset")
+    folder = _checked_folder(name_or_path)
     if find_idx_files(folder):
         data = load_idx_folder(folder)
     elif is_image_folder(folder):
         data = load_image_folder(folder)
     else:
-        raise ValueError(f"{folder} holds no dataset this app can read: expected IDX files "
-                         f"(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, ...) or one "
-                         f"subfolder per class holding images (PNG, JPEG, ...)")
+        raise ValueError(_NOT_A_DATASET.format(folder=folder))
     return _finish(folder.name, folder.name, data, None, seed, folder)

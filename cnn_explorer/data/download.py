@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -208,7 +209,10 @@ def _fetch_from_mirrors(remote: RemoteFile, mirrors: tuple[str, ...], dest: Path
 def _fetch(url: str, remote: RemoteFile, dest: Path, meter: _Meter,
            should_cancel: Callable[[], bool] | None) -> None:
     """Stream ``url`` into ``dest.part``, verify it, rename it to ``dest``; never leave a part."""
-    part = dest.with_name(dest.name + ".part")
+    # A unique name, so two downloads of the same file (two app windows) cannot interleave.
+    fd, part_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    os.close(fd)
+    part = Path(part_name)
     sha, md5 = hashlib.sha256(), hashlib.md5()
     received = 0
     try:

@@ -16,6 +16,7 @@ content, not their name, because a raw IDX file always starts with two zero byte
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import struct
 import tempfile
@@ -78,15 +79,16 @@ def _parse_header(path: Path, data: bytes) -> tuple[np.dtype, tuple[int, ...], i
                          f"{header} header bytes but the file has {len(data)}")
     shape = struct.unpack(f">{ndim}I", data[4:header])
     dtype = IDX_DTYPES[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # exact: no int64 wrap-around on bad headers
     actual = len(data) - header
     if actual < expected:
         raise ValueError(f"{path} is truncated: its header announces an array of shape "
                          f"{shape} ({expected:,} bytes of data) but only {actual:,} bytes follow")
     if actual > expected:
         extra = actual - expected
-        raise ValueError(f"{path} has {extra:,} byte{'s' if extra > 1 else ''} more than its header "
-                         f"announces (shape {shape}): it is damaged or not an IDX file")
+        plural = "s" if extra > 1 else ""
+        raise ValueError(f"{path} has {extra:,} byte{plural} more than its header announces"
+                         f" (shape {shape}): it is damaged or not an IDX file")
     return dtype, shape, header
 
 
@@ -112,7 +114,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     path = Path(path)
     data = _file_bytes(path)
     dtype, shape, header = _parse_header(path, data)
-    count = int(np.prod(shape, dtype=np.int64))
+    count = math.prod(shape)
     flat = np.frombuffer(data, dtype=dtype, count=count, offset=header)
     return flat.astype(dtype.newbyteorder("="), copy=True).reshape(shape)
 

@@ -86,7 +86,8 @@ def test_system_fashion_is_listed_and_loaded(tmp_path, rng, monkeypatch):
     data = load("fashion-mnist")
     np.testing.assert_array_equal(data.x_train, sets["train"][0])
     np.testing.assert_array_equal(data.y_test, sets["t10k"][1])
-    assert data.class_names[:2] == ("T-shirt/top", "Trouser") and data.class_names[-1] == "Ankle boot"
+    assert data.class_names[:2] == ("T-shirt/top", "Trouser")
+    assert data.class_names[-1] == "Ankle boot"
     assert data.notes == ()
 
 
@@ -179,3 +180,22 @@ def test_damaged_file_in_folder_names_it(tmp_path, rng):
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(ValueError, match="t10k-images-idx3-ubyte.gz"):
         load(sets_folder)
+
+
+def test_describe_folders_without_loading(tmp_path, rng):
+    _write_set(tmp_path / "pair", rng, n_train=30, n_test=10)
+    info = catalog.describe(tmp_path / "pair")
+    assert (info.name, info.source, info.num_train, info.num_test) == ("pair", "folder", 30, 10)
+    assert "IDX" in info.description
+    single = tmp_path / "single"
+    single.mkdir()
+    write_idx(single / "images-idx3-ubyte.gz", np.zeros((50, 28, 28), dtype=np.uint8))
+    write_idx(single / "labels-idx1-ubyte.gz", np.repeat(np.arange(5, dtype=np.uint8), 10))
+    info = catalog.describe(single)
+    data = load(single)
+    assert (info.num_train, info.num_test) == (len(data.y_train), len(data.y_test)) == (45, 5)
+    (tmp_path / "nothing").mkdir()
+    with pytest.raises(ValueError, match="holds no dataset"):
+        catalog.describe(tmp_path / "nothing")
+    with pytest.raises(ValueError, match="nor an existing folder"):
+        catalog.describe(tmp_path / "absent")

@@ -1,4 +1,4 @@
-"""Downloads, served from ../shared/data by a local HTTP server on 127.0.0.1 (never the internet)."""
+"""Downloads, served from ../shared/data by a local server on 127.0.0.1 (never the internet)."""
 
 import hashlib
 import shutil

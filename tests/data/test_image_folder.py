@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnn_explorer.data.catalog import load
+from cnn_explorer.data.catalog import describe, load
 
 Image = pytest.importorskip("PIL.Image")
 
@@ -109,3 +109,15 @@ def test_empty_class_and_single_class_are_errors(tmp_path, rng):
     (tmp_path / "gap" / "empty" / "notes.txt").write_text("x")
     with pytest.raises(ValueError, match="holds no images"):
         load(tmp_path / "gap")
+
+
+def test_describe_counts_match_load(tmp_path, rng):
+    _make_classes(tmp_path / "pets", rng, per_class=7)
+    info = describe(tmp_path / "pets")
+    data = load(tmp_path / "pets")
+    assert info.source == "folder" and "one subfolder per class" in info.description
+    assert (info.num_train, info.num_test) == (len(data.x_train), len(data.x_test)) == (18, 3)
+    _make_classes(tmp_path / "split" / "train", rng, per_class=4)
+    _make_classes(tmp_path / "split" / "test", rng, per_class=2)
+    info = describe(tmp_path / "split")
+    assert (info.num_train, info.num_test) == (12, 6)
