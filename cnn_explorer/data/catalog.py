@@ -21,12 +21,14 @@ import numpy as np
 from cnn_explorer.data.download import (DOWNLOADS, DownloadCancelled, DownloadError,
                                         cache_dir, dataset_dir, download, is_complete)
 from cnn_explorer.data.folders import (IMAGE_SUFFIXES, FolderData, find_idx_files,
-                                       is_image_folder, load_idx_folder, load_image_folder)
+                                       is_image_folder, load_idx_folder, load_image_folder,
+                                       read_split)
 from cnn_explorer.data.idx import read_idx, read_idx_header
 from cnn_explorer.resources import resource_path
 
 __all__ = ["DOWNLOADS", "Dataset", "DatasetInfo", "DownloadCancelled", "DownloadError",
-           "available", "cache_dir", "describe", "download", "load", "stratified_split"]
+           "available", "cache_dir", "describe", "download", "load", "read_split",
+           "stratified_split"]
 
 #: Fraction of a single-set dataset (mnist-5k, image folders) held out as its test set.
 TEST_FRACTION = 0.1

@@ -53,8 +53,10 @@ def _idx_role(name: str) -> tuple[str, str] | None:
     return split, kind
 
 
-def find_idx_files(folder: Path) -> dict[tuple[str, str], Path]:
+def find_idx_files(folder: Path, *, need_train: bool = True) -> dict[tuple[str, str], Path]:
     """The IDX files of a folder by (split, kind); empty if the folder holds none.
+
+    ``split`` is "train", "test" or "all" (a single set), ``kind`` "images" or "labels".
 
     Raises
     ------
@@ -80,8 +82,10 @@ def find_idx_files(folder: Path) -> dict[tuple[str, str], Path]:
     if ("all", "images") in roles and ("train", "images") in roles:
         raise ValueError(f"{folder} mixes train files with {roles[('all', 'images')].name}; "
                          f"expected {_IDX_EXPECTED}")
-    if ("test", "images") in roles and ("train", "images") not in roles:
-        raise ValueError(f"{folder} holds test files but no train files; expected {_IDX_EXPECTED}")
+    if need_train and ("test", "images") in roles and ("train", "images") not in roles:
+        raise ValueError(f"{folder} holds only a test set ({roles[('test', 'images')].name}), "
+                         f"nothing to train on; expected {_IDX_EXPECTED}. To evaluate on it, "
+                         f"use cnn_explorer.data.catalog.read_split(folder, 'test')")
     return roles
 
 
@@ -101,6 +105,24 @@ def read_pair(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndar
     if len(labels) and labels.min() < 0:
         raise ValueError(f"{labels_path} holds a negative label ({labels.min()})")
     return images, labels.astype(np.int64)
+
+
+def read_split(folder: str | Path, split: str = "test") -> tuple[np.ndarray, np.ndarray]:
+    """Images ``(N, H, W)`` uint8 and labels ``(N,)`` int64 of one split of an IDX folder.
+
+    For example the official MNIST test set: ``read_split("../shared/data/mnist-test")``.
+    ``split`` is "train", "test" or "all" (a folder holding one unsplit set).
+    """
+    folder = Path(folder)
+    if split not in ("train", "test", "all"):
+        raise ValueError(f"split must be 'train', 'test' or 'all', got {split!r}")
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder")
+    roles = find_idx_files(folder, need_train=False)
+    if (split, "images") not in roles:
+        found = ", ".join(sorted({s for s, _ in roles})) or "no IDX files"
+        raise ValueError(f"{folder} holds no {split} set (found: {found})")
+    return read_pair(roles[(split, "images")], roles[(split, "labels")])
 
 
 def _class_names_file(folder: Path) -> tuple[str, ...] | None:

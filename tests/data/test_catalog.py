@@ -199,3 +199,16 @@ def test_describe_folders_without_loading(tmp_path, rng):
         catalog.describe(tmp_path / "nothing")
     with pytest.raises(ValueError, match="nor an existing folder"):
         catalog.describe(tmp_path / "absent")
+
+
+def test_read_split_gives_the_official_test_set(shared_data, tmp_path):
+    x, y = catalog.read_split(shared_data / "mnist-test")
+    assert x.shape == (10_000, 28, 28) and y.dtype == np.int64 and y[:3].tolist() == [7, 2, 1]
+    with pytest.raises(ValueError, match="only a test set .*read_split"):
+        load(shared_data / "mnist-test")
+    with pytest.raises(ValueError, match="holds no train set"):
+        catalog.read_split(shared_data / "mnist-test", "train")
+    with pytest.raises(ValueError, match="split must be"):
+        catalog.read_split(shared_data / "mnist-test", "validation")
+    x5, y5 = catalog.read_split(shared_data / "mnist-5k", "all")
+    assert x5.shape == (5000, 28, 28)
