@@ -264,16 +264,21 @@ class Sequential:
         return grads
 
     def _sum_loss_and_grads(self, x, y, training, noises, ws):
-        """Summed loss, number correct and gradients of the summed loss for one (part) batch."""
+        """Summed loss, number correct and gradients of the summed loss for one (part) batch.
+
+        Overflow is not warned about: a diverging run shows as a non-finite loss or gradient,
+        which training reports (and this may run on a worker thread with its own error state).
+        """
         from_logits = self.ends_in_softmax
-        out, caches = self._forward(x, training, noises, ws, True, from_logits)
-        if from_logits:
-            loss, probs, dout = F.sparse_cross_entropy_from_logits(out, y)
-        else:
-            probs = out
-            loss, dout = F.sparse_cross_entropy_from_probs(out, y)
-        correct = int((probs.argmax(axis=1) == y).sum())
-        return loss, correct, self._backward(dout, caches, ws, from_logits)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            out, caches = self._forward(x, training, noises, ws, True, from_logits)
+            if from_logits:
+                loss, probs, dout = F.sparse_cross_entropy_from_logits(out, y)
+            else:
+                probs = out
+                loss, dout = F.sparse_cross_entropy_from_probs(out, y)
+            correct = int((probs.argmax(axis=1) == y).sum())
+            return loss, correct, self._backward(dout, caches, ws, from_logits)
 
     def _draw_noise(self, n, rng):
         noises = {}

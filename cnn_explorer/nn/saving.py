@@ -90,12 +90,12 @@ def load_model(path):
             raise
         raise ValueError(f"{path} is not a readable model file ({exc})") from None
 
-    model = Sequential.from_config(architecture)
+    try:
+        model = Sequential.from_config(architecture)
+        model.set_weights(weights)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
     own = model.weight_arrays()
-    if len(weights) != len(own):
-        raise ValueError(f"{path}: the architecture needs {len(own)} weight arrays, "
-                         f"the file holds {len(weights)}")
-    model.set_weights(weights)
     if not isinstance(history, dict) or not all(
             isinstance(history.get(k), list) for k in HISTORY_KEYS):
         raise ValueError(f"{path}: the training history is damaged")

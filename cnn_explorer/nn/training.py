@@ -197,7 +197,8 @@ def train_steps(model, data, config=None, should_stop=None):
                 if finite:
                     # these weights just gave a finite loss: the ones to keep if the next fail
                     last_finite = [w.copy() for w in weights]
-                    optimizer.apply(weights, grads, trainable)
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        optimizer.apply(weights, grads, trainable)
                 if not (finite and all(np.isfinite(w).all() for w in weights)):
                     if last_finite is not None:
                         model.set_weights(last_finite)
