@@ -223,7 +223,7 @@ def _known_folder(name: str, cache: str | os.PathLike | None) -> Path:
         return SYSTEM_DATASETS[name]
     if is_complete(name, cache):
         return dataset_dir(name, cache)
-    hint = (f" or install the Debian package dataset-fashion-mnist" if name == "fashion-mnist"
+    hint = (" or install the Debian package dataset-fashion-mnist" if name == "fashion-mnist"
             else "")
     raise ValueError(f"{TITLES[name]} is not on this computer yet: download it first "
                      f"(cnn_explorer.data.catalog.download({name!r})){hint}")

@@ -9,6 +9,7 @@ silently, and ignored non-image files are listed in the returned notes.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,7 +103,9 @@ def read_pair(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndar
     if len(images) != len(labels):
         raise ValueError(f"{images_path.name} holds {len(images):,} images but "
                          f"{labels_path.name} holds {len(labels):,} labels")
-    if len(labels) and labels.min() < 0:
+    if len(labels) == 0:
+        raise ValueError(f"{images_path} holds no images (its header says the count is 0)")
+    if labels.min() < 0:
         raise ValueError(f"{labels_path} holds a negative label ({labels.min()})")
     return images, labels.astype(np.int64)
 
@@ -215,11 +218,10 @@ def load_image_folder(folder: Path) -> FolderData:
 
     Every image becomes grey ``(28, 28)`` uint8. Needs Pillow.
     """
-    try:
-        import PIL  # noqa: F401  (only checked here so that the rest of data works without it)
-    except ImportError:
+    # Pillow is imported only here, so the rest of the data package works without it.
+    if importlib.util.find_spec("PIL") is None:
         raise ValueError("reading a folder of images needs the Pillow package "
-                         "(pip install pillow)") from None
+                         "(pip install pillow)")
     notes: list[str] = []
     split = {p.name.lower(): p for p in _class_folders(folder)}
     if set(split) == {"train", "test"}:

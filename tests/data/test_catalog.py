@@ -212,3 +212,12 @@ def test_read_split_gives_the_official_test_set(shared_data, tmp_path):
         catalog.read_split(shared_data / "mnist-test", "validation")
     x5, y5 = catalog.read_split(shared_data / "mnist-5k", "all")
     assert x5.shape == (5000, 28, 28)
+
+
+def test_idx_folder_with_no_images(tmp_path):
+    folder = tmp_path / "zero"
+    folder.mkdir()
+    write_idx(folder / "images-idx3-ubyte", np.zeros((0, 28, 28), dtype=np.uint8))
+    write_idx(folder / "labels-idx1-ubyte", np.zeros(0, dtype=np.uint8))
+    with pytest.raises(ValueError, match="holds no images"):
+        load(folder)
