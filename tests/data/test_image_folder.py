@@ -1,5 +1,9 @@
 """Image folders: one subfolder per class, grey 28×28, nothing skipped silently."""
 
+import importlib.util
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -121,3 +125,18 @@ def test_describe_counts_match_load(tmp_path, rng):
     _make_classes(tmp_path / "split" / "test", rng, per_class=2)
     info = describe(tmp_path / "split")
     assert (info.num_train, info.num_test) == (12, 6)
+
+
+def test_without_pillow_the_error_says_what_to_install(tmp_path, rng, monkeypatch):
+    _make_classes(tmp_path / "pets", rng)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "PIL" else real_find_spec(name, *a))
+    with pytest.raises(ValueError, match=r"needs the Pillow package \(pip install pillow\)"):
+        load(tmp_path / "pets")
+
+
+def test_importing_the_catalog_does_not_load_pillow():
+    code = "import sys, cnn_explorer.data.catalog; print('PIL' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
