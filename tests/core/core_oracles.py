@@ -160,7 +160,7 @@ def ndimage_pool(x, size, stride, pads, kind, weights=None, ceil_mode=False):
         real = np.pad(np.ones_like(x), extra)
         sums = ndi.uniform_filter(xp, size=size, origin=origin, mode="constant") * cells
         counts = ndi.uniform_filter(real, size=size, origin=origin, mode="constant") * cells
-        return (sums / np.round(counts))[pick]
+        return sums[pick] / np.round(counts[pick])
     if kind == "l2":
         return np.sqrt(np.maximum(ndi.uniform_filter(xp * xp, size=size, origin=origin,
                                                      mode="constant") * cells, 0))[pick]
