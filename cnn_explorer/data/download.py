@@ -167,7 +167,10 @@ def download(name: str, *, cache_dir: str | os.PathLike | None = None,
                          f"{', '.join(sorted(DOWNLOADS))}")
     spec = DOWNLOADS[name]
     folder = dataset_dir(name, cache_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"cannot create the cache folder {folder} ({exc})") from None
     todo = [f for f in spec.files if not (folder / f.name).is_file()]
     mirrors = (base_url,) if base_url is not None else spec.mirrors
     meter = _Meter(progress, todo)

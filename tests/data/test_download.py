@@ -230,3 +230,11 @@ def test_loaded_cache_images_match_the_shared_files(tmp_path, served, spec, shar
     data = catalog.load("mnist", cache_dir=tmp_path / "c")
     official = catalog.read_idx(shared_data / "mnist-test" / "t10k-labels-idx1-ubyte.gz")
     np.testing.assert_array_equal(data.y_test, official)
+
+
+def test_unwritable_cache_is_a_clear_error(tmp_path, served, spec):
+    url, _, _ = served
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder should be")
+    with pytest.raises(DownloadError, match="cannot create the cache folder"):
+        download("mnist", cache_dir=blocker, base_url=url)
