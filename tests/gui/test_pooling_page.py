@@ -3,7 +3,12 @@ the one-pixel shift, undo and bad input."""
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
+from cnn_explorer.core import ops
+from cnn_explorer.core.kernels import PRESETS, gaussian_weights
+from cnn_explorer.gui.main_window import MainWindow
+from cnn_explorer.gui.pages.pooling_page import PoolingPage
 from cnn_explorer.gui.pages.pooling_shift import DIRECTIONS, compare_shift, shift_by_one
 
 
@@ -36,3 +41,207 @@ def test_max_pooling_absorbs_a_shift_inside_its_windows():
     left = compare_shift(x, "left", pool)
     assert left.input_share == 0.5
     assert left.pooled_count == 4                                      # it crosses into window 0
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def page(qtbot):
+    p = PoolingPage()
+    qtbot.addWidget(p)
+    p.resize(1200, 780)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def load(page, name, shape=None):
+    """Pick a preset in the Preset combo as a user would."""
+    if shape is not None:
+        page.rows.setValue(shape[0])
+        page.cols.setValue(shape[1])
+    index = page.presets.findData(name)
+    page.presets.setCurrentIndex(index)
+    page.presets.activated.emit(index)
+
+
+def shown(view):
+    """The numbers a heat map shows (NaN where a cell is still empty)."""
+    return view.values().astype(float)
+
+
+def winner_cells(view):
+    return view._path_cells(view._winner)
+
+
+def naive_windows(x, size, stride):
+    """(row, col) of each window's top-left, raster order: the oracle for the outline."""
+    (kh, kw), (sh, sw) = size, stride
+    return [(i, j) for i in range(0, x.shape[0] - kh + 1, sh) for j in range(0, x.shape[1] - kw + 1, sw)]
+
+
+def test_max_pooling_steps_write_cells_outline_the_window_and_mark_the_first_winner(page, qtbot):
+    load(page, "checkerboard", (6, 6))
+    grid = page.editor.values()
+    expected = ops.pool2d(grid, 2)
+    assert page.options.kind.currentData() == "max"
+    for _ in range(3):
+        qtbot.mouseClick(page.stepper.forward_button, Qt.LeftButton)
+    assert page.stepper.step() == 3
+    out = shown(page.out_view)
+    np.testing.assert_array_equal(out.ravel()[:4], expected.ravel()[:4])
+    assert np.isnan(out.ravel()[4:]).all()
+    top, left = naive_windows(grid, (2, 2), (2, 2))[3]                 # output[1, 0]
+    assert sorted(page.input_view.window_cells()) == [(top + a, left + b) for a in (0, 1) for b in (0, 1)]
+    window = grid[top:top + 2, left:left + 2]
+    first = np.unravel_index(np.argmax(window), window.shape)          # first occurrence on ties
+    assert winner_cells(page.input_view) == [(top + first[0], left + first[1])]
+    text = page.formula.text()
+    assert text.startswith("<b>Output[1, 0]</b> = max(") and "winner (red)" in text
+
+
+KIND_FORMULA = {"max": "max(", "avg": "/ 4", "l2": "√(", "weighted": "·", "global_max": "max(",
+                "global_avg": "/ 36"}
+
+
+@pytest.mark.parametrize("kind", list(KIND_FORMULA))
+def test_each_kind_fills_the_output_with_the_core_values(page, kind):
+    load(page, "random", (6, 6))
+    page.options.set_kind(kind)
+    grid = page.editor.values()
+    weights = gaussian_weights((2, 2)) if kind == "weighted" else None
+    expected = ops.pool2d(grid, 2, kind=kind, weights=weights)
+    assert page.weights.isVisible() == (kind == "weighted")
+    assert KIND_FORMULA[kind] in page.formula.text()
+    assert (winner_cells(page.input_view) != []) == (kind in ("max", "global_max"))
+    page.stepper.to_end()
+    np.testing.assert_allclose(shown(page.out_view), expected, rtol=1e-6)
+    assert page.out_view.title.text() == f"Output {expected.shape[0]} × {expected.shape[1]}"
+
+
+def test_padding_note_changes_with_the_kind(page):
+    page.options.set_kind("max")
+    assert "−∞" in page.options.note.text()
+    page.options.set_kind("avg")
+    assert "divisor" in page.options.note.text()
+
+
+def test_size_panel_counts_cells_and_the_reduction(page):
+    load(page, "checkerboard", (6, 8))
+    text = page.size_panel.summary.text()
+    assert "6 × 8 = 48 cells" in text and "3 × 4 = 12 cells" in text and "4× fewer" in text
+    assert "columns: ⌊(8 + 0 + 0 − 2) / 2⌋ + 1 = 4" in page.size_panel.formula.text()
+    page.options.size_rows.setValue(3)
+    page.options.ceil_mode.setChecked(True)
+    assert "rows: ⌈(6 + 0 + 0 − 3) / 3⌉ + 1 = 2" in page.size_panel.formula.text()
+
+
+def test_conv_output_through_relu_is_pooled(page, rng):
+    feature_map = rng.normal(size=(9, 7))
+    page.set_conv_output(feature_map)
+    page.source.setCurrentIndex(page.source.findData("conv2d"))
+    assert not page.editor.isVisible() and "9 × 7" in page.conv_info.text()
+    page.relu.setChecked(True)
+    page.options.set_kind("max")
+    page.stepper.to_end()
+    np.testing.assert_allclose(shown(page.out_view), ops.pool2d(np.maximum(feature_map, 0), 2),
+                               rtol=1e-6)
+    changed = feature_map + 1.0                                     # the conv page changed
+    page.set_conv_output(changed)
+    page.stepper.to_end()
+    np.testing.assert_allclose(shown(page.out_view), ops.pool2d(np.maximum(changed, 0), 2), rtol=1e-6)
+
+
+def test_conv_source_without_output_says_so_and_keeps_the_grid(page):
+    before = shown(page.input_view).copy()
+    page.source.setCurrentIndex(page.source.findData("conv2d"))
+    assert page.message.isVisible() and "no output yet" in page.message.text()
+    np.testing.assert_array_equal(shown(page.input_view), before)
+
+
+def test_shift_counts_changed_cells_before_and_after_pooling(page):
+    load(page, "checkerboard", (6, 6))
+    page.shift_panel.direction.setCurrentIndex(page.shift_panel.direction.findData("right"))
+    page.shift_panel.toggle.setChecked(True)
+    # the 2×2 blocks move one column: 14 of 36 input cells change, 3 of 9 maxima
+    assert "14 of 36</b> cells changed (<b>39%" in page.shift_panel.input_count.text()
+    assert "3 of 9</b> cells changed (<b>33%" in page.shift_panel.pooled_count.text()
+    np.testing.assert_array_equal(shown(page.shift_panel.before), ops.pool2d(checker6(), 2))
+    np.testing.assert_array_equal(shown(page.shift_panel.after), [[0, 1, 1], [1, 1, 1], [0, 1, 1]])
+    assert sorted(page.shift_panel.after.hover_cells()) == [(0, 2), (1, 1), (2, 2)]
+    # the page pools the shifted input
+    np.testing.assert_array_equal(shown(page.input_view)[:, 0], 0)
+    page.shift_panel.toggle.setChecked(False)
+    assert page.shift_panel.stack.currentIndex() == 0
+
+
+def checker6():
+    rows, cols = np.indices((6, 6))
+    return ((rows // 2 + cols // 2) % 2).astype(float)
+
+
+def test_bad_input_is_refused_marked_and_explained(page):
+    before = page.editor.values()
+    page.editor.item(0, 0).setText("abc")
+    assert page.editor.values()[0, 0] == before[0, 0]
+    assert page.editor.cell_is_marked_bad(0, 0)
+    assert page.message.isVisible() and "not a number" in page.message.text()
+
+
+def test_cell_edits_and_presets_undo_and_redo(page):
+    before = page.editor.values()
+    page.editor.item(0, 0).setText("7")
+    assert page.editor.values()[0, 0] == 7
+    assert shown(page.input_view)[0, 0] == 7
+    load(page, "checkerboard", (4, 4))
+    assert page.editor.values().shape == (4, 4)
+    page.undo_stack.undo()
+    page.undo_stack.undo()                                             # the resize before the preset
+    assert page.editor.values()[0, 0] == 7
+    page.undo_stack.undo()
+    page.undo_stack.undo()
+    np.testing.assert_array_equal(page.editor.values(), before)
+    page.undo_stack.redo()
+    assert page.editor.values()[0, 0] == 7
+
+
+def test_weighted_pooling_uses_the_edited_weights(page):
+    load(page, "random", (6, 6))
+    page.options.set_kind("weighted")
+    page.options.size_rows.setValue(3)
+    page.options.size_cols.setValue(3)
+    np.testing.assert_allclose(page.weights.values() * 16, [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+    page.weights.editor.item(1, 1).setText("1")
+    weights = page.weights.values()
+    assert weights[1, 1] == 1
+    page.stepper.to_end()
+    np.testing.assert_allclose(shown(page.out_view),
+                               ops.pool2d(page.editor.values(), 3, kind="weighted", weights=weights),
+                               rtol=1e-6)
+    page.undo_stack.undo()
+    np.testing.assert_allclose(page.weights.values() * 16, [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+
+
+def test_screenshot_state_is_partway_with_the_shift_on(page):
+    page.prepare_screenshot()
+    assert 0 < page.stepper.step() < page.stepper.count() - 1
+    assert page.shift_panel.is_on() and page.shift_panel.stack.currentIndex() == 1
+
+
+def test_the_convolution_2d_output_feeds_the_pooling_page(qtbot):
+    window = MainWindow(pages=["conv2d", "pooling"], restore_settings=False)
+    qtbot.addWidget(window)
+    conv, pooling = window.pages["conv2d"], window.pages["pooling"]
+    assert hasattr(conv, "current_output"), "the Convolution 2D page could not be built"
+    pooling.source.setCurrentIndex(pooling.source.findData("conv2d"))
+    pooling.stepper.to_end()
+    np.testing.assert_allclose(shown(pooling.out_view), ops.pool2d(conv.current_output(), 2),
+                               rtol=1e-6)
+    first = conv.current_output()
+    conv.set_kernel(np.array(PRESETS["sobel x"].values) * -1)           # the student edits conv2d
+    assert not np.allclose(conv.current_output(), first)
+    pooling.relu.setChecked(True)
+    pooling.stepper.to_end()
+    expected = ops.pool2d(np.maximum(conv.current_output(), 0), 2)
+    np.testing.assert_allclose(shown(pooling.out_view), expected, rtol=1e-6)

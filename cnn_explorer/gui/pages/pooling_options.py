@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QSpinBox, QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+
+from cnn_explorer.gui.widgets.panel import section
 
 # kind -> (label in the combo, tooltip)
 KINDS: dict[str, tuple[str, str]] = {
@@ -70,7 +71,7 @@ def _pair(first, second):
     return row
 
 
-class PoolOptionsPanel(QGroupBox):
+class PoolOptionsPanel(QWidget):
     """Kind, window, stride, padding and ceil mode.
 
     Signals
@@ -82,7 +83,7 @@ class PoolOptionsPanel(QGroupBox):
     sigChanged = Signal(object)
 
     def __init__(self, parent=None):
-        super().__init__("Pooling", parent)
+        super().__init__(parent)
         self.kind = QComboBox()
         for key, (label, tip) in KINDS.items():
             self.kind.addItem(label, key)
@@ -107,7 +108,10 @@ class PoolOptionsPanel(QGroupBox):
 
         stride_row = _pair(self.stride_rows, self.stride_cols)
         stride_row.layout().insertWidget(3, self.stride_same)
-        form = QFormLayout(self)
+        box, form = section("Pooling window", "kernel")
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(box)
         form.addRow("&Kind", self.kind)
         form.addRow("&Window", _pair(self.size_rows, self.size_cols))
         form.addRow("&Stride", stride_row)

@@ -1,7 +1,7 @@
 """The pooling page's size panel: input cells against output cells, always on screen."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel
 
 from cnn_explorer.gui.widgets.colours import INPUT, OUTPUT
 
@@ -26,9 +26,10 @@ class SizePanel(QGroupBox):
         self.formula.setWordWrap(True)
         self.formula.setToolTip("Output size per axis: (input + padding before + padding after − window) "
                                 "/ stride, rounded down (up in ceil mode), plus 1")
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.summary)
-        lay.addWidget(self.formula)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 4)
+        lay.addWidget(self.summary, 1)
+        lay.addWidget(self.formula, 1)
 
     def show_plan(self, plan, options) -> None:
         """Describe ``plan`` (a ``core.steps.PoolPlan``) made with ``options`` (``PoolOptions``)."""

@@ -1,25 +1,14 @@
 """The weight grid of weighted pooling: an editable window-shaped grid with Gaussian and uniform
 presets."""
 
-from math import comb
-
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from cnn_explorer.core.kernels import gaussian_weights
 from cnn_explorer.gui.widgets.formatting import format_number
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
-
-
-def gaussian_weights(shape: tuple[int, int]) -> np.ndarray:
-    """Binomial (discrete Gaussian) weights of ``shape`` summing to 1: the centre counts most.
-
-    Row ``k`` of Pascal's triangle is the sampled Gaussian every image library's small blur uses
-    (``[1, 2, 1] / 4`` for 3); the 2D grid is the outer product of the row and column profiles.
-    """
-    rows, cols = (np.array([comb(n - 1, i) for i in range(n)], dtype=float) for n in shape)
-    grid = np.outer(rows, cols)
-    return grid / grid.sum()
+from cnn_explorer.gui.widgets.panel import section
 
 
 def uniform_weights(shape: tuple[int, int]) -> np.ndarray:
@@ -27,7 +16,7 @@ def uniform_weights(shape: tuple[int, int]) -> np.ndarray:
     return np.full(shape, 1.0 / (shape[0] * shape[1]))
 
 
-class WeightsPanel(QGroupBox):
+class WeightsPanel(QWidget):
     """The weight grid with its presets and its sum.
 
     Signals
@@ -42,7 +31,7 @@ class WeightsPanel(QGroupBox):
     sigRejected = Signal(str)
 
     def __init__(self, parent=None):
-        super().__init__("Weights (weighted pooling)", parent)
+        super().__init__(parent)
         self.editor = MatrixEditor(role="kernel", cell_width=52)
         self.editor.setToolTip("One weight per window cell: each output is Σ weight × value")
         self.editor.set_values(gaussian_weights((2, 2)))
@@ -57,9 +46,12 @@ class WeightsPanel(QGroupBox):
         buttons.addWidget(self.uniform)
         buttons.addStretch(1)
         buttons.addWidget(self.total)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.editor)
-        lay.addLayout(buttons)
+        box, form = section("Weights (weighted pooling)", "kernel")
+        form.addRow(self.editor)
+        form.addRow(buttons)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(box)
         self.editor.sigEdited.connect(self.sigEdited)
         self.editor.sigRejected.connect(self.sigRejected)
         self.gaussian.clicked.connect(lambda: self._offer(gaussian_weights(self.values().shape)))
