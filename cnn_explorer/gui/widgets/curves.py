@@ -47,7 +47,7 @@ class Curves(QWidget):
                 plot.getAxis(side).setPen("#888888")
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setLabel("bottom", "epoch")
-            plot.addLegend(offset=(-5, 5) if metric == "loss" else (-5, -5), labelTextSize="8pt")
+            plot.addLegend(offset=(5, -5) if metric == "loss" else (5, 5), labelTextSize="8pt")
             plot.setMinimumSize(160, 120)
             if metric == "accuracy":
                 plot.setYRange(0, 1, padding=0.02)
@@ -75,9 +75,9 @@ class Curves(QWidget):
             series.replace(np.arange(1, len(values) + 1), values)
         self._redraw(self._series)
 
-    def add_snapshot(self, snapshot, epoch_offset=0):
+    def add_snapshot(self, snapshot):
         """Append ``snapshot``'s running loss/accuracy (and validation ones at an epoch end)."""
-        x = epoch_offset + snapshot.epoch + (snapshot.batch + 1) / snapshot.batches_per_epoch
+        x = snapshot.epoch + (snapshot.batch + 1) / snapshot.batches_per_epoch
         changed = ["loss", "accuracy"]
         self._series["loss"].append(x, snapshot.loss)
         self._series["accuracy"].append(x, snapshot.accuracy)

@@ -42,10 +42,8 @@ class FeatureMaps(QWidget):
             tiles = mosaic(np.moveaxis(maps, -1, 0), max(1, math.ceil(math.sqrt(c))))
             low, high = float(maps.min()), float(maps.max())
             image.setImage(tiles, levels=(low, high if high > low else low + 1), autoLevels=False)
-            label.setText(f"{name}<br>{h}×{w}×{c} · {low:.2g}…{high:.2g}", size="8pt")
-            if tiles.shape != getattr(view, "_shape", None):
-                view._shape = tiles.shape
-                view.autoRange(padding=0.02)
+            label.setText(f"{name} {h}×{w}×{c}", size="8pt")
+            label.setToolTip(f"values {low:.3g} … {high:.3g} (dark to bright)")
             self.shown.append((name, maps))
 
     def _rebuild(self, names):
@@ -55,4 +53,5 @@ class FeatureMaps(QWidget):
             label = self._plot.addLabel(name, row=0, col=column, size="8pt")
             view, image = image_view(self._plot.ci.addLayout(row=1, col=column), COLOURS)
             self._images.append((label, view, image))
+        self._plot.ci.layout.setRowStretchFactor(1, 10)
         self._names = names

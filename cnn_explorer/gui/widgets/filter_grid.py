@@ -29,6 +29,7 @@ def image_view(widget, colormap):
     """An ImageItem in a fixed, aspect-locked, y-down ViewBox filling ``widget``."""
     view = widget.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
     view.setMenuEnabled(False)
+    view.setDefaultPadding(0.02)  # auto-range stays on: the image fills the view at any size
     image = pg.ImageItem(axisOrder="row-major")
     image.setColorMap(pg.colormap.get(colormap) if isinstance(colormap, str) else colormap)
     view.addItem(image)
@@ -47,7 +48,6 @@ class FilterGrid(QWidget):
         self._columns = columns
         self._headroom = headroom
         self._level = None
-        self._shape = None
         self.filters = None
         self._title = QLabel(title)
         self._scale = QLabel()
@@ -83,9 +83,6 @@ class FilterGrid(QWidget):
         self.filters = filters
         image = mosaic(filters, min(self._columns, len(filters)))
         self._image.setImage(image, levels=(-self._level, self._level), autoLevels=False)
-        if image.shape != self._shape:
-            self._shape = image.shape
-            self._view.autoRange(padding=0.02)
 
     def image(self):
         """The mosaic currently drawn (float32, NaN between tiles)."""
