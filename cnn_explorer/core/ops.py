@@ -96,7 +96,7 @@ def _check_fit(what, k_shape, x_shape, pads, dilation=None) -> None:
     if all(s <= p for s, p in zip(span, padded)):
         return
     if len(k_shape) == 1:
-        k_txt, x_txt = f"{what} of {k_shape[0]}", f"an input of {x_shape[0]}"
+        k_txt, x_txt = f"{what} of {k_shape[0]} values", f"an input of {x_shape[0]} values"
     else:
         k_txt, x_txt = f"{what} {shape_text(k_shape)}", f"a {shape_text(x_shape)} input"
     if span != tuple(k_shape):

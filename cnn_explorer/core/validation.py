@@ -44,12 +44,12 @@ def as_float_array(values, *, name: str, ndim: int) -> np.ndarray:
     if arr.dtype.kind not in "biuf":
         raise ValueError(f"the {name} must contain only numbers (found {_kind_word(arr)})")
     arr = arr.astype(np.float64, copy=False)
+    if arr.size == 0:
+        raise ValueError(f"the {name} is empty; it needs at least one value")
     if arr.ndim != ndim:
         want = "a list of numbers" if ndim == 1 else "rows of numbers (a 2D grid)"
         raise ValueError(f"the {name} must be {want}; got {arr.ndim} dimension"
                          f"{'' if arr.ndim == 1 else 's'}")
-    if arr.size == 0:
-        raise ValueError(f"the {name} is empty; it needs at least one value")
     # A NaN or infinity anywhere makes the (fast) sum non-finite; only then look closer.
     if not np.isfinite(arr.sum()) and not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
