@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 class DrawCanvas(QWidget):
     """Draw with a soft round brush; ``image()`` is float32 (size, size) in [0, 1].
 
-    The brush adds a Gaussian blob of ink (``sigma`` pixels) every half pixel along the stroke;
-    ink adds up to at most 1, as on paper.
+    The brush adds a Gaussian blob of ink (``sigma`` pixels, cut at 3 sigma) every half pixel
+    along the stroke; ink adds up to at most 1, as on paper.
 
     Signals
     -------
@@ -79,8 +79,9 @@ class DrawCanvas(QWidget):
         self._last = (x, y)
 
     def _dab(self, x, y):
-        gx = np.exp(-((self._grid - x) ** 2) / (2 * self._sigma ** 2))
-        gy = np.exp(-((self._grid - y) ** 2) / (2 * self._sigma ** 2))
+        gx, gy = (np.exp(-((self._grid - c) ** 2) / (2 * self._sigma ** 2)) for c in (x, y))
+        gx[np.abs(self._grid - x) > 3 * self._sigma] = 0  # a brush with an edge: no ink far away
+        gy[np.abs(self._grid - y) > 3 * self._sigma] = 0
         np.minimum(self._image + self._strength * np.outer(gy, gx), 1.0, out=self._image)
 
     # -- Qt ---------------------------------------------------------------------------------

@@ -1,0 +1,50 @@
+"""Driving the explorer widgets as a user would: type in cells, pick presets, hover cells."""
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+
+def type_into(qtbot, editor, row, col, text):
+    """Open the cell's editor, replace its text with ``text`` and press Enter."""
+    editor.setCurrentCell(row, col)
+    editor.editItem(editor.item(row, col))
+    line = editor.findChild(QLineEdit)
+    assert line is not None, "the cell editor did not open"
+    line.selectAll()
+    qtbot.keyClick(line, Qt.Key_Backspace)
+    qtbot.keyClicks(line, text)
+    qtbot.keyClick(line, Qt.Key_Return)
+    # the delegate commits on a queued call: wait for the editor to close
+    qtbot.waitUntil(lambda: editor.state() != QAbstractItemView.EditingState, timeout=2000)
+
+
+def choose(combo, text):
+    """Pick ``text`` in a combo box the way a click on the item does (``activated`` fires)."""
+    index = combo.findText(text)
+    assert index >= 0, f"{text!r} not in {[combo.itemText(i) for i in range(combo.count())]}"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def click_cell(qtbot, editor, row, col):
+    rect = editor.visualItemRect(editor.item(row, col))
+    qtbot.mouseClick(editor.viewport(), Qt.LeftButton, pos=rect.center())
+
+
+def hover(qtbot, heat_map, row, col):
+    """Move the mouse over cell (row, col) of a HeatMap; (-1, -1) moves it off the grid."""
+    view = heat_map.view
+    if row < 0:
+        scene_pos = heat_map.box.mapViewToScene(QPointF(-5.0, -5.0))
+    else:
+        scene_pos = heat_map.box.mapViewToScene(QPointF(col + 0.5, row + 0.5))
+    pos = view.mapFromScene(scene_pos)
+    qtbot.mouseMove(view.viewport(), pos)
+    # offscreen Qt delivers the move to the scene only if the view tracks the mouse
+    view.scene().sigMouseMoved.emit(scene_pos)
+
+
+def shown(heat_map):
+    """The numbers a HeatMap shows, NaN where a cell is still empty."""
+    return np.asarray(heat_map.values(), dtype=float)

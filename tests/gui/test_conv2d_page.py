@@ -1,0 +1,221 @@
+"""The Convolution 2D page, driven as a student would: presets, typed kernel values, padding,
+stepping, the formula, undo/redo, bad input, hovering, images and the output for pooling."""
+
+import numpy as np
+import pytest
+from explorer_helpers import choose, click_cell, hover, shown, type_into
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from cnn_explorer.core import kernels, ops
+from cnn_explorer.gui.pages.conv2d_page import Conv2DPage
+
+EDGE = np.asarray(kernels.GUIDE_EDGE_IMAGE, dtype=float)   # 6×6: three 0 columns | three 1 columns
+
+
+@pytest.fixture
+def page(qtbot):
+    page = Conv2DPage()
+    qtbot.addWidget(page)
+    page.resize(1280, 820)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def forward(qtbot, page, times):
+    for _ in range(times):
+        qtbot.mouseClick(page.stepper.forward_button, Qt.LeftButton)
+
+
+def test_starts_on_the_guides_example_prewitt_x_on_a_vertical_edge(page):
+    assert page.data_panel.preset.currentText() == "guide's vertical edge"
+    assert page.kernel_panel.preset.currentText() == "prewitt x"
+    page.stepper.to_end()
+    # same padding: the edge lights up in columns 2-3 (3 full rows, 2 at the top and bottom)
+    np.testing.assert_array_equal(shown(page.output_map), [
+        [0, 0, 2, 2, 0, -2],
+        [0, 0, 3, 3, 0, -3],
+        [0, 0, 3, 3, 0, -3],
+        [0, 0, 3, 3, 0, -3],
+        [0, 0, 3, 3, 0, -3],
+        [0, 0, 2, 2, 0, -2]])
+    assert "Input 6×6 + padding 1,1 (top, bottom), 1,1 (left, right) = 8×8" in \
+        page.input_map.title.text()
+
+
+def test_typed_kernel_value_valid_padding_and_three_steps_show_cells_and_formula(qtbot, page):
+    choose(page.kernel_panel.preset, "sobel x")
+    np.testing.assert_array_equal(page.kernel_panel.values(), [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    type_into(qtbot, page.kernel_panel.editor, 1, 0, "-1")
+    type_into(qtbot, page.kernel_panel.editor, 1, 2, "2")
+    page.options.padding.setCurrentText("valid")
+    forward(qtbot, page, 3)
+
+    assert page.stepper.label.text() == "Step 4 / 16"
+    out = shown(page.output_map)
+    assert out.shape == (4, 4)
+    # every row of the edge image is 0 0 0 1 1 1: out[i, j] = 4·x[j+2] − 3·x[j]
+    np.testing.assert_array_equal(out[0], [0, 4, 4, 1])
+    assert np.isnan(out[1:]).all()
+    assert page.formula.text() == ("<b>Output[0, 3]</b> = (-1)·1 + 0·1 + 1·1 + (-1)·1 + 0·1 + 2·1"
+                                   " + (-1)·1 + 0·1 + 1·1 = 1")
+    # the window sits on padded rows 0-2, columns 3-5, its centre in the middle
+    assert sorted(page.input_map.window_cells()) == [(r, c) for r in range(3) for c in range(3, 6)]
+    np.testing.assert_array_equal(shown(page.products_map), [[-1, 0, 1], [-1, 0, 2], [-1, 0, 1]])
+
+
+def test_stepping_back_and_the_keyboard(qtbot, page):
+    page.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(page, Qt.Key_Right)
+    assert page.stepper.step() == 3
+    qtbot.keyClick(page, Qt.Key_Left)
+    assert page.stepper.step() == 2
+    assert np.isnan(shown(page.output_map).ravel()[3:]).all()
+    qtbot.keyClick(page, Qt.Key_End)
+    assert not np.isnan(shown(page.output_map)).any()
+    qtbot.keyClick(page, Qt.Key_Home)
+    assert np.isnan(shown(page.output_map).ravel()[1:]).all()
+    page.stepper.set_speed(60)
+    with qtbot.waitSignal(page.stepper.sigPlayingChanged, timeout=3000) as started:
+        qtbot.keyClick(page, Qt.Key_Space)
+    assert started.args == [True]
+    qtbot.waitUntil(lambda: page.stepper.step() == 35, timeout=5000)
+    assert not page.stepper.is_playing()
+
+
+def test_kernel_edits_undo_and_redo(qtbot, page):
+    type_into(qtbot, page.kernel_panel.editor, 0, 0, "5")
+    assert page.kernel_panel.values()[0, 0] == 5
+    assert page.undo_stack.undoText() == "Kernel: edit a value"
+    page.stepper.to_end()
+    edited = shown(page.output_map).copy()
+    page.undo_stack.undo()
+    assert page.kernel_panel.values()[0, 0] == -1
+    assert page.kernel_panel.editor.item(0, 0).text() == "-1"
+    assert page.kernel_panel.preset.currentText() == "prewitt x"
+    page.stepper.to_end()
+    np.testing.assert_array_equal(shown(page.output_map)[0], [0, 0, 2, 2, 0, -2])
+    page.undo_stack.redo()
+    page.stepper.to_end()
+    np.testing.assert_array_equal(shown(page.output_map), edited)
+
+
+def test_presets_and_resizes_are_undoable_data_edits(qtbot, page):
+    choose(page.data_panel.preset, "checkerboard")
+    np.testing.assert_array_equal(page.data_panel.values()[:2, :4], [[0, 0, 1, 1], [0, 0, 1, 1]])
+    page.data_panel.size[1].setValue(3)
+    assert page.data_panel.values().shape == (8, 3)
+    page.undo_stack.undo()
+    page.undo_stack.undo()
+    np.testing.assert_array_equal(page.data_panel.values(), EDGE)
+
+
+@pytest.mark.parametrize("text", ["abc", "nan", "", "inf"])
+def test_bad_input_marks_the_cell_and_keeps_the_previous_value(qtbot, page, text):
+    editor = page.kernel_panel.editor
+    type_into(qtbot, editor, 0, 2, text)
+    assert page.kernel_panel.values()[0, 2] == 1
+    assert editor.item(0, 2).text() == "1"
+    assert editor.cell_is_marked_bad(0, 2)
+    assert "kept 1" in editor.item(0, 2).toolTip()
+    assert page.undo_stack.count() == 0
+
+
+def test_a_kernel_that_does_not_fit_shows_a_message_and_keeps_the_last_valid_state(qtbot, page):
+    page.options.padding.setCurrentText("valid")
+    page.stepper.to_end()
+    before = shown(page.output_map).copy()
+    page.kernel_panel.size[0].setValue(7)
+    assert page.message.isVisible()
+    assert "does not fit" in page.message.text()
+    assert page.kernel_panel.values().shape == (7, 3)        # the user's edit is kept
+    np.testing.assert_array_equal(shown(page.output_map), before)
+    page.undo_stack.undo()
+    assert not page.message.isVisible()
+
+
+def test_hovering_an_output_cell_outlines_its_window_and_back(qtbot, page):
+    page.stepper.to_end()
+    hover(qtbot, page.output_map, 1, 2)
+    assert sorted(page.input_map.hover_cells()) == [(r, c) for r in range(1, 4) for c in range(2, 5)]
+    assert page.hover_info.text().startswith("Output[1, 2] = ")
+    hover(qtbot, page.input_map, 0, 0)                      # a corner pad cell: one window
+    assert page.output_map.hover_cells() == [(0, 0)]
+    assert "pad cell" in page.hover_info.text()
+    hover(qtbot, page.input_map, 3, 3)                      # an inner cell: nine windows
+    assert sorted(page.output_map.hover_cells()) == [(r, c) for r in range(1, 4)
+                                                     for c in range(1, 4)]
+    hover(qtbot, page.input_map, -1, -1)
+    assert page.output_map.hover_cells() == []
+
+
+def test_clicking_a_kernel_cell_moves_the_centre_and_same_padding_follows(qtbot, page):
+    click_cell(qtbot, page.kernel_panel.editor, 0, 0)
+    assert page.anchor() == (0, 0)
+    assert "row 0, column 0" in page.centre_label.text()
+    assert page.plan.pads == ((0, 2), (0, 2))
+    page.stepper.to_end()
+    np.testing.assert_array_equal(shown(page.output_map)[0], [0, 2, 2, 1, -1, -2][:0] or
+                                  ops.conv2d(EDGE, kernels.PRESETS["prewitt x"].values,
+                                             padding="same", anchor=(0, 0))[0])
+
+
+def test_options_per_axis_and_flip(page):
+    page.options.stride[1].setValue(2)
+    page.options.dilation[0].setValue(2)
+    page.options.pad_mode.setCurrentText("replicate")
+    page.options.flip.setChecked(True)
+    page.stepper.to_end()
+    expected = ops.conv2d(EDGE, kernels.PRESETS["prewitt x"].values, padding="same",
+                          pad_mode="replicate", stride=(1, 2), dilation=(2, 1), flip=True)
+    np.testing.assert_array_equal(shown(page.output_map), expected)
+    assert page.applied_map.title.text() == "× Kernel as applied (flipped)"
+
+
+def test_output_goes_to_the_pooling_page(qtbot, page):
+    with qtbot.waitSignal(page.sigOutputChanged) as blocker:
+        choose(page.data_panel.preset, "diagonal line")
+    np.testing.assert_array_equal(blocker.args[0], page.current_output())
+    assert page.current_output().shape == (8, 8)
+
+
+def test_a_large_image_is_shown_as_a_picture_not_a_table(qtbot, page, tmp_path):
+    image = QImage(48, 40, QImage.Format_Grayscale8)
+    image.fill(0)
+    for x in range(24, 48):
+        for y in range(40):
+            image.setPixel(x, y, 0xFFFFFFFF)
+    path = tmp_path / "half.png"
+    assert image.save(str(path))
+    page.load_image(str(path))
+    assert page.data_panel.values().shape == (40, 48)
+    assert page.data_panel.editor.isHidden() and not page.data_panel.too_large.isHidden()
+    page.stepper.to_end()
+    out = shown(page.output_map)
+    assert out.shape == (40, 48)
+    assert out[10, 23] == 3 and out[10, 24] == 3 and out[10, 10] == 0
+    page.undo_stack.undo()
+    np.testing.assert_array_equal(page.data_panel.values(), EDGE)
+
+
+def test_an_unreadable_image_file_is_a_message(page, tmp_path):
+    bad = tmp_path / "not-an-image.png"
+    bad.write_text("hello")
+    page.load_image(str(bad))
+    assert "could not read an image" in page.message.text()
+
+
+def test_digit_preset_reads_the_bundled_dataset(page):
+    choose(page.data_panel.preset, "digit from MNIST")
+    digit = page.data_panel.values()
+    assert digit.shape in {(28, 28), (14, 14)}
+    assert 0 <= digit.min() and digit.max() <= 1 and digit.max() > 0.5
+
+
+def test_screenshot_state_is_midway(page):
+    page.prepare_screenshot()
+    filled = ~np.isnan(shown(page.output_map))
+    assert 0 < filled.sum() < filled.size
+    assert page.formula.text().startswith("<b>Output[")
