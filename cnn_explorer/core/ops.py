@@ -339,7 +339,8 @@ def pool2d(x, size, *, stride=None, padding=0, kind="max", weights=None, ceil_mo
     x : array_like, shape (h, w)
         The feature map (finite numbers).
     size : int or (int, int)
-        Window shape. Ignored (may be None) for the global kinds, whose window is the whole map.
+        Window shape. The global kinds use the whole map as their one window and ignore ``size``
+        (which may be None), ``stride``, ``padding`` and ``ceil_mode``.
     stride : int or (int, int) or None
         Step between windows; None means ``size`` (windows side by side, no overlap).
     padding : int or tuple

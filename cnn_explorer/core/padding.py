@@ -14,7 +14,7 @@ from .validation import as_int, per_axis
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
 PADDING_WORDS = ("valid", "same", "full")
 
-__all__ = ["PAD_MODES", "default_anchor", "resolve_anchor", "resolve_padding", "output_length",
+__all__ = ["PAD_MODES", "PADDING_WORDS", "default_anchor", "resolve_anchor", "resolve_padding", "output_length",
            "pad", "pad_mask", "pads_text", "check_pad_mode"]
 
 _NP_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
