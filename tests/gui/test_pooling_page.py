@@ -245,3 +245,27 @@ def test_the_convolution_2d_output_feeds_the_pooling_page(qtbot):
     pooling.stepper.to_end()
     expected = ops.pool2d(np.maximum(conv.current_output(), 0), 2)
     np.testing.assert_allclose(shown(pooling.out_view), expected, rtol=1e-6)
+
+
+def test_keyboard_picks_the_kind_and_steps(page, qtbot):
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.out_view.setFocus()
+    qtbot.keyClick(page.out_view, Qt.Key_2, Qt.AltModifier)
+    assert page.options.kind.currentData() == "avg"
+    qtbot.keyClick(page.out_view, Qt.Key_Right)
+    qtbot.keyClick(page.out_view, Qt.Key_Right)
+    assert page.stepper.step() == 2
+    assert page.formula.text().startswith("<b>Output[0, 2]</b> = (")
+    qtbot.keyClick(page.out_view, Qt.Key_6, Qt.AltModifier)
+    assert page.options.kind.currentData() == "global_avg"
+
+
+def test_hovering_links_an_output_cell_and_its_window(page):
+    load(page, "checkerboard", (6, 6))
+    page.out_view.sigCellHovered.emit(1, 2)
+    assert sorted(page.input_view.hover_cells()) == [(2, 4), (2, 5), (3, 4), (3, 5)]
+    page.input_view.sigCellHovered.emit(5, 0)
+    assert page.out_view.hover_cells() == [(2, 0)]
+    page.input_view.sigCellHovered.emit(-1, -1)
+    assert page.out_view.hover_cells() == []

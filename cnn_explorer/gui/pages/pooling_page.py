@@ -30,6 +30,7 @@ LESSON = ("To know there is an edge, one of its large values is enough. Pooling 
           "little often gives the same pooled output (try the shift).")
 SOURCE_GRID, SOURCE_CONV = "grid", "conv2d"
 MAX_GRID = 16
+MAX_OUTLINED_CELLS = 1024   # a bigger window (global pooling of an image) is outlined by its rim
 FORMULA_TERMS = 36    # a global pool over a 28×28 map would otherwise write 784 terms
 
 
@@ -43,6 +44,17 @@ def legend() -> QLabel:
     label = QLabel(chips)
     label.setTextFormat(Qt.RichText)
     return label
+
+
+def window_cells(step) -> list[tuple[int, int]]:
+    """The padded cells to outline for ``step``: all of them, or the rim of a very large window."""
+    taps = step.taps.reshape(-1, 2)
+    if len(taps) > MAX_OUTLINED_CELLS:
+        rows, cols = step.taps.shape[:2]
+        rim = np.zeros((rows, cols), bool)
+        rim[[0, -1], :] = rim[:, [0, -1]] = True
+        taps = step.taps[rim]
+    return [tuple(int(v) for v in t) for t in taps]
 
 
 class PoolingPage(ExplorerPage):
@@ -98,6 +110,8 @@ class PoolingPage(ExplorerPage):
         form.addRow(self.relu)
         form.addRow(self.editor)
         form.addRow(self.conv_info)
+        self._input_form, self._size_row = form, size_row
+        form.setRowVisible(self.conv_info, False)
         self.options = PoolOptionsPanel()
         self.weights = WeightsPanel()
         why, why_form = section("Why pool?")
@@ -218,9 +232,9 @@ class PoolingPage(ExplorerPage):
 
     def _sync_source_widgets(self):
         grid = self.source_key() == SOURCE_GRID
-        for w in (self.presets, self.rows, self.cols, self.editor):
-            w.setVisible(grid)
-        self.conv_info.setVisible(not grid)
+        for w in (self.presets, self._size_row, self.editor):
+            self._input_form.setRowVisible(w, grid)
+        self._input_form.setRowVisible(self.conv_info, not grid)
         self._show_conv_info()
 
     def _show_conv_info(self):
@@ -277,6 +291,8 @@ class PoolingPage(ExplorerPage):
         padded = "" if plan.padded.shape == plan.x.shape else (
             f" + padding {top},{bottom} (top, bottom), {left},{right} (left, right) = "
             f"{plan.padded.shape[0]} × {plan.padded.shape[1]}")
+        if any(b != a for b, a in plan.pads):
+            padded += " (ceil mode's last windows reach the extra pad cells)"
         shifted = ""
         if self.shift_panel.is_on():
             shifted = f", shifted {self.shift_panel.direction_key()} by one pixel"
@@ -291,7 +307,7 @@ class PoolingPage(ExplorerPage):
         self.shift_panel.show_comparison(self._comparison)
 
     def show_step(self, step) -> None:
-        self.input_view.set_window([tuple(t) for t in step.taps.reshape(-1, 2)])
+        self.input_view.set_window(window_cells(step))
         self.input_view.set_winner(step.winner)
         self.out_view.set_window([step.index])
         where = ""
@@ -300,7 +316,8 @@ class PoolingPage(ExplorerPage):
             where = (f"   — the winner (red) is input row {step.winner[0] - top}, "
                      f"column {step.winner[1] - left}")
         i, j = step.index
-        self.formula.setText(f"<b>Output[{i}, {j}]</b> = {step.formula(max_terms=FORMULA_TERMS)}{where}")
+        digits = 4 if step.kind == "weighted" else 3   # Gaussian weights like 0.0625 stay exact
+        self.formula.setText(f"<b>Output[{i}, {j}]</b> = {step.formula(digits, max_terms=FORMULA_TERMS)}{where}")
 
     # -- hover -----------------------------------------------------------------------------
     def _on_input_hovered(self, r, c):
@@ -314,8 +331,7 @@ class PoolingPage(ExplorerPage):
         if self.plan is None or r < 0:
             self.input_view.set_hover([])
             return
-        step = self.plan.step(r * self.plan.output_shape[1] + c)
-        self.input_view.set_hover([tuple(t) for t in step.taps.reshape(-1, 2)])
+        self.input_view.set_hover(window_cells(self.plan.step(r * self.plan.output_shape[1] + c)))
 
     # -- Page ------------------------------------------------------------------------------
     def prepare_screenshot(self, demo_train: int = 0) -> None:

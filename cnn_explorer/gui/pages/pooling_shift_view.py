@@ -9,6 +9,7 @@ from cnn_explorer.gui.pages.pooling_shift import DIRECTIONS
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 
+MAX_MARKED_CELLS = 4096   # beyond this the purple outlines would hide a large map
 ARROWS = {"right": "→ right", "left": "← left", "down": "↓ down", "up": "↑ up"}
 
 HINT = ("Tick <b>Shift</b> to move the input one pixel and compare: the guide says pooling makes "
@@ -66,7 +67,9 @@ class ShiftPanel(QGroupBox):
         for label in (self.input_count, self.pooled_count):
             label.setWordWrap(True)
             counts.addWidget(label)
-        counts.addWidget(QLabel("Purple outline: the pooled cells the shift changed."))
+        self.marks_note = QLabel()
+        self.marks_note.setWordWrap(True)
+        counts.addWidget(self.marks_note)
         counts.addStretch(1)
         grid.addLayout(counts, 0, 2)
         grid.setColumnStretch(0, 2)
@@ -98,7 +101,11 @@ class ShiftPanel(QGroupBox):
         for view, values in ((self.before, comparison.pooled_before),
                              (self.after, comparison.pooled_after)):
             view.set_data(values, levels=levels)
-            view.set_hover(list(zip(*comparison.pooled_changed.nonzero())))
+            changed = comparison.pooled_changed
+            view.set_hover(list(zip(*changed.nonzero())) if changed.size <= MAX_MARKED_CELLS else [])
+        self.marks_note.setText("Purple outline: the pooled cells the shift changed."
+                                if comparison.pooled_changed.size <= MAX_MARKED_CELLS else
+                                "(Too many cells to outline the changed ones.)")
         self.after.set_title(f"Pooled after the shift {ARROWS[comparison.direction].split()[0]}")
         self.input_count.setText(count_text("Feature map (not pooled)", comparison.input_count,
                                             comparison.input_changed.size))

@@ -36,7 +36,11 @@ class SizePanel(QGroupBox):
         (h, w), (oh, ow) = plan.x.shape, plan.output_shape
         n_in, n_out = h * w, oh * ow
         if n_out <= n_in:
-            change = f"<b>{n_in / n_out:.3g}× fewer</b> numbers to store ({1 - n_out / n_in:.0%} less)"
+            factor = n_in / n_out
+            less = 1 - n_out / n_in
+            share = "over 99%" if less > 0.99 else f"{less:.0%}"
+            factor_text = f"{factor:.3g}" if factor < 1000 else f"{factor:,.0f}"
+            change = f"<b>{factor_text}× fewer</b> numbers to store ({share} less)"
         else:
             change = f"<b>{n_out / n_in:.3g}× more</b> numbers than the input (padding, small stride)"
         self.summary.setText(
