@@ -269,3 +269,14 @@ def test_hovering_links_an_output_cell_and_its_window(page):
     assert page.out_view.hover_cells() == [(2, 0)]
     page.input_view.sigCellHovered.emit(-1, -1)
     assert page.out_view.hover_cells() == []
+
+
+def test_an_impossible_option_is_explained_and_the_last_output_stays(page):
+    page.stepper.to_end()
+    before = shown(page.out_view).copy()
+    page.options.pad_rows.setValue(2)                                 # as wide as the 2×2 window
+    assert page.message.isVisible() and "padding 2" in page.message.text()
+    np.testing.assert_array_equal(shown(page.out_view), before)
+    page.options.pad_rows.setValue(1)
+    assert not page.message.isVisible()
+    assert page.out_view.title.text() == "Output 4 × 3"
