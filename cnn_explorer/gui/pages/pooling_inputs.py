@@ -8,7 +8,6 @@ import numpy as np
 
 from cnn_explorer.core import kernels, ops
 
-DEFAULT_SHAPE = (6, 6)
 RANDOM_RANGE = (-4, 9)   # small integers, some negative so that ReLU has something to do
 
 

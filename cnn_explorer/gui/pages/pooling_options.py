@@ -114,7 +114,7 @@ class PoolOptionsPanel(QWidget):
         outer.addWidget(box)
         form.addRow("&Kind", self.kind)
         form.addRow("&Window", _pair(self.size_rows, self.size_cols))
-        form.addRow("&Stride", stride_row)
+        form.addRow("S&tride", stride_row)
         pad_row = _pair(self.pad_rows, self.pad_cols)
         pad_row.layout().insertWidget(3, self.ceil_mode)
         form.addRow("&Padding", pad_row)

@@ -5,6 +5,7 @@ Input (typed, a preset, or the Convolution 2D page's output through an optional 
 output filling in, the size panel and the one-pixel shift comparison.
 """
 
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBo
 
 from cnn_explorer.core import ops, steps
 from cnn_explorer.gui.pages.explorer import ExplorerPage
-from cnn_explorer.gui.pages.pooling_inputs import DEFAULT_SHAPE, PRESET_NAMES, guide_feature_map, preset
+from cnn_explorer.gui.pages.pooling_inputs import PRESET_NAMES, guide_feature_map, preset
 from cnn_explorer.gui.pages.pooling_options import KINDS, PoolOptionsPanel
 from cnn_explorer.gui.pages.pooling_shift import compare_shift, shift_by_one
 from cnn_explorer.gui.pages.pooling_shift_view import ShiftPanel
@@ -65,7 +66,7 @@ class PoolingPage(ExplorerPage):
         self._rng = np.random.default_rng()
         self._grid = guide_feature_map()
         self._conv_output = None
-        self._comparison = None
+        self._levels = (-1.0, 1.0)
         self._build_controls()
         self._build_views()
         self._connect()
@@ -105,7 +106,7 @@ class PoolingPage(ExplorerPage):
         self.conv_info.setWordWrap(True)
         self.conv_info.setObjectName("convInfo")
         form.addRow("&Source", self.source)
-        form.addRow("&Preset", self.presets)
+        form.addRow("Pr&eset", self.presets)
         form.addRow("Si&ze", size_row)
         form.addRow(self.relu)
         form.addRow(self.editor)
@@ -161,7 +162,8 @@ class PoolingPage(ExplorerPage):
             shortcut = QShortcut(QKeySequence(f"Alt+{i + 1}"), self)
             shortcut.setContext(Qt.WidgetWithChildrenShortcut)
             shortcut.activated.connect(partial(self.options.set_kind, kind))
-        self.options.kind.setToolTip("What each window is reduced to: Alt+1 max … Alt+6 global average")
+        self.options.kind.setToolTip("What each window is reduced to: Alt+1 max … Alt+6 global "
+                                     "average")
         self._on_options_changed(self.options.options())
 
     # -- the input -------------------------------------------------------------------------
@@ -259,8 +261,7 @@ class PoolingPage(ExplorerPage):
         self.weights.set_values(values)
         options = self.options.options()
         if values.shape != options.size:
-            self.options.set_options(options.__class__(options.kind, values.shape, options.stride,
-                                                       options.padding, options.ceil_mode))
+            self.options.set_options(replace(options, size=values.shape))
         else:
             self.recompute()
 
@@ -299,12 +300,13 @@ class PoolingPage(ExplorerPage):
         self.input_view.set_title(f"Input {h} × {w}{padded}{shifted}")
         self.out_view.set_title(f"Output {plan.output_shape[0]} × {plan.output_shape[1]}")
         self.size_panel.show_plan(plan, options)
-        self._comparison = None
+        comparison = None
         if self.shift_panel.is_on():
-            pool = partial(ops.pool2d, size=options.size, weights=plan.weights, **options.plan_kwargs())
-            self._comparison = compare_shift(self.pipeline_input(shifted=False),
-                                             self.shift_panel.direction_key(), pool)
-        self.shift_panel.show_comparison(self._comparison)
+            pool = partial(ops.pool2d, size=options.size, weights=plan.weights,
+                           **options.plan_kwargs())
+            comparison = compare_shift(self.pipeline_input(shifted=False),
+                                       self.shift_panel.direction_key(), pool)
+        self.shift_panel.show_comparison(comparison)
 
     def show_step(self, step) -> None:
         self.input_view.set_window(window_cells(step))
@@ -317,7 +319,8 @@ class PoolingPage(ExplorerPage):
                      f"column {step.winner[1] - left}")
         i, j = step.index
         digits = 4 if step.kind == "weighted" else 3   # Gaussian weights like 0.0625 stay exact
-        self.formula.setText(f"<b>Output[{i}, {j}]</b> = {step.formula(digits, max_terms=FORMULA_TERMS)}{where}")
+        formula = step.formula(digits, max_terms=FORMULA_TERMS)
+        self.formula.setText(f"<b>Output[{i}, {j}]</b> = {formula}{where}")
 
     # -- hover -----------------------------------------------------------------------------
     def _on_input_hovered(self, r, c):
