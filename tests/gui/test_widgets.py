@@ -1,0 +1,235 @@
+"""The reusable explorer widgets on their own: matrix editor, heat map, stepper, option panels."""
+
+import numpy as np
+import pytest
+from explorer_helpers import hover, type_into
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QColor, QKeyEvent
+
+from cnn_explorer.gui.widgets import colours, refcount_guard
+from cnn_explorer.gui.widgets.conv_options import ConvOptions
+from cnn_explorer.gui.widgets.formatting import format_number, parse_number
+from cnn_explorer.gui.widgets.grid_panel import GridPanel
+from cnn_explorer.gui.widgets.heat_map import HeatMap
+from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
+from cnn_explorer.gui.widgets.stepper import MAX_SPEED, MIN_SPEED, Stepper
+
+
+def show(qtbot, widget, size=(420, 320)):
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+# -- numbers -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("value, text", [(3.0, "3"), (-2.0, "−2"), (0.0625, "0.0625"),
+                                         (1 / 9, "0.111"), (-0.5, "−0.5"), (float("nan"), "")])
+def test_format_number(value, text):
+    assert format_number(value).replace("-", "−") == text
+
+
+@pytest.mark.parametrize("text, value", [(" 2 ", 2.0), ("-1.5", -1.5), ("−3", -3.0), ("1,5", 1.5),
+                                         ("1e-3", 0.001)])
+def test_parse_number_accepts(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text, reason", [("", "empty"), ("abc", "not a number"),
+                                          ("nan", "not a finite"), ("-inf", "not a finite")])
+def test_parse_number_refuses_with_a_reason(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_number(text)
+
+
+# -- matrix editor -----------------------------------------------------------------------------
+def test_matrix_editor_reports_a_valid_edit_without_applying_it(qtbot):
+    editor = show(qtbot, MatrixEditor("kernel"))
+    editor.set_values([[1, 2], [3, 4]])
+    with qtbot.waitSignal(editor.sigEdited) as blocker:
+        type_into(qtbot, editor, 1, 0, "7.5")
+    old, new = blocker.args
+    np.testing.assert_array_equal(old, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(new, [[1, 2], [7.5, 4]])
+    assert editor.item(1, 0).text() == "3"          # the page's undo command applies it
+    editor.set_values(new)
+    assert editor.item(1, 0).text() == "7.5"
+    assert editor.horizontalHeaderItem(0).text() == "0"
+
+
+def test_matrix_editor_refuses_text_and_says_why(qtbot):
+    editor = show(qtbot, MatrixEditor("input"))
+    editor.set_values([[1, 2, 3]])
+    with qtbot.waitSignal(editor.sigRejected) as blocker:
+        type_into(qtbot, editor, 0, 1, "two")
+    assert blocker.args == ["“two” is not a number; kept 2"]
+    assert editor.item(0, 1).text() == "2"
+    assert editor.cell_is_marked_bad(0, 1)
+    assert editor.item(0, 1).background().color() == QColor(colours.ERROR_BACKGROUND)
+    editor.set_values(editor.values())                # a later good state clears the mark
+    assert not editor.cell_is_marked_bad(0, 1)
+
+
+def test_matrix_editor_keeps_arrow_keys_and_space_from_page_shortcuts(qtbot):
+    editor = show(qtbot, MatrixEditor("input"))
+    for key in (Qt.Key_Left, Qt.Key_Space, Qt.Key_End):
+        event = QKeyEvent(QEvent.ShortcutOverride, key, Qt.NoModifier)
+        editor.event(event)
+        assert event.isAccepted()
+
+
+def test_matrix_editor_marks_the_anchor_and_reports_clicks(qtbot):
+    editor = show(qtbot, MatrixEditor("kernel"))
+    editor.set_values(np.zeros((3, 3)))
+    editor.set_anchor((2, 1))
+    assert editor.item(2, 1).font().bold() and not editor.item(0, 0).font().bold()
+    with qtbot.waitSignal(editor.sigCellClicked) as blocker:
+        rect = editor.visualItemRect(editor.item(0, 2))
+        qtbot.mouseClick(editor.viewport(), Qt.LeftButton, pos=rect.center())
+    assert blocker.args == [0, 2]
+
+
+# -- heat map ----------------------------------------------------------------------------------
+def pixel_at_cell(heat_map, row, col):
+    image = heat_map.view.grab().toImage()
+    scene = heat_map.box.mapViewToScene(QPointF(col + 0.15, row + 0.15))
+    point = heat_map.view.mapFromScene(scene)
+    return image.pixelColor(point.x(), point.y())
+
+
+def test_heat_map_colours_cells_and_leaves_empty_cells_grey(qtbot):
+    heat = show(qtbot, HeatMap("Output", "output", diverging=True))
+    heat.set_data(np.array([[-2.0, 0.0], [2.0, np.nan]]), levels=(-2, 2))
+    qtbot.waitUntil(lambda: pixel_at_cell(heat, 0, 0) == QColor(*colours.DIVERGING_LUT[0][:3]))
+    assert pixel_at_cell(heat, 1, 0) == QColor(*colours.DIVERGING_LUT[-1][:3])
+    assert pixel_at_cell(heat, 1, 1) == QColor(colours.EMPTY)
+    heat.values()[1, 1] = -2.0                               # fill in place, then refresh
+    heat.refresh()
+    qtbot.waitUntil(lambda: pixel_at_cell(heat, 1, 1) == QColor(*colours.DIVERGING_LUT[0][:3]))
+
+
+def light_pixels(heat_map, row0, col0, row1, col1):
+    """How many near-white pixels the cells [row0, row1) × [col0, col1) show (text on black)."""
+    image = heat_map.view.grab().toImage()
+    top_left = heat_map.view.mapFromScene(heat_map.box.mapViewToScene(QPointF(col0, row0)))
+    bottom_right = heat_map.view.mapFromScene(heat_map.box.mapViewToScene(QPointF(col1, row1)))
+    return sum(image.pixelColor(x, y).lightness() > 200
+               for x in range(top_left.x() + 3, bottom_right.x() - 3)
+               for y in range(top_left.y() + 3, bottom_right.y() - 3))
+
+
+def test_heat_map_writes_numbers_only_when_cells_are_readable(qtbot):
+    heat = show(qtbot, HeatMap("Input", "input"))
+    heat.set_data(np.zeros((3, 3)), levels=(0, 1))             # black cells: white "0"s
+    qtbot.waitUntil(lambda: light_pixels(heat, 1, 1, 2, 2) > 10)
+    heat.set_data(np.zeros((100, 100)), levels=(0, 1))         # ~3 px cells: no text at all
+    assert light_pixels(heat, 40, 40, 60, 60) == 0
+
+
+def test_heat_map_outlines_window_hover_winner_and_padding(qtbot):
+    heat = show(qtbot, HeatMap("Input (padded)", "input"))
+    heat.set_data(np.zeros((5, 5)))
+    heat.set_padding(((1, 1), (1, 1)))
+    assert heat._padding.path().boundingRect().width() == 5
+    heat.set_window([(1, 1), (1, 2)], anchor=(1, 2))
+    assert heat.window_cells() == [(1, 1), (1, 2)]
+    heat.set_hover([(4, 4)])
+    assert heat.hover_cells() == [(4, 4)]
+    heat.set_winner((2, 3))
+    assert heat._winner.path().boundingRect().topLeft() == QPointF(3, 2)
+    heat.set_winner(None)
+    assert heat._winner.path().isEmpty()
+
+
+def test_heat_map_reports_the_cell_under_the_mouse(qtbot):
+    heat = show(qtbot, HeatMap("Output", "output"))
+    heat.set_data(np.zeros((4, 6)))
+    with qtbot.waitSignal(heat.sigCellHovered) as blocker:
+        hover(qtbot, heat, 2, 5)
+    assert blocker.args == [2, 5]
+    with qtbot.waitSignal(heat.sigCellHovered) as blocker:
+        hover(qtbot, heat, -1, -1)
+    assert blocker.args == [-1, -1]
+
+
+# -- stepper -----------------------------------------------------------------------------------
+def test_stepper_steps_clamps_and_labels(qtbot):
+    stepper = show(qtbot, Stepper(), (700, 40))
+    stepper.set_count(5)
+    assert stepper.label.text() == "Step 1 / 5"
+    with qtbot.waitSignal(stepper.sigStepChanged) as blocker:
+        qtbot.mouseClick(stepper.forward_button, Qt.LeftButton)
+    assert blocker.args == [1]
+    qtbot.mouseClick(stepper.end_button, Qt.LeftButton)
+    assert stepper.step() == 4 and stepper.scrubber.value() == 4
+    stepper.step_forward()
+    assert stepper.step() == 4
+    stepper.scrubber.setValue(2)
+    assert stepper.step() == 2 and stepper.label.text() == "Step 3 / 5"
+    qtbot.mouseClick(stepper.start_button, Qt.LeftButton)
+    stepper.step_back()
+    assert stepper.step() == 0
+    stepper.set_count(1)
+    assert not stepper.play_button.isEnabled()
+
+
+def test_stepper_speed_range_and_tooltips(qtbot):
+    stepper = show(qtbot, Stepper(), (700, 40))
+    assert (stepper.speed.minimum(), stepper.speed.maximum()) == (MIN_SPEED, MAX_SPEED) == (0.5, 60)
+    for button, key in ((stepper.play_button, "Space"), (stepper.back_button, "Left"),
+                        (stepper.forward_button, "Right"), (stepper.start_button, "Home"),
+                        (stepper.end_button, "End")):
+        assert f"({key})" in button.toolTip()
+
+
+def test_stepper_plays_to_the_end_and_stops(qtbot):
+    stepper = show(qtbot, Stepper(), (700, 40))
+    stepper.set_count(20)
+    stepper.set_speed(60)
+    with qtbot.waitSignal(stepper.sigPlayingChanged, timeout=3000) as stopped:
+        stepper.play()
+        assert stepper.is_playing()
+    assert stopped.args == [True]
+    qtbot.waitUntil(lambda: not stepper.is_playing(), timeout=3000)
+    assert stepper.step() == 19
+    stepper.play()                                            # at the end: plays from the start
+    assert stepper.is_playing() and stepper.step() == 0
+    stepper.pause()
+
+
+# -- panels ------------------------------------------------------------------------------------
+def test_conv_options_give_core_keywords(qtbot):
+    options = show(qtbot, ConvOptions(2), (340, 300))
+    assert options.keywords() == {"stride": (1, 1), "padding": "valid", "pad_mode": "zeros",
+                                  "dilation": (1, 1), "flip": False}
+    assert not options.custom_row.isEnabled()
+    with qtbot.waitSignal(options.sigChanged):
+        options.padding.setCurrentText("custom")
+    assert options.custom_row.isEnabled()
+    options.custom[3].setValue(2)
+    options.stride[0].setValue(3)
+    assert options.keywords()["padding"] == (1, 1, 1, 2)
+    assert options.keywords()["stride"] == (3, 1)
+    one = ConvOptions(1)
+    qtbot.addWidget(one)
+    assert one.keywords()["stride"] == 1 and one.keywords()["dilation"] == 1
+
+
+def test_grid_panel_resize_keeps_the_values_that_still_fit(qtbot):
+    panel = show(qtbot, GridPanel("Kernel", "kernel", 2, {"ones": np.ones((2, 2))}),
+                 (340, 300))
+    panel.set_values(np.arange(6.0).reshape(2, 3))
+    with qtbot.waitSignal(panel.sigChangeRequested) as blocker:
+        panel.size[0].setValue(3)
+    old, new, text = blocker.args
+    np.testing.assert_array_equal(new, [[0, 1, 2], [3, 4, 5], [0, 0, 0]])
+    assert text == "resize"
+    assert panel.preset_matching(np.ones((2, 2))) == "ones"
+    panel.set_values(np.zeros((40, 40)))
+    assert panel.editor.isHidden() and "40×40 values" in panel.too_large.text()
+
+
+def test_refcount_guard_is_in_place():
+    refcount_guard.install()
+    assert not refcount_guard.leaks() or refcount_guard._installed
