@@ -280,3 +280,14 @@ def test_an_impossible_option_is_explained_and_the_last_output_stays(page):
     page.options.pad_rows.setValue(1)
     assert not page.message.isVisible()
     assert page.out_view.title.text() == "Output 4 × 3"
+
+
+def test_typing_a_grid_size_resizes_once_and_keeps_the_values(page, qtbot):
+    before = page.editor.values()
+    count = page.undo_stack.count()
+    page.rows.lineEdit().selectAll()
+    qtbot.keyClicks(page.rows, "12")
+    qtbot.keyClick(page.rows, Qt.Key_Return)
+    assert page.editor.values().shape == (12, 6)
+    np.testing.assert_array_equal(page.editor.values()[:6], before)
+    assert page.undo_stack.count() == count + 1

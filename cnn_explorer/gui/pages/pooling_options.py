@@ -57,6 +57,7 @@ def _spin(lo, hi, value, tip):
     box.setValue(value)
     box.setToolTip(tip)
     box.setAccelerated(True)
+    box.setKeyboardTracking(False)   # recompute once the number is typed, not at every digit
     return box
 
 

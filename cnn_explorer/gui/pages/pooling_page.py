@@ -93,6 +93,7 @@ class PoolingPage(ExplorerPage):
         self.cols = QSpinBox()
         for spin, what in ((self.rows, "rows"), (self.cols, "columns")):
             spin.setRange(1, MAX_GRID)
+            spin.setKeyboardTracking(False)   # typing "12" must not first crop the grid to 1 row
             spin.setToolTip(f"Number of {what} of the grid (new cells are 0)")
         size_row = QWidget()
         size_lay = QHBoxLayout(size_row)
