@@ -105,6 +105,8 @@ class PoolOptionsPanel(QWidget):
                                   "(PyTorch's ceil_mode)")
         self.note = QLabel()
         self.note.setWordWrap(True)
+        # Room for two wrapped lines whatever the kind, so the form never clips the longer notes.
+        self.note.setMinimumHeight(2 * self.note.fontMetrics().lineSpacing() + 4)
         self.note.setObjectName("paddingNote")
 
         stride_row = _pair(self.stride_rows, self.stride_cols)

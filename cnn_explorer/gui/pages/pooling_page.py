@@ -104,7 +104,8 @@ class PoolingPage(ExplorerPage):
         self.editor = MatrixEditor(role="input", cell_width=44)
         self.editor.setToolTip("Type a number in any cell; text, NaN or an empty cell is refused")
         self.conv_info = QLabel()
-        self.conv_info.setWordWrap(True)
+        # Fixed room for its three lines: a row shown later would otherwise keep a stale height.
+        self.conv_info.setMinimumHeight(3 * self.conv_info.fontMetrics().lineSpacing() + 4)
         self.conv_info.setObjectName("convInfo")
         form.addRow("&Source", self.source)
         form.addRow("Pr&eset", self.presets)
@@ -245,9 +246,9 @@ class PoolingPage(ExplorerPage):
             text = "No output from the Convolution 2D page yet."
         else:
             h, w = self._conv_output.shape
-            text = (f"The Convolution 2D page's output: {h} × {w}, values "
-                    f"{self._conv_output.min():.3g} to {self._conv_output.max():.3g}. "
-                    "Change its input or kernel and this page follows.")
+            low, high = self._conv_output.min(), self._conv_output.max()
+            text = (f"The Convolution 2D output: {h} × {w}\nvalues from {low:.3g} to {high:.3g}\n"
+                    "It follows that page's input and kernel.")
         self.conv_info.setText(text)
 
     # -- options ---------------------------------------------------------------------------
