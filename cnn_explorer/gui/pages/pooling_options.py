@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from cnn_explorer.gui.widgets.panel import section
@@ -107,6 +107,7 @@ class PoolOptionsPanel(QWidget):
         self.note.setWordWrap(True)
         # Room for two wrapped lines whatever the kind, so the form never clips the longer notes.
         self.note.setMinimumHeight(2 * self.note.fontMetrics().lineSpacing() + 4)
+        self.note.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.note.setObjectName("paddingNote")
 
         stride_row = _pair(self.stride_rows, self.stride_cols)
