@@ -1,0 +1,136 @@
+"""Training speed of the guide convnet: ours against PyTorch eager in the same run.
+
+Trains the guide model (Fashion-MNIST, batch 128, Adam 1e-3, glorot-uniform kernels, zero biases)
+on 2 cores and prints seconds per 60k-image epoch, images per second and peak memory above the
+baseline. If PyTorch is importable it trains the same model with ``torch.set_num_threads(2)`` and
+the last line is ``ratio ours/pytorch: R`` (time ours / time PyTorch; lower is better).
+
+    python benchmarks/train_speed.py [--images 60000]
+
+On machines where OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set for old OpenBLAS builds, unset
+both for this command only (``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python ...``); the
+first line shows which BLAS kernel runs.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _data import fashion_mnist  # noqa: E402
+
+from cnn_explorer.nn.models import guide_convnet  # noqa: E402
+from cnn_explorer.nn.training import TrainConfig, train_steps  # noqa: E402
+
+EPOCH = 60000
+WARMUP = 8 * 128
+
+
+def _status(field):
+    """A memory figure (bytes) from /proc/self/status, e.g. VmRSS or VmHWM."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _reset_peak():
+    # writing 5 to clear_refs resets VmHWM (peak RSS) to the current RSS (Linux >= 4.0)
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def blas_line():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "BLAS: threadpoolctl not installed (BLAS threads not limited per worker)"
+    info = [f"{i['internal_api']} {i.get('version')} {i.get('architecture')}"
+            for i in threadpool_info() if i["user_api"] == "blas"]
+    env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
+    return f"BLAS: {', '.join(info)}; env overrides: {env or 'none'}"
+
+
+def time_ours(x, y):
+    model = guide_convnet(seed=0)
+    config = TrainConfig(epochs=1, batch_size=128, validation_split=0.0,
+                         snapshot_every=10 ** 9, threads=2)
+    for _ in train_steps(model, (x[:WARMUP], y[:WARMUP]), config):
+        pass
+    model = guide_convnet(seed=0)
+    _reset_peak()
+    baseline = _status("VmRSS")
+    start = time.perf_counter()
+    for snap in train_steps(model, (x, y), config):
+        pass
+    elapsed = time.perf_counter() - start
+    peak = _status("VmHWM") - baseline
+    return elapsed, peak, snap.loss
+
+
+def time_torch(x, y):
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(2)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Dropout(0.5), nn.Linear(1600, 10))
+    for m in model:
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(m.weight)  # = Keras glorot_uniform
+            nn.init.zeros_(m.bias)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    loss_fn = nn.CrossEntropyLoss()
+    xt = torch.from_numpy(x[:, None].astype(np.float32) / 255)
+    yt = torch.from_numpy(y.astype(np.int64))
+
+    def epoch(n):
+        order = torch.randperm(n)
+        for i in range(0, n, 128):
+            idx = order[i:i + 128]
+            opt.zero_grad()
+            loss = loss_fn(model(xt[idx]), yt[idx])
+            loss.backward()
+            opt.step()
+        return loss.item()
+
+    model.train()
+    epoch(WARMUP)
+    start = time.perf_counter()
+    last_loss = epoch(len(x))
+    return time.perf_counter() - start, last_loss
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=EPOCH, help="training images to time")
+    args = parser.parse_args(argv)
+    x, y, _, _ = fashion_mnist()
+    x, y = x[:args.images], y[:args.images]
+    print(blas_line())
+    print(f"load: {os.getloadavg()[0]:.2f} (1-minute average) on {os.cpu_count()} cores")
+    ours, peak, loss = time_ours(x, y)
+    print(f"ours:    {ours / len(x) * EPOCH:6.2f} s/epoch (60k), {len(x) / ours:7.0f} images/s, "
+          f"peak memory +{peak / 2 ** 20:.0f} MB, last running loss {loss:.3f}")
+    try:
+        import torch
+    except ImportError:
+        print("pytorch: not installed, no ratio")
+        return
+    theirs, loss = time_torch(x, y)
+    print(f"pytorch: {theirs / len(x) * EPOCH:6.2f} s/epoch (60k), {len(x) / theirs:7.0f} images/s "
+          f"(torch {torch.__version__}, 2 threads), last batch loss {loss:.3f}")
+    print(f"ratio ours/pytorch: {ours / theirs:.2f}")
+
+
+if __name__ == "__main__":
+    main()
