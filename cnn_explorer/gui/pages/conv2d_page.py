@@ -44,6 +44,7 @@ class Conv2DPage(ConvExplorerPage):
     start_kernel = "prewitt x"
 
     def __init__(self, parent=None):
+        self._drawn_input = (None, None)
         super().__init__(parent)
         self.load_button = QPushButton("Load an image…")
         self.load_button.setToolTip("Any picture file; it is turned grey, 0 = black, 1 = white")
@@ -97,8 +98,12 @@ class Conv2DPage(ConvExplorerPage):
 
     # -- drawing ---------------------------------------------------------------------------
     def show_plan(self, plan):
-        padded = np.asarray(plan.padded)
-        self.input_map.set_data(padded, dim_mask=np.asarray(plan.is_pad))
+        padded, is_pad = np.asarray(plan.padded), np.asarray(plan.is_pad)
+        # a kernel edit leaves the padded input as it was: don't redraw a big image for nothing
+        if not (np.array_equal(padded, self._drawn_input[0])
+                and np.array_equal(is_pad, self._drawn_input[1])):
+            self.input_map.set_data(padded, dim_mask=is_pad)
+            self._drawn_input = (padded, is_pad)
         self.input_map.set_padding(plan.pads)
         (top, bottom), (left, right) = plan.pads
         h, w = np.shape(plan.x)

@@ -21,6 +21,10 @@ from cnn_explorer.gui.widgets.panel import ExplorerLayout, legend
 from cnn_explorer.gui.widgets.stepper import Stepper
 
 
+# Longer traces (an image) open on the finished output; the scrubber and Home still go back.
+STEP_BY_STEP_LIMIT = 1024
+
+
 class SetValueCommand(QUndoCommand):
     """One undoable edit: ``apply(new)`` on redo, ``apply(old)`` on undo."""
 
@@ -38,8 +42,8 @@ class SetValueCommand(QUndoCommand):
 class ExplorerPage(Page):
     """A page that animates a trace of steps from ``cnn_explorer.core``.
 
-    Changing data or an option calls :meth:`recompute`, which restarts the trace at step 0; the
-    user's data stays as it is. If the core refuses the combination (``ValueError``), the message
+    Changing data or an option calls :meth:`recompute`, which restarts the trace at step 0 (at
+    the finished output for traces over ``STEP_BY_STEP_LIMIT`` steps); the user's data stays. If the core refuses the combination (``ValueError``), the message
     is shown and the last valid plan stays on screen.
     """
 
@@ -95,7 +99,10 @@ class ExplorerPage(Page):
         self._filled_to = -1
         self.stepper.set_count(plan.n_steps)
         self.show_plan(plan)
-        self._draw_step(self.stepper.step())
+        if plan.n_steps > STEP_BY_STEP_LIMIT:
+            self.stepper.to_end()       # a whole picture is what one wants to see first
+        else:
+            self._draw_step(self.stepper.step())
         return True
 
     def show_message(self, text: str) -> None:

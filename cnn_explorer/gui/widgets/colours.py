@@ -39,11 +39,16 @@ DIVERGING_LUT = _lut([0.0, 0.5, 1.0], [(142, 1, 82), (247, 247, 247), (39, 100, 
 
 
 def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
-    """Colour levels covering ``values``; symmetric about 0 for a diverging map."""
-    finite = values[np.isfinite(values)] if values.size else values
-    if finite.size == 0:
+    """Colour levels covering ``values`` (NaN and ±inf ignored); symmetric about 0 if diverging."""
+    values = np.asarray(values)
+    if values.size == 0:
         return (-1.0, 1.0) if diverging else (0.0, 1.0)
-    lo, hi = float(finite.min()), float(finite.max())
+    lo, hi = float(values.min()), float(values.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):       # the slow path only when needed
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            return (-1.0, 1.0) if diverging else (0.0, 1.0)
+        lo, hi = float(finite.min()), float(finite.max())
     if diverging:
         bound = max(abs(lo), abs(hi)) or 1.0
         return (-bound, bound)

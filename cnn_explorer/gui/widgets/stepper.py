@@ -32,6 +32,7 @@ class Stepper(QWidget):
         # Steps follow the clock, not the tick count, so timer jitter does not slow playback.
         self._clock = QElapsedTimer()
         self._clock_step = 0
+        self._shows_pause = False
 
         style = self.style()
         self.start_button = self._button(style.standardIcon(QStyle.SP_MediaSkipBackward),
@@ -49,7 +50,8 @@ class Stepper(QWidget):
         self.scrubber.setToolTip("Drag to any step")
         self.scrubber.valueChanged.connect(self.set_step)
         self.label = QLabel()
-        self.label.setMinimumWidth(110)
+        # a fixed width: a label that resizes with its text would re-lay out the page every step
+        self.label.setFixedWidth(self.label.fontMetrics().horizontalAdvance("Step 000000 / 000000"))
         self.speed = QDoubleSpinBox()
         self.speed.setRange(MIN_SPEED, MAX_SPEED)
         self.speed.setDecimals(1)
@@ -106,8 +108,10 @@ class Stepper(QWidget):
         self.scrubber.setRange(0, max(0, self._count - 1))
         self.scrubber.setValue(0)
         self.scrubber.blockSignals(False)
-        if self._count == 0:
+        if self._count <= 1:
             self.pause()
+        elif self.is_playing():
+            self._restart_clock()
         self._update_view()
 
     def set_step(self, step: int) -> None:
@@ -179,13 +183,16 @@ class Stepper(QWidget):
 
     def _update_view(self):
         playing = self.is_playing()
-        self.play_button.setIcon(self.style().standardIcon(
-            QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay))
+        if playing != self._shows_pause:
+            self._shows_pause = playing
+            self.play_button.setIcon(self.style().standardIcon(
+                QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay))
         self.scrubber.blockSignals(True)
         self.scrubber.setValue(self._step)
         self.scrubber.blockSignals(False)
         total = self._count
         self.label.setText(f"Step {self._step + 1 if total else 0} / {total}")
-        for button in (self.start_button, self.back_button, self.forward_button,
-                       self.end_button, self.play_button, self.scrubber):
-            button.setEnabled(total > 1)
+        if self.scrubber.isEnabled() != (total > 1):
+            for button in (self.start_button, self.back_button, self.forward_button,
+                           self.end_button, self.play_button, self.scrubber):
+                button.setEnabled(total > 1)
