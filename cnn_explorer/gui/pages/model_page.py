@@ -1,0 +1,279 @@
+"""The model page: the architecture as editable layer cards, its summary, parameter sharing
+counted, and the receptive field of an output cell.
+
+The page keeps the last valid model: while an edit makes the architecture impossible, the
+offending card shows the engine's message and every other view keeps showing the last valid one.
+The training page trains ``build_model()`` (see ``architecture_key()`` to notice changes).
+"""
+
+import json
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QUndoCommand
+from PySide6.QtWidgets import (QApplication, QComboBox, QGroupBox, QHBoxLayout, QLabel,
+                               QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
+                               QWidget)
+
+from cnn_explorer.data import catalog
+from cnn_explorer.gui.pages.base import Page
+from cnn_explorer.gui.pages.model_counts import mult_adds_per_image, sharing_rows
+from cnn_explorer.gui.pages.model_specs import INPUT_SHAPE, build, specs_of
+from cnn_explorer.gui.pages.model_views import ReceptiveFieldView, SharingTable
+from cnn_explorer.gui.widgets.colours import ERROR
+from cnn_explorer.gui.widgets.layer_card import LAYER_TYPES, LayerCard, default_spec
+from cnn_explorer.nn import models
+
+
+class _SetSpecs(QUndoCommand):
+    """Replace the page's layer specs; consecutive edits of one field of one layer merge."""
+
+    def __init__(self, page, before, after, text, merge_key=None):
+        super().__init__(text)
+        self._page, self._before, self._after = page, before, after
+        self._merge_key = merge_key
+
+    def id(self):
+        return 1 if self._merge_key is not None else -1
+
+    def mergeWith(self, other):  # noqa: N802 (Qt name)
+        if other._merge_key != self._merge_key:
+            return False
+        self._after = other._after
+        return True
+
+    def redo(self):
+        self._page._apply_specs(self._after)
+
+    def undo(self):
+        self._page._apply_specs(self._before)
+
+
+def _sample_image():
+    """A test digit of the bundled data, float32 (28, 28) in [0, 1] (blank if unreadable)."""
+    try:
+        return catalog.load(catalog.BUNDLED).x_test[0].astype(np.float32) / 255.0
+    except (ValueError, OSError):
+        return np.zeros(INPUT_SHAPE[:2], np.float32)
+
+
+class ModelPage(Page):
+    """Layer cards on the left; summary, parameter sharing and receptive field on the right.
+
+    Signals
+    -------
+    sigModelChanged()
+        A new valid architecture (not emitted while the architecture is impossible).
+    """
+
+    sigModelChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.cards = []
+        self.specs = []
+        self.valid_specs = []
+        self.model = None
+        self.error = None
+        self._selected = None
+        self._image = _sample_image()
+        self._setup_ui()
+        self._apply_specs(specs_of(models.guide_convnet()))
+        self.undo_stack.clear()
+
+    # -- set-up ----------------------------------------------------------------------------
+    def _setup_ui(self):
+        self.add_type = QComboBox()
+        self.add_type.addItems(LAYER_TYPES)
+        self.add_button = QPushButton("Add layer")
+        self.add_button.setToolTip("Insert a layer after the selected card (or at the end)")
+        self.guide_button = QPushButton("The guide's model")
+        self.guide_button.setToolTip("Start again from the guide's convnet")
+        top = QHBoxLayout()
+        for widget in (QLabel("Input 28×28×1"), self.add_type, self.add_button):
+            top.addWidget(widget)
+        top.addStretch(1)
+        top.addWidget(self.guide_button)
+        self.cards_box = QVBoxLayout()
+        self.cards_box.setSpacing(4)
+        holder = QWidget()
+        outer = QVBoxLayout(holder)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.cards_box)
+        outer.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(holder)
+        scroll.setWidgetResizable(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addWidget(scroll, 1)
+        left_layout.addWidget(self.status)
+
+        self.summary = QPlainTextEdit()
+        self.summary.setReadOnly(True)
+        self.summary.setLineWrapMode(QPlainTextEdit.NoWrap)
+        font = QFontDatabase.systemFont(QFontDatabase.FixedFont)
+        font.setStyleHint(QFont.Monospace)
+        self.summary.setFont(font)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setToolTip("Copy the summary to the clipboard")
+        summary_box = QGroupBox("Summary (as Keras prints it)")
+        summary_layout = QVBoxLayout(summary_box)
+        summary_layout.addWidget(self.summary, 1)
+        summary_layout.addWidget(self.copy_button)
+        self.sharing = SharingTable()
+        sharing_box = QGroupBox("Parameter sharing, counted")
+        QVBoxLayout(sharing_box).addWidget(self.sharing)
+        self.field = ReceptiveFieldView()
+        field_box = QGroupBox("Receptive field")
+        QVBoxLayout(field_box).addWidget(self.field)
+        right = QSplitter(Qt.Vertical)
+        for box in (summary_box, sharing_box, field_box):
+            right.addWidget(box)
+        right.setSizes([360, 200, 300])
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([610, 650])
+        layout = QHBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.add_button.clicked.connect(self._on_add)
+        self.guide_button.clicked.connect(self._on_guide)
+        self.copy_button.clicked.connect(self._on_copy)
+
+    # -- public API ------------------------------------------------------------------------
+    def build_model(self, seed=0):
+        """A freshly initialised model of the last valid architecture."""
+        return build(self.valid_specs, seed=seed)
+
+    def architecture_key(self):
+        """A string that changes exactly when the valid architecture changes."""
+        return json.dumps(self.valid_specs, sort_keys=True)
+
+    def set_specs(self, specs, text="Change the model"):
+        """Replace every layer (undoable)."""
+        self.undo_stack.push(_SetSpecs(self, list(self.specs), [dict(s) for s in specs], text))
+
+    # -- editing ---------------------------------------------------------------------------
+    def _on_add(self):
+        index = self.cards.index(self._selected) + 1 if self._selected in self.cards else len(self.specs)
+        kind = self.add_type.currentText()
+        specs = list(self.specs)
+        specs.insert(index, default_spec(kind))
+        self.set_specs(specs, f"Add {kind}")
+
+    def _on_guide(self):
+        self.set_specs(specs_of(models.guide_convnet()), "Use the guide's model")
+
+    def _on_copy(self):
+        QApplication.clipboard().setText(self.summary.toPlainText())
+
+    def _on_card_changed(self, card):
+        index = self.cards.index(card)
+        new = card.spec()
+        old = self.specs[index]
+        fields = sorted(k for k in new if new[k] != old.get(k))
+        specs = list(self.specs)
+        specs[index] = new
+        self.undo_stack.push(_SetSpecs(self, list(self.specs), specs,
+                                       f"Edit {', '.join(fields)} of layer {index + 1}",
+                                       merge_key=(index, tuple(fields))))
+
+    def _on_move(self, card, step):
+        index = self.cards.index(card)
+        target = index + step
+        if 0 <= target < len(self.specs):
+            specs = list(self.specs)
+            specs[index], specs[target] = specs[target], specs[index]
+            self.set_specs(specs, f"Move layer {index + 1} {'up' if step < 0 else 'down'}")
+
+    def _on_remove(self, card):
+        if len(self.specs) > 1:
+            index = self.cards.index(card)
+            specs = list(self.specs)
+            del specs[index]
+            self.set_specs(specs, f"Remove layer {index + 1}")
+
+    def _on_selected(self, card):
+        self._selected = card
+        for other in self.cards:
+            other.set_selected(other is card)
+
+    # -- applying specs --------------------------------------------------------------------
+    def _apply_specs(self, specs):
+        self.specs = [dict(s) for s in specs]
+        if [c.layer_type for c in self.cards] != [s["type"] for s in self.specs]:
+            self._rebuild_cards()
+        for card, spec in zip(self.cards, self.specs):
+            card.set_spec(spec)
+        self._rebuild_model()
+
+    def _rebuild_cards(self):
+        for card in self.cards:
+            card.setParent(None)
+            card.deleteLater()
+        self.cards = []
+        self._selected = None
+        for i, spec in enumerate(self.specs):
+            card = LayerCard(spec)
+            card.set_index(i)
+            card.sigChanged.connect(self._on_card_changed)
+            card.sigMoveUp.connect(lambda c: self._on_move(c, -1))
+            card.sigMoveDown.connect(lambda c: self._on_move(c, +1))
+            card.sigRemove.connect(self._on_remove)
+            card.sigSelected.connect(self._on_selected)
+            self.cards_box.addWidget(card)
+            self.cards.append(card)
+
+    def _rebuild_model(self):
+        try:
+            model = build(self.specs)
+        except ValueError as exc:
+            self._show_error(exc)
+            return
+        self.error = None
+        self.model = model
+        self.valid_specs = [dict(s) for s in self.specs]
+        for card, layer in zip(self.cards, model.layers):
+            card.set_info(layer.name, layer.output_shape, layer.count_params())
+        self.status.setStyleSheet("")
+        self.status.setText(f"Output {tuple(model.output_shape)}, {model.count_params():,} "
+                            "parameters. Edit a card: shapes and counts follow as you type.")
+        self._show_model(model)
+        self.sigModelChanged.emit()
+
+    def _show_error(self, exc):
+        index = getattr(exc, "layer_index", None)
+        self.error = str(exc)
+        if index is not None and index > 0:
+            prefix = build(self.specs[:index])
+            for card, layer in zip(self.cards, prefix.layers):
+                card.set_info(layer.name, layer.output_shape, layer.count_params())
+        for i, card in enumerate(self.cards):
+            if i == index:
+                card.set_error(str(exc))
+            elif index is None or i > index:
+                card.set_error(None)
+                card.shape_label.setText("—")
+                card.params_label.setText("")
+        self.status.setStyleSheet(f"color: {ERROR};")
+        self.status.setText(f"This architecture is impossible: {exc}. The summary and counts "
+                            "still show the last valid model.")
+
+    def _show_model(self, model):
+        self.summary.setPlainText(model.summary())
+        shapes = [layer.output_shape for layer in model.layers]
+        names = [layer.name for layer in model.layers]
+        self.sharing.set_rows(sharing_rows(self.valid_specs, names, shapes, model.input_shape),
+                              model.count_params(),
+                              mult_adds_per_image(self.valid_specs, shapes, model.input_shape))
+        activations = {name: a[0] for name, a in model.activations(self._image[None, :, :, None])
+                       if a.ndim == 4}
+        self.field.set_model(self.valid_specs, names, shapes, model.input_shape, self._image,
+                             activations)

@@ -1,0 +1,169 @@
+"""The model page's right-hand views: parameter sharing table and the receptive field."""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGraphicsRectItem, QGridLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from cnn_explorer.gui.pages.model_counts import receptive_field, sharing_rows, spatial_layers
+from cnn_explorer.gui.widgets.colours import INPUT, KERNEL, OUTPUT
+from cnn_explorer.gui.widgets.filter_grid import image_view
+
+
+class SharingTable(QWidget):
+    """Each conv layer's parameters next to a dense layer's, and its multiply-adds per image."""
+
+    HEADERS = ("Layer", "Conv params", "A dense layer would need", "Ratio", "Multiply-adds / image")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        self.total = QLabel()
+        self.total.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.total)
+
+    def set_rows(self, rows, total_params, total_mult_adds):
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            cells = (row.name, f"{row.params:,}", f"{row.dense_formula} = {row.dense_params:,}",
+                     f"{row.ratio:,.0f}×", f"{row.mult_adds:,}")
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.table.setFixedHeight(self.table.horizontalHeader().height()
+                                  + sum(self.table.rowHeight(r) for r in range(len(rows)))
+                                  + 2 * self.table.frameWidth() + 2)
+        self.total.setText(
+            f"The same filter slides over every position (parameter sharing), and each output "
+            f"looks at a small window (sparse interactions). Whole model: {total_params:,} "
+            f"parameters, {total_mult_adds:,} multiply-adds per image.")
+
+
+class ReceptiveFieldView(QWidget):
+    """A sample image with the receptive field of one output cell of a chosen layer drawn on it.
+
+    Signals
+    -------
+    sigCellChanged()
+        The layer, row or column changed.
+    """
+
+    sigCellChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._specs = self._names = self._shapes = None
+        self._input_shape = (28, 28, 1)
+        self.field = None
+        self.layer = QComboBox()
+        self.layer.setToolTip("The layer whose output cell you choose")
+        self.row = QSpinBox()
+        self.row.setPrefix("row ")
+        self.col = QSpinBox()
+        self.col.setPrefix("column ")
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setBackground(None)
+        self.plot.addLabel("input (receptive field)", row=0, col=0, size="8pt", color=INPUT)
+        self.output_label = self.plot.addLabel("output", row=0, col=1, size="8pt", color=OUTPUT)
+        self._input_view, self._input = image_view(self.plot.ci.addLayout(row=1, col=0), "CET-L1")
+        self._output_view, self._output = image_view(self.plot.ci.addLayout(row=1, col=1),
+                                                     "viridis")
+        self._field_rect = QGraphicsRectItem()
+        self._field_rect.setPen(QPen(QColor(KERNEL), 0.5))
+        self._field_rect.setBrush(QColor(224, 123, 0, 60))
+        self._input_view.addItem(self._field_rect)
+        self._cell_rect = QGraphicsRectItem()
+        self._cell_rect.setPen(QPen(QColor(KERNEL), 0.25))
+        self._output_view.addItem(self._cell_rect)
+        self._output.mouseClickEvent = self._on_output_clicked
+        self.plot.setMinimumHeight(150)
+        controls = QHBoxLayout()
+        for widget in (QLabel("Output cell of"), self.layer, self.row, self.col):
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(controls, 0, 0)
+        layout.addWidget(self.plot, 1, 0)
+        layout.addWidget(self.text, 2, 0)
+        self.layer.currentIndexChanged.connect(self._on_layer_changed)
+        self.row.valueChanged.connect(self._update)
+        self.col.valueChanged.connect(self._update)
+        self._image = np.zeros((28, 28), np.float32)
+        self._activations = {}
+
+    def set_model(self, specs, names, shapes, input_shape, image, activations):
+        """Show the layers of a valid model; ``activations`` maps layer name to (H, W, C)."""
+        self._specs, self._names, self._shapes = specs, names, shapes
+        self._input_shape = input_shape
+        self._image = image
+        self._activations = activations
+        self._input.setImage(image, levels=(0, 1), autoLevels=False)
+        current = self.layer.currentText()
+        self.layer.blockSignals(True)
+        self.layer.clear()
+        for i in spatial_layers(specs, shapes):
+            self.layer.addItem(names[i], i)
+        found = self.layer.findText(current)
+        self.layer.setCurrentIndex(found if found >= 0 else self.layer.count() - 1)
+        self.layer.blockSignals(False)
+        self._on_layer_changed()
+
+    def _on_layer_changed(self, *_):
+        index = self.layer.currentData()
+        if index is None:
+            self.text.setText("No layer with a spatial output.")
+            return
+        _, h, w, _ = self._shapes[index]
+        for box, size in ((self.row, h), (self.col, w)):
+            box.blockSignals(True)
+            box.setMaximum(size - 1)
+            box.setValue(size // 2)  # the centre cell: its field is rarely cut by the border
+            box.blockSignals(False)
+        maps = self._activations.get(self._names[index])
+        if maps is not None:
+            self._output.setImage(maps[:, :, 0], autoLevels=True)
+        self.output_label.setText(f"{self._names[index]} output, channel 1 ({h}×{w})",
+                                  size="8pt", color=OUTPUT)
+        self._update()
+
+    def _on_output_clicked(self, event):
+        pos = event.pos()
+        self.row.setValue(int(pos.y()))
+        self.col.setValue(int(pos.x()))
+
+    def _update(self, *_):
+        index = self.layer.currentData()
+        if index is None:
+            return
+        row, col = self.row.value(), self.col.value()
+        top, bottom, left, right = receptive_field(self._specs, self._shapes, self._input_shape,
+                                                   index, row, col)
+        self.field = (top, bottom, left, right)
+        h, w = self._input_shape[:2]
+        shown = (max(top, 0), min(bottom, h - 1), max(left, 0), min(right, w - 1))
+        self._field_rect.setRect(QRectF(shown[2], shown[0], shown[3] - shown[2] + 1,
+                                        shown[1] - shown[0] + 1))
+        self._cell_rect.setRect(QRectF(col, row, 1, 1))
+        size = f"{bottom - top + 1}×{right - left + 1}"
+        outside = "" if shown == self.field else " (part of it is zero padding outside the image)"
+        self.text.setText(
+            f"Cell ({row}, {col}) of {self._names[index]} depends on input rows {top}–{bottom} and "
+            f"columns {left}–{right}: a {size} window{outside}. Click the output to choose a cell.")
+        self.sigCellChanged.emit()

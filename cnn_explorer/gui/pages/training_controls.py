@@ -1,0 +1,149 @@
+"""The training page's left column: dataset, hyper-parameters, run controls, progress, messages."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
+
+from cnn_explorer.gui.widgets.colours import ERROR
+
+OPTIMISERS = ("adam", "sgd", "rmsprop")
+
+
+def _spin(low, high, value, tip, step=1):
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setSingleStep(step)
+    box.setToolTip(tip)
+    return box
+
+
+def _double(low, high, value, decimals, step, tip):
+    box = QDoubleSpinBox()
+    box.setDecimals(decimals)
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setToolTip(tip)
+    return box
+
+
+class TrainingControls(QWidget):
+    """Widgets only; the page connects them and reads their values."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._dataset_group())
+        layout.addWidget(self._hyper_group())
+        layout.addWidget(self._run_group())
+        layout.addStretch(1)
+        self.setMinimumWidth(270)
+        self.setMaximumWidth(320)
+
+    def _dataset_group(self):
+        group = QGroupBox("Data")
+        self.dataset_combo = QComboBox()
+        self.dataset_combo.setToolTip("Datasets found on this computer")
+        self.open_button = QPushButton("Open folder…")
+        self.open_button.setToolTip("A folder of IDX files, or of images with one subfolder per class")
+        self.download_button = QPushButton("Download…")
+        self.download_button.setToolTip("Fetch a full dataset from the internet into your cache")
+        self.download_bar = QProgressBar()
+        self.download_bar.setFormat("%p%")
+        self.cancel_download = QPushButton("Cancel")
+        self.dataset_info = QLabel()
+        self.dataset_info.setWordWrap(True)
+        self.dataset_info.setStyleSheet("color: palette(dark);")
+        grid = QGridLayout(group)
+        grid.addWidget(self.dataset_combo, 0, 0, 1, 2)
+        grid.addWidget(self.open_button, 1, 0)
+        grid.addWidget(self.download_button, 1, 1)
+        grid.addWidget(self.download_bar, 2, 0)
+        grid.addWidget(self.cancel_download, 2, 1)
+        grid.addWidget(self.dataset_info, 3, 0, 1, 2)
+        self.set_downloading(False)
+        return group
+
+    def _hyper_group(self):
+        group = QGroupBox("Hyper-parameters")
+        form = QFormLayout(group)
+        form.setLabelAlignment(Qt.AlignRight)
+        self.epochs = _spin(1, 500, 15, "Passes over the training images")
+        self.batch_size = _spin(1, 4096, 128, "Images per gradient step")
+        self.optimizer = QComboBox()
+        self.optimizer.addItems(OPTIMISERS)
+        self.optimizer.setToolTip("How the gradient updates the weights")
+        self.learning_rate = _double(1e-5, 10.0, 1e-3, 5, 1e-4, "Step size of the optimiser")
+        self.validation_split = _double(0.0, 0.5, 0.1, 2, 0.05,
+                                        "Share of the training images kept aside to validate")
+        self.augment = _spin(0, 4, 0, "Shift every training image by up to this many pixels (0: off)")
+        self.seed = _spin(0, 2 ** 31 - 1, 0, "Same seed, same data: same weights")
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Batch size", self.batch_size)
+        form.addRow("Optimiser", self.optimizer)
+        form.addRow("Learning rate", self.learning_rate)
+        form.addRow("Validation split", self.validation_split)
+        form.addRow("Random shift (px)", self.augment)
+        form.addRow("Seed", self.seed)
+        return group
+
+    def _run_group(self):
+        group = QGroupBox("Training")
+        self.model_label = QLabel()
+        self.model_label.setWordWrap(True)
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Train the model on the chosen data (continues a trained model)")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setCheckable(True)
+        self.stop_button = QPushButton("Stop")
+        self.new_button = QPushButton("New model")
+        self.new_button.setToolTip("Fresh random weights for the Model page's architecture")
+        self.save_button = QPushButton("Save…")
+        self.load_button = QPushButton("Load…")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("not started")
+        self.status = QLabel("Press Start to train.")
+        self.status.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.message.hide()
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.pause_button, self.stop_button):
+            buttons.addWidget(button)
+        files = QHBoxLayout()
+        for button in (self.new_button, self.save_button, self.load_button):
+            files.addWidget(button)
+        layout = QVBoxLayout(group)
+        layout.addWidget(self.model_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(files)
+        layout.addWidget(self.message)
+        return group
+
+    def set_downloading(self, downloading):
+        self.download_bar.setVisible(downloading)
+        self.cancel_download.setVisible(downloading)
+        self.download_button.setEnabled(not downloading)
+
+    def show_message(self, text, error=True):
+        """A message in the page (an error in red); ``""`` hides it."""
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {ERROR};" if error else "")
+        self.message.setVisible(bool(text))
+
+    def set_running(self, running, paused=False):
+        for widget in (self.start_button, self.new_button, self.save_button, self.load_button,
+                       self.epochs, self.batch_size, self.optimizer, self.learning_rate,
+                       self.validation_split, self.augment, self.seed):
+            widget.setEnabled(not running)
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.pause_button.setChecked(paused)
+        self.pause_button.setText("Resume" if paused else "Pause")

@@ -1,0 +1,38 @@
+"""Qt-free numbers the training page shows: confusion counts, predictions, progress text."""
+
+import numpy as np
+
+
+def confusion_counts(true, predicted, num_classes):
+    """(num_classes, num_classes) int64: ``counts[t, p]`` items of class t predicted as p."""
+    true = np.asarray(true, dtype=np.int64)
+    predicted = np.asarray(predicted, dtype=np.int64)
+    return np.bincount(true * num_classes + predicted,
+                       minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+
+
+def predictions_of(probabilities):
+    """Predicted class (N,) int64 and its probability (N,) from probabilities (N, classes)."""
+    predicted = probabilities.argmax(axis=1)
+    return predicted, probabilities[np.arange(len(predicted)), predicted]
+
+
+def _duration(seconds):
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def format_progress(snapshot):
+    """"Epoch 2/15 · batch 17/32" for a training snapshot."""
+    return (f"Epoch {snapshot.epoch + 1}/{snapshot.epochs} · batch {snapshot.batch + 1}/"
+            f"{snapshot.batches_per_epoch}")
+
+
+def format_speed(snapshot, batch_size):
+    """"3,400 images/s · 0:42 left" for a training snapshot."""
+    remaining = ((snapshot.epochs - snapshot.epoch - 1) * snapshot.batches_per_epoch
+                 + snapshot.batches_per_epoch - snapshot.batch - 1)
+    speed = snapshot.images_per_second
+    left = f" · {_duration(remaining * batch_size / speed)} left" if speed > 0 else ""
+    return f"{speed:,.0f} images/s{left}"

@@ -1,0 +1,149 @@
+"""The model page: cards that edit the architecture, summary, sharing counts, receptive field."""
+
+import itertools
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from cnn_explorer.gui.pages.model_counts import receptive_field
+from cnn_explorer.gui.pages.model_page import ModelPage
+from cnn_explorer.gui.pages.model_specs import build
+from cnn_explorer.nn import models
+
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture
+def page(qtbot):
+    page = ModelPage()
+    qtbot.addWidget(page)
+    page.resize(1280, 820)
+    page.show()
+    return page
+
+
+def test_starts_from_the_guide_model_with_its_exact_summary(page):
+    assert page.summary.toPlainText() == models.guide_convnet().summary()
+    assert [c.title.text().split("</b>")[0][3:] for c in page.cards] == [
+        "conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dropout", "dense"]
+    assert [c.params_label.text() for c in page.cards] == [
+        "320 params", "0 params", "18,496 params", "0 params", "0 params", "0 params",
+        "16,010 params"]
+    assert page.cards[0].shape_label.text() == "(N, 26, 26, 32)"
+    assert "34,826 parameters" in page.status.text()
+
+
+def test_copy_puts_the_summary_on_the_clipboard(qtbot, page):
+    qtbot.mouseClick(page.copy_button, Qt.LeftButton)
+    assert QApplication.clipboard().text() == page.summary.toPlainText()
+
+
+def test_shapes_and_counts_follow_as_you_type(qtbot, page):
+    spin = page.cards[0].editor("filters")
+    spin.selectAll()
+    qtbot.keyClicks(spin, "16")
+    assert page.cards[0].shape_label.text() == "(N, 26, 26, 16)"
+    assert page.cards[0].params_label.text() == "160 params"
+    assert page.cards[2].params_label.text() == f"{3 * 3 * 16 * 64 + 64:,} params"
+    assert "conv2d (Conv2D)              (None, 26, 26, 16)        160" in page.summary.toPlainText()
+    assert page.sharing.table.item(0, 1).text() == "160"
+
+
+def test_an_impossible_architecture_marks_the_layer_and_keeps_the_last_valid_model(page):
+    key, summary = page.architecture_key(), page.summary.toPlainText()
+    page.cards[2].editor("kernel_size").setValue(15)  # conv2d_1 on a 13×13 input
+    card = page.cards[2]
+    assert card.error_label.isVisible()
+    assert card.error_label.text().startswith("conv2d_1: 15×15 kernel does not fit")
+    assert page.cards[0].params_label.text() == "320 params"  # layers before it still counted
+    assert page.cards[3].shape_label.text() == "—"
+    assert page.summary.toPlainText() == summary and page.architecture_key() == key
+    assert page.status.text().startswith("This architecture is impossible: conv2d_1")
+    page.cards[2].editor("kernel_size").setValue(5)
+    assert not card.error_label.isVisible()
+    assert card.shape_label.text() == "(N, 9, 9, 64)"
+    assert page.architecture_key() != key
+
+
+def test_add_move_remove_and_undo(qtbot, page):
+    page._on_selected(page.cards[0])
+    page.add_type.setCurrentText("BatchNormalization")
+    qtbot.mouseClick(page.add_button, Qt.LeftButton)
+    assert [c.layer_type for c in page.cards][:3] == ["Conv2D", "BatchNormalization", "MaxPooling2D"]
+    assert page.cards[1].params_label.text() == "128 params"
+    page.cards[1].sigMoveDown.emit(page.cards[1])
+    assert [c.layer_type for c in page.cards][1:3] == ["MaxPooling2D", "BatchNormalization"]
+    page.cards[2].sigRemove.emit(page.cards[2])
+    assert len(page.cards) == 7
+    assert page.summary.toPlainText() == models.guide_convnet().summary()
+    for _ in range(3):
+        page.undo_stack.undo()
+    assert len(page.cards) == 7 and page.model.count_params() == 34_826
+    page.undo_stack.redo()
+    assert page.cards[1].layer_type == "BatchNormalization"
+
+
+def test_typing_a_number_is_one_undo_step(qtbot, page):
+    spin = page.cards[6].editor("units")
+    spin.selectAll()
+    qtbot.keyClicks(spin, "128")
+    assert page.cards[6].params_label.text() == f"{1600 * 128 + 128:,} params"
+    page.undo_stack.undo()
+    assert page.cards[6].editor("units").value() == 10
+    assert page.model.count_params() == 34_826
+
+
+def test_parameter_sharing_counts_the_guide_numbers(page):
+    table = page.sharing.table
+    assert [table.item(0, c).text() for c in range(5)] == [
+        "conv2d", "320", "26·26·32·(28·28+1) = 16,981,120", "53,066×", "194,688"]
+    assert table.item(1, 2).text() == "11·11·64·(13·13·32+1) = 41,887,296"
+    assert table.item(1, 4).text() == f"{11 * 11 * 64 * 9 * 32:,}"
+    assert f"{194_688 + 2_230_272 + 1600 * 10:,} multiply-adds per image" in page.sharing.total.text()
+
+
+def test_receptive_field_of_a_chosen_cell(page):
+    view = page.field
+    view.layer.setCurrentText("conv2d_1")
+    view.row.setValue(0)
+    view.col.setValue(3)
+    assert view.field == (0, 7, 6, 13)
+    assert view.text.text().startswith("Cell (0, 3) of conv2d_1 depends on input rows 0–7 and "
+                                       "columns 6–13: a 8×8 window")
+
+
+def _fields_by_perturbation(model, size):
+    """Oracle: for every layer, which input pixels change each output cell when nudged.
+
+    Returns a list (one per layer) of boolean arrays (H, W, size, size). The net is linear with
+    average pooling, so every pixel in a cell's field changes it.
+    """
+    x = np.random.default_rng(0).random((1, size, size, 1)).astype(np.float32)
+    base = [a[0] for _, a in model.activations(x)]
+    hits = [np.zeros(b.shape[:2] + (size, size), bool) for b in base]
+    for i, j in itertools.product(range(size), range(size)):
+        y = x.copy()
+        y[0, i, j] += 1.0
+        for hit, b, (_, a) in zip(hits, base, model.activations(y)):
+            hit[:, :, i, j] = np.any(np.abs(a[0] - b) > 1e-6, axis=-1)
+    return hits
+
+
+@pytest.mark.parametrize("padding,stride", [("valid", 1), ("same", 1), ("same", 2), ("valid", 2)])
+def test_receptive_field_matches_perturbing_the_input(padding, stride):
+    size = 16
+    conv = {"type": "Conv2D", "filters": 2, "kernel_size": 3, "strides": stride,
+            "padding": padding, "activation": "linear"}
+    specs = [conv, {"type": "AveragePooling2D", "pool_size": 2, "strides": 0},
+             dict(conv, strides=1)]
+    model = build(specs, seed=5, input_shape=(size, size, 1))
+    shapes = [layer.output_shape for layer in model.layers]
+    for layer, hit in enumerate(_fields_by_perturbation(model, size)):
+        for row, col in itertools.product(range(hit.shape[0]), range(hit.shape[1])):
+            top, bottom, left, right = receptive_field(specs, shapes, (size, size, 1), layer, row, col)
+            rows, cols = np.nonzero(hit[row, col])
+            clipped = (max(top, 0), min(bottom, size - 1), max(left, 0), min(right, size - 1))
+            assert clipped == (rows.min(), rows.max(), cols.min(), cols.max()), (layer, row, col)

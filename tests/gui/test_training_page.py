@@ -1,0 +1,248 @@
+"""The training page driven like a user: a short real run on a slice of the bundled digits."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from cnn_explorer.data import catalog
+from cnn_explorer.gui.main_window import MainWindow
+from cnn_explorer.gui.pages.training_data import confusion_counts
+from cnn_explorer.gui.pages.training_page import TrainingPage
+from cnn_explorer.nn import layers as L
+from cnn_explorer.nn.model import Sequential
+
+# Qt warnings fail a test (e.g. a timer touched from the worker thread); the offscreen
+# platform's own note about size hints is not ours.
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    data = catalog.load(catalog.BUNDLED)
+    return dataclasses.replace(data, x_train=data.x_train[:640], y_train=data.y_train[:640],
+                               x_test=data.x_test[:40], y_test=data.y_test[:40])
+
+
+def small_model():
+    return Sequential([L.Conv2D(8, 3, activation="relu"), L.MaxPooling2D(2),
+                       L.Conv2D(8, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(),
+                       L.Dense(10, activation="softmax")], seed=3)
+
+
+@pytest.fixture
+def page(qtbot, small_data):
+    page = TrainingPage()
+    qtbot.addWidget(page)
+    page.ask_to_save = False
+    page.set_dataset(small_data)
+    page.set_model(small_model())
+    page.controls.batch_size.setValue(32)
+    page.controls.epochs.setValue(40)
+    page.controls.validation_split.setValue(0.2)
+    page.resize(1200, 800)
+    page.show()
+    yield page
+    page.stop_training()
+
+
+def test_start_pause_resume_stop_save_load_and_draw(qtbot, page, tmp_path):
+    filters_before = page.views.filters1.image().copy()
+    qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
+    assert page.running and not page.controls.start_button.isEnabled()
+    qtbot.waitUntil(lambda: len(page.views.curves.data("loss")[0]) >= 3, timeout=20000)
+    # the filters the user sees and the curves changed
+    assert np.nanmax(np.abs(page.views.filters1.image() - filters_before)) > 0
+    x, y = page.views.curves.data("loss")
+    assert np.all(np.diff(x) > 0) and np.all(np.isfinite(y))
+    assert page.controls.progress.text().startswith("Epoch ")
+    assert "images/s" in page.controls.status.text()
+
+    qtbot.mouseClick(page.controls.pause_button, Qt.LeftButton)
+    assert page.controls.pause_button.text() == "Resume"
+    qtbot.waitUntil(lambda: page.controls.status.text().startswith("Paused"), timeout=5000)
+    step = page.latest.step
+    qtbot.wait(300)  # no sleep: events keep flowing, and no batch may arrive
+    assert page.latest.step == step
+
+    qtbot.mouseClick(page.controls.pause_button, Qt.LeftButton)
+    assert page.controls.pause_button.text() == "Pause"
+    qtbot.waitUntil(lambda: page.latest.step > step, timeout=5000)
+
+    thread = page.thread
+    qtbot.mouseClick(page.controls.stop_button, Qt.LeftButton)
+    assert thread.wait(1000), "the worker must stop within a second"
+    qtbot.waitUntil(lambda: not page.running, timeout=1000)
+    assert page.controls.start_button.isEnabled()
+    assert page.controls.status.text().startswith("Stopped.")
+    trained = page.model.get_weights()
+    assert page.dirty
+
+    path = tmp_path / "digits.npz"
+    page.save_model(str(path))
+    assert not page.dirty
+    page.new_model()
+    assert not np.array_equal(page.model.get_weights()[0], trained[0])
+    assert page.load_model(str(path))
+    for mine, saved in zip(page.model.get_weights(), trained):
+        np.testing.assert_array_equal(mine, saved)
+
+    # draw a "1" with the mouse: the bars show the loaded model's prediction
+    canvas = page.views.canvas
+    side = min(canvas.width(), canvas.height())
+    top = QPoint((canvas.width() - side) // 2 + side // 2, (canvas.height() - side) // 2 + side // 5)
+    qtbot.mousePress(canvas, Qt.LeftButton, pos=top)
+    for k in range(1, 9):
+        qtbot.mouseMove(canvas, top + QPoint(0, k * side // 12))
+    qtbot.mouseRelease(canvas, Qt.LeftButton, pos=top + QPoint(0, 8 * side // 12))
+    drawn = canvas.image()
+    assert drawn.max() > 0.9 and drawn[:, :10].max() == 0  # a vertical stroke in the middle
+    probs = page.views.bars.probabilities
+    expected = page.model.predict(drawn[None, :, :, None])[0]
+    np.testing.assert_allclose(probs, expected, rtol=1e-5)
+    best = int(expected.argmax())
+    assert page.views.draw_result.text().startswith(f"Looks like <b>{best}</b>")
+    qtbot.mouseClick(page.views.clear_button, Qt.LeftButton)
+    assert canvas.image().max() == 0 and page.views.draw_result.text() == "Draw a digit"
+
+
+def test_a_loaded_model_resumes_its_training(qtbot, page, tmp_path):
+    page.controls.epochs.setValue(1)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    assert len(page.model.history["loss"]) == 1
+    path = tmp_path / "one.npz"
+    page.save_model(str(path))
+    page.new_model()
+    page.load_model(str(path))
+    assert "trained 1 epoch" in page.controls.model_label.text()
+    assert len(page.views.curves.data("val_loss")[0]) == 1
+    page.start()  # already trained 1 of 1 epochs: nothing to do, and the page says so
+    assert not page.running and "already trained 1 epochs" in page.controls.message.text()
+    page.controls.epochs.setValue(2)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    assert len(page.model.history["loss"]) == 2
+    assert page.latest.epoch == 1  # the second epoch, not a new first one
+
+
+def test_epoch_end_fills_the_confusion_matrix_and_a_click_shows_its_images(qtbot, page):
+    page.controls.epochs.setValue(1)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    x_val, y_val = page._val
+    counts = page.views.confusion.counts
+    assert counts.sum() == len(y_val) == 128
+    predicted = page.model.predict(x_val).argmax(axis=1)
+    np.testing.assert_array_equal(counts, confusion_counts(y_val, predicted, 10))
+    table = page.views.confusion.table
+    t, p = np.argwhere(counts == counts.max())[0]
+    assert table.item(t, p).text() == str(counts[t, p])
+    table.cellClicked.emit(int(t), int(p))
+    grid = page.views.predictions
+    assert len(grid.images) == min(counts[t, p], 24)
+    assert np.all(grid.true == t) and np.all(grid.predicted == p)
+    assert page.views.predictions_title.text().startswith(f"{counts[t, p]} validation image")
+    qtbot.mouseClick(page.views.show_test, Qt.LeftButton)
+    assert len(grid.images) == 24
+
+
+def test_the_grid_marks_wrong_predictions_and_a_click_picks_the_feature_maps(qtbot, page):
+    grid = page.views.predictions
+    wrong = grid.predicted != grid.true
+    np.testing.assert_array_equal(grid.wrong(), wrong)
+    probs = page.view_model.predict(page.dataset.x_test[:24])
+    np.testing.assert_allclose(grid.confidence, probs.max(axis=1), rtol=1e-6)
+    cell = grid._cell(5)
+    qtbot.mouseClick(grid, Qt.LeftButton, pos=cell.center().toPoint())
+    names = [name for name, _ in page.views.feature_maps.shown]
+    assert names == ["input", "conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1"]
+    np.testing.assert_allclose(page.views.feature_maps.shown[0][1][:, :, 0],
+                               page.dataset.x_test[5] / 255.0)
+
+
+def test_a_dataset_that_does_not_fit_the_model_is_explained(qtbot, page, small_data):
+    other_size = dataclasses.replace(small_data, x_train=np.zeros((64, 20, 20), np.uint8),
+                                     y_train=np.zeros(64, np.int64))
+    page.set_dataset(other_size)
+    assert page.controls.message.text() == (
+        "The model takes 28×28 images but MNIST 5k (bundled) has 20×20 images.")
+    page.start()
+    assert not page.running
+    page.set_dataset(small_data)
+    assert page.controls.message.isHidden()
+
+
+def test_an_error_in_the_worker_is_a_message_and_the_weights_are_kept(qtbot, page, small_data):
+    bad_labels = dataclasses.replace(small_data, y_train=np.full(len(small_data.y_train), 12))
+    page.set_dataset(bad_labels)
+    before = page.model.get_weights()
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=10000)
+    assert page.controls.message.text().startswith("Training failed:")
+    assert "kept" in page.controls.message.text()
+    for w, b in zip(page.model.get_weights(), before):
+        np.testing.assert_array_equal(w, b)
+    assert page.controls.start_button.isEnabled()
+
+
+def test_divergence_is_reported_and_the_last_finite_weights_kept(qtbot, page):
+    model = small_model()
+    weights = model.get_weights()
+    weights[-2] *= np.float32(1e37)  # finite weights whose logits overflow: the loss is nan
+    model.set_weights(weights)
+    page.set_model(model)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    assert page.controls.message.text().startswith("Training diverged: loss became")
+    assert all(np.isfinite(w).all() for w in page.model.get_weights())
+    assert all(np.isfinite(w).all() for w in page.view_model.get_weights())
+
+
+def test_switching_dataset_during_training_stops_the_worker(qtbot, page, small_data):
+    page.start()
+    qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)
+    thread = page.thread
+    page.set_dataset(small_data)
+    assert not page.running and thread.isFinished()
+
+
+def test_closing_the_window_during_training_shuts_down_cleanly(qtbot, small_data):
+    window = MainWindow(pages=["model", "training"], restore_settings=False)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("training")
+    page.ask_to_save = False
+    page.set_dataset(small_data)
+    page.start()
+    qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)
+    thread = page.thread
+    assert window.close()
+    assert thread.isFinished() and not page.running
+
+
+def test_the_model_page_architecture_is_what_trains(qtbot, small_data):
+    window = MainWindow(pages=["model", "training"], restore_settings=False)
+    qtbot.addWidget(window)
+    window.show()
+    model_page = window.show_page("model")
+    model_page.cards[0].editor("filters").setValue(6)
+    page = window.show_page("training")
+    assert page.model.layers[0].filters == 6
+    assert page.model.count_params() == model_page.model.count_params()
+    assert "conv2d → max_pooling2d" in page.controls.model_label.text()
+    # once trained, a change on the model page waits for "New model"
+    page.ask_to_save = False
+    page.set_dataset(small_data)
+    page.controls.epochs.setValue(1)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=30000)
+    window.show_page("model")
+    model_page.cards[0].editor("filters").setValue(5)
+    window.show_page("training")
+    assert page.model.layers[0].filters == 6
+    assert page.controls.message.text().startswith("The Model page's architecture changed")
+    qtbot.mouseClick(page.controls.new_button, Qt.LeftButton)
+    assert page.model.layers[0].filters == 5 and not page.model.history["loss"]
