@@ -54,8 +54,8 @@ class Layer:
 
     @property
     def output_shape(self):
-        """Output shape with a ``None`` batch axis, as Keras prints it."""
-        return (None,) + self._output_shape
+        """Output shape with a ``None`` batch axis, as Keras prints it (None before building)."""
+        return None if self.input_shape is None else (None,) + self._output_shape
 
     def build(self, input_shape, rng, dtype=np.float32, source="the input"):
         """Check ``input_shape`` (no batch axis), create the weights, return the output shape.

@@ -159,7 +159,7 @@ def train_steps(model, data, config=None, should_stop=None):
     def snapshot(epoch, batch, loss, acc, epoch_end, done=False, reason=None):
         elapsed = time.perf_counter() - start
         return Snapshot(
-            epoch=epoch, epochs=config.epochs, batch=batch, batches_per_epoch=batches,
+            epoch=epoch, epochs=config.epochs, batch=max(batch, 0), batches_per_epoch=batches,
             step=epoch * batches + batch + 1, images_seen=seen, loss=loss, accuracy=acc,
             val_loss=history["val_loss"][-1] if epoch_end and history["val_loss"] else None,
             val_accuracy=history["val_accuracy"][-1] if epoch_end and history["val_accuracy"] else None,

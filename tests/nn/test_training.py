@@ -192,3 +192,24 @@ def test_optimisers_follow_keras(rng, name, kw):
 def test_adam_defaults_are_keras():
     assert optim.Adam().get_config() == {"name": "adam", "learning_rate": 0.001, "beta_1": 0.9,
                                          "beta_2": 0.999, "epsilon": 1e-7}
+
+
+def test_stop_before_the_first_batch_and_nothing_left_to_do(data):
+    model = small_model()
+    before = weights_bytes(model)
+    snaps = list(train_steps(model, data, TrainConfig(epochs=2), should_stop=lambda: True))
+    assert len(snaps) == 1 and snaps[0].reason == "stopped" and snaps[0].step == 0
+    assert weights_bytes(model) == before
+    run(model, data, epochs=1)
+    again = run(model, data, epochs=1)  # one epoch is already done: finished at once
+    assert len(again) == 1 and again[0].done and again[0].reason == "finished"
+
+
+def test_augmented_training_is_deterministic_too(data):
+    a, b = small_model(), small_model()
+    run(a, data, epochs=1, augment_shift=2)
+    run(b, data, epochs=1, augment_shift=2)
+    assert weights_bytes(a) == weights_bytes(b)
+    c = small_model()
+    run(c, data, epochs=1)
+    assert weights_bytes(a) != weights_bytes(c)
