@@ -11,6 +11,7 @@ import traceback
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
+from cnn_explorer.data.catalog import DownloadCancelled
 from cnn_explorer.nn import training
 
 
@@ -142,7 +143,7 @@ class DownloadWorker(QObject):
             path = str(self._download(self._name, progress=self._progress,
                                       should_cancel=self._cancel.is_set))
         except Exception as exc:  # noqa: BLE001 (cancel and network errors are messages)
-            message = str(exc) if type(exc).__name__ != "DownloadCancelled" else "Download cancelled."
+            message = "Download cancelled." if isinstance(exc, DownloadCancelled) else str(exc)
             self.sigError.emit(message)
         self.sigFinished.emit(path)
 

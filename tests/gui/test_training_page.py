@@ -1,6 +1,7 @@
 """The training page driven like a user: a short real run on a slice of the bundled digits."""
 
 import dataclasses
+import threading
 
 import numpy as np
 import pytest
@@ -132,7 +133,7 @@ def test_epoch_end_fills_the_confusion_matrix_and_a_click_shows_its_images(qtbot
     page.controls.epochs.setValue(1)
     page.start()
     qtbot.waitUntil(lambda: not page.running, timeout=20000)
-    x_val, y_val = page._val
+    x_val, y_val = page.display.val
     counts = page.views.confusion.counts
     assert counts.sum() == len(y_val) == 128
     predicted = page.model.predict(x_val).argmax(axis=1)
@@ -246,3 +247,37 @@ def test_the_model_page_architecture_is_what_trains(qtbot, small_data):
     assert page.controls.message.text().startswith("The Model page's architecture changed")
     qtbot.mouseClick(page.controls.new_button, Qt.LeftButton)
     assert page.model.layers[0].filters == 5 and not page.model.history["loss"]
+
+
+def test_a_bad_data_file_is_a_message_and_the_current_data_stays(qtbot, page, tmp_path):
+    (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(b"not an IDX file")
+    (tmp_path / "train-labels-idx1-ubyte.gz").write_bytes(b"nor this")
+    current = page.dataset
+    page._load_dataset(str(tmp_path))
+    assert page.controls.message.text().startswith(f"Could not load {tmp_path}")
+    assert page.dataset is current
+
+
+def test_download_shows_progress_and_cancel_stops_it(qtbot, page):
+    started = threading.Event()
+
+    def slow_download(name, progress, should_cancel):
+        total = 1000
+        for done in range(0, total, 10):
+            progress(done, total)
+            started.set()
+            if should_cancel():
+                raise catalog.DownloadCancelled("cancelled by the user")
+            threading.Event().wait(0.01)
+        return "/nowhere"
+
+    page.datasets.start_download("mnist", download=slow_download)
+    assert page.controls.download_bar.isVisible() and page.controls.cancel_download.isVisible()
+    assert not page.controls.download_button.isEnabled()
+    qtbot.waitUntil(lambda: page.controls.download_bar.value() > 0, timeout=5000)
+    assert " MB" in page.controls.download_bar.text()
+    qtbot.mouseClick(page.controls.cancel_download, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.datasets.downloading, timeout=5000)
+    assert not page.controls.download_bar.isVisible()
+    assert page.controls.download_button.isEnabled()
+    assert page.controls.message.text() == "Download cancelled."

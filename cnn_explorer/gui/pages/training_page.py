@@ -8,22 +8,21 @@ and predictions work during training without touching the worker's model.
 import os
 import time
 
-import numpy as np
 from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QMessageBox, QScrollArea
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QScrollArea
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui import settings as keys
 from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.pages.training_controls import TrainingControls
-from cnn_explorer.gui.pages.training_data import (confusion_counts, format_progress,
-                                                  format_speed, predictions_of)
+from cnn_explorer.gui.pages.training_data import format_progress, format_speed
+from cnn_explorer.gui.pages.training_datasets import DatasetChooser
+from cnn_explorer.gui.pages.training_display import TrainingDisplay
 from cnn_explorer.gui.pages.training_views import TrainingViews
-from cnn_explorer.gui.workers import DownloadWorker, TrainingWorker, start_in_thread
+from cnn_explorer.gui.workers import TrainingWorker, start_in_thread
 from cnn_explorer.nn import models, training
 from cnn_explorer.nn.model import Sequential
 
-GRID_IMAGES = 24
 HEAVY_INTERVAL = 0.5  # s between the throttled views (feature maps, predictions, drawing)
 
 
@@ -35,22 +34,17 @@ class TrainingPage(Page):
         self.ask_to_save = True  # tests and screenshots switch the save question off
         self.dataset = None
         self.model = None
-        self.view_model = None
         self.dirty = False
         self.worker = None
         self.thread = None
         self.latest = None
         self.last_error = ""
         self._architecture_key = None
-        self._val = (None, None)
-        self._grid_index = np.arange(0)
-        self._feature_index = 0
         self._last_heavy = 0.0
-        self._compatible = False
-        self._val_predictions = None
-        self._download = None
         self.controls = TrainingControls()
         self.views = TrainingViews()
+        self.datasets = DatasetChooser(self.controls, self)
+        self.display = TrainingDisplay(self.views, self)
         scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
@@ -63,56 +57,25 @@ class TrainingPage(Page):
         layout.addWidget(self.views, 1)
         self._connect()
         self.controls.set_running(False)
-        self.refresh_datasets()
+        self._load_dataset(self.datasets.refresh())
 
     def _connect(self):
-        c, v = self.controls, self.views
-        c.dataset_combo.activated.connect(self._on_dataset_chosen)
-        c.open_button.clicked.connect(self._on_open_folder)
-        c.download_button.clicked.connect(self._on_download)
-        c.cancel_download.clicked.connect(self._on_cancel_download)
+        c = self.controls
+        self.datasets.sigChosen.connect(self._load_dataset)
+        self.datasets.sigMessage.connect(c.show_message)
         c.start_button.clicked.connect(self.start)
         c.pause_button.toggled.connect(self._on_pause_toggled)
         c.stop_button.clicked.connect(self.stop)
         c.new_button.clicked.connect(self.new_model)
         c.save_button.clicked.connect(self._on_save)
         c.load_button.clicked.connect(self._on_load)
-        v.canvas.sigChanged.connect(self._on_drawing_changed)
-        v.clear_button.clicked.connect(v.canvas.clear)
-        v.channel.valueChanged.connect(self._on_channel_changed)
-        v.predictions.sigImageClicked.connect(self._on_image_clicked)
-        v.confusion.sigCellClicked.connect(self._on_confusion_clicked)
-        v.show_test.clicked.connect(self._show_test_images)
+
+    @property
+    def view_model(self):
+        """The GUI thread's copy of the model, for the views."""
+        return self.display.model
 
     # -- data ----------------------------------------------------------------------------
-    def refresh_datasets(self, select=None):
-        combo = self.controls.dataset_combo
-        current = select or combo.currentData() or catalog.BUNDLED
-        combo.blockSignals(True)
-        combo.clear()
-        for info in catalog.available():
-            count = f" · {info.num_train:,} train" if info.num_train else ""
-            combo.addItem(f"{info.title}{count}", info.name)
-            combo.setItemData(combo.count() - 1, info.description, Qt.ToolTipRole)
-        if isinstance(current, str) and os.path.isdir(current) and combo.findData(current) < 0:
-            combo.addItem(f"Folder: {os.path.basename(current)}", current)
-        combo.setCurrentIndex(max(combo.findData(current), 0))
-        combo.blockSignals(False)
-        if self.dataset is None and combo.count():
-            self._load_dataset(combo.currentData())
-
-    def _on_dataset_chosen(self, index):
-        self._load_dataset(self.controls.dataset_combo.itemData(index))
-
-    def _on_open_folder(self):
-        store = keys.settings()
-        folder = QFileDialog.getExistingDirectory(self, "Open a dataset folder",
-                                                  store.value(keys.LAST_DIRECTORY, ""))
-        if folder:
-            store.setValue(keys.LAST_DIRECTORY, folder)
-            self.refresh_datasets(select=folder)
-            self._load_dataset(folder)
-
     def _load_dataset(self, name_or_path):
         try:
             dataset = catalog.load(name_or_path)
@@ -132,22 +95,23 @@ class TrainingPage(Page):
         notes = [note[:1].upper() + note[1:] for note in dataset.notes]
         self.controls.dataset_info.setText(" ".join((info, *notes)))
         self.controls.show_message("")
+        self.display.dataset = dataset
         self._update_validation()
         self._check_classes()
-        self._show_test_images()
+        self.display.show_test_images()
 
     def _update_validation(self):
         split = self.controls.validation_split.value()
         if self.dataset is None or split <= 0:
-            self._val = (None, None)
+            self.display.val = (None, None)
             return
         _, _, x_val, y_val = training.split_validation(
             self.dataset.x_train, self.dataset.y_train, split, self.controls.seed.value())
-        self._val = (x_val, y_val)
+        self.display.val = (x_val, y_val)
 
     def _check_classes(self):
         """Whether the model fits the data (image size and classes); if not, say what to change."""
-        self._compatible = False
+        self.display.enabled = False
         if self.dataset is None or self.model is None:
             return False
         size, model_size = self.dataset.x_train.shape[1:3], self.model.input_shape[:2]
@@ -162,50 +126,8 @@ class TrainingPage(Page):
                 f"{self.dataset.num_classes} classes: set the last Dense layer's units to "
                 f"{self.dataset.num_classes} on the Model page, then press New model.")
         else:
-            self._compatible = True
-        return self._compatible
-
-    # -- downloads -----------------------------------------------------------------------
-    def _on_download(self):
-        menu = QMenu(self)
-        for name, spec in catalog.DOWNLOADS.items():
-            menu.addAction(spec.title, lambda n=name: self.start_download(n))
-        menu.exec(self.controls.download_button.mapToGlobal(
-            self.controls.download_button.rect().bottomLeft()))
-
-    def start_download(self, name):
-        """Download ``name`` (a key of ``catalog.DOWNLOADS``) in a thread, with progress."""
-        worker = DownloadWorker(name, catalog.download)
-        worker.sigProgress.connect(self._on_download_progress)
-        worker.sigError.connect(self._on_download_error)
-        worker.sigFinished.connect(self._on_download_finished)
-        self.controls.set_downloading(True)
-        self.controls.download_bar.setValue(0)
-        self._download = (worker, start_in_thread(worker, self), name)
-
-    def _on_download_progress(self, done, total):
-        bar = self.controls.download_bar
-        bar.setRange(0, 1000 if total else 0)
-        if total:
-            bar.setValue(int(1000 * done / total))
-            bar.setFormat(f"{done / 1e6:.1f} of {total / 1e6:.1f} MB")
-
-    def _on_download_error(self, message):
-        self.controls.show_message(message, error=message != "Download cancelled.")
-
-    def _on_cancel_download(self):
-        if self._download is not None:
-            self._download[0].cancel()
-
-    def _on_download_finished(self, path):
-        worker, thread, name = self._download
-        thread.wait()
-        self._download = None
-        self.controls.set_downloading(False)
-        if path:
-            self.controls.show_message(f"Downloaded {catalog.DOWNLOADS[name].title}.", error=False)
-            self.refresh_datasets(select=name)
-            self._load_dataset(name)
+            self.display.enabled = True
+        return self.display.enabled
 
     # -- the model -----------------------------------------------------------------------
     def _model_page(self):
@@ -224,7 +146,7 @@ class TrainingPage(Page):
         self.stop_training()
         self.model = model
         self._architecture_key = key
-        self.view_model = model.clone()
+        self.display.model = model.clone()
         self.dirty = False
         self.latest = None
         self.views.reset_levels()
@@ -234,7 +156,7 @@ class TrainingPage(Page):
             self.views.curves.set_history(history)
         self._describe_model()
         self._check_classes()
-        self._refresh_all()
+        self.display.refresh_all()
 
     def new_model(self):
         model, key = self._fresh_model()
@@ -300,11 +222,11 @@ class TrainingPage(Page):
         self.controls.show_message("")
         self.last_error = ""
         self._update_validation()
-        self.view_model = self.model.clone()
+        self.display.model = self.model.clone()
         config = self.config()
         self._batch_size = config.batch_size
         self.worker = TrainingWorker(self.model, (self.dataset.x_train, self.dataset.y_train),
-                                     config, eval_x=self._val[0])
+                                     config, eval_x=self.display.val[0])
         self.worker.sigSnapshot.connect(self._on_snapshot)
         self.worker.sigEpochEnd.connect(self._on_epoch_end)
         self.worker.sigPaused.connect(self._on_paused)
@@ -358,26 +280,16 @@ class TrainingPage(Page):
         if not self.worker.paused:
             self.controls.status.setText(format_speed(snapshot, self._batch_size))
         self.views.curves.add_snapshot(snapshot)
-        self.views.show_kernels(snapshot.conv_kernels)
+        self.display.show_kernels(snapshot.conv_kernels)
         self.view_model.set_weights(list(snapshot.weights))
         now = time.perf_counter()
         if now - self._last_heavy >= HEAVY_INTERVAL or snapshot.done:
             self._last_heavy = now
-            self._refresh_predictions()
+            self.display.refresh_predictions()
 
     def _on_epoch_end(self, snapshot, probabilities):
         if self._from_current_worker() and probabilities is not None:
-            self._show_confusion(probabilities, f"after epoch {snapshot.epoch + 1}")
-
-    def _show_confusion(self, probabilities, when):
-        y_val = self._val[1]
-        self.views.confusion.set_counts(
-            confusion_counts(y_val, probabilities.argmax(axis=1), self.dataset.num_classes),
-            self.dataset.class_names)
-        self.views.confusion.set_title(
-            f"{len(y_val):,} validation images {when}: rows true class, columns predicted "
-            "(click a cell to see its images)")
-        self._val_predictions = probabilities
+            self.display.show_confusion(probabilities, f"after epoch {snapshot.epoch + 1}")
 
     def _on_paused(self, snapshot):
         if self._from_current_worker():
@@ -408,90 +320,10 @@ class TrainingPage(Page):
         self.controls.status.setText(
             {"finished": "Finished.", "stopped": "Stopped."}.get(reason, "Stopped with an error.")
             + " Start continues training this model.")
-        self._refresh_all()
-        if self._val[0] is not None and self._compatible and not self.last_error:
-            self._show_confusion(self.view_model.predict(self._val[0]), "now")
-
-    # -- views ---------------------------------------------------------------------------
-    def _refresh_all(self):
-        if self.view_model is None:
-            return
-        kernels = [w for w in self.view_model.get_weights() if w.ndim == 4]
-        self.views.show_kernels(kernels)
-        self._refresh_predictions()
-
-    def _refresh_predictions(self):
-        if not self._compatible:
-            return
-        images = self._grid_images()
-        probs = self.view_model.predict(images)
-        predicted, confidence = predictions_of(probs)
-        self.views.predictions.set_items(images, self._grid_labels(), predicted, confidence,
-                                         self.dataset.class_names)
-        self._refresh_feature_maps()
-        self._on_drawing_changed(self.views.canvas.image())
-
-    def _refresh_feature_maps(self):
-        image = self._grid_images()[self._feature_index]
-        activations = [("input", image[:, :, None].astype(np.float32) / 255.0)]
-        activations += [(name, a[0]) for name, a in self.view_model.activations(image[None])]
-        self.views.feature_maps.set_activations(activations)
-
-    def _on_drawing_changed(self, image):
-        if not self._compatible:
-            return
-        probs = self.view_model.predict(image[None, :, :, None])[0]
-        self.views.bars.set_probabilities(probs, self.dataset.class_names)
-        best = int(probs.argmax())
-        self.views.draw_result.setText(
-            f"Looks like <b>{self.dataset.class_names[best]}</b> ({100 * probs[best]:.0f}%)"
-            if image.any() else "Draw a digit")
-
-    def _on_channel_changed(self, _):
-        if self.latest is not None and self.running:
-            self.views.show_kernels(self.latest.conv_kernels)
-        else:
-            self._refresh_all()
-
-    def _grid_images(self):
-        return self._grid_source[0][self._grid_index]
-
-    def _grid_labels(self):
-        return self._grid_source[1][self._grid_index]
-
-    def _show_test_images(self):
-        self._grid_source = (self.dataset.x_test, self.dataset.y_test)
-        self._grid_index = np.arange(min(GRID_IMAGES, len(self.dataset.x_test)))
-        self._feature_index = 0
-        self.views.predictions.set_selected(0)
-        self.views.predictions_title.setText("Test images: predicted class and confidence "
-                                             "(red: wrong)")
-        self.views.show_test.hide()
-        self._refresh_predictions()
-
-    def _on_image_clicked(self, index):
-        self._feature_index = index
-        self.views.feature_title.setText(f"Feature maps of the selected image ({index + 1})")
-        self._refresh_feature_maps()
-
-    def _on_confusion_clicked(self, true, predicted):
-        x_val, y_val = self._val
-        probs = self._val_predictions
-        if probs is None or x_val is None:
-            return
-        cell = np.flatnonzero((y_val == true) & (probs.argmax(axis=1) == predicted))
-        names = self.dataset.class_names
-        self.views.predictions_title.setText(
-            f"{len(cell)} validation image(s) of {names[true]} predicted as {names[predicted]}"
-            + (f" (first {GRID_IMAGES})" if len(cell) > GRID_IMAGES else ""))
-        self.views.show_test.show()
-        if len(cell) == 0:
-            self.views.predictions.set_items(np.zeros((0, 28, 28), np.uint8), [], [], [], names)
-            return
-        self._grid_source = (x_val, y_val)
-        self._grid_index = cell[:GRID_IMAGES]
-        self._feature_index = 0
-        self._refresh_predictions()
+        self.display.refresh_all()
+        x_val = self.display.val[0]
+        if x_val is not None and self.display.enabled and not self.last_error:
+            self.display.show_confusion(self.view_model.predict(x_val), "now")
 
     # -- files ---------------------------------------------------------------------------
     def save_model(self, path):
@@ -561,7 +393,7 @@ class TrainingPage(Page):
         self.views.canvas.stroke([(15, 5), (12, 14), (10, 23)])
 
     def can_close(self):
-        if not self.stop_training():
+        if not (self.stop_training() and self.datasets.stop()):
             return False
         if not (self.dirty and self.ask_to_save and self.isVisible()
                 and os.environ.get("QT_QPA_PLATFORM") != "offscreen"):

@@ -1,0 +1,122 @@
+"""Feeding the training page's views from the GUI thread's own copy of the model."""
+
+import numpy as np
+from PySide6.QtCore import QObject
+
+from cnn_explorer.gui.pages.training_data import confusion_counts, predictions_of
+
+GRID_IMAGES = 24
+
+
+class TrainingDisplay(QObject):
+    """Predictions, feature maps, drawing and confusion matrix of ``model`` (the page's clone).
+
+    The page sets ``model`` (never the worker's model), ``dataset`` and ``val`` (the validation
+    images and labels) and ``enabled`` (False while the model does not fit the data).
+    """
+
+    def __init__(self, views, parent=None):
+        super().__init__(parent)
+        self.views = views
+        self.model = None
+        self.dataset = None
+        self.val = (None, None)
+        self.val_predictions = None
+        self.enabled = False
+        self.kernels = ()
+        self._grid_source = (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64))
+        self._grid_index = np.arange(0)
+        self._feature_index = 0
+        views.canvas.sigChanged.connect(self.show_drawing)
+        views.clear_button.clicked.connect(views.canvas.clear)
+        views.channel.valueChanged.connect(self._on_channel_changed)
+        views.predictions.sigImageClicked.connect(self._on_image_clicked)
+        views.confusion.sigCellClicked.connect(self._on_confusion_clicked)
+        views.show_test.clicked.connect(self.show_test_images)
+
+    # -- what the page calls ---------------------------------------------------------------
+    def show_kernels(self, kernels):
+        """The conv kernels to draw, each (kh, kw, cin, cout) (a snapshot's or the model's)."""
+        self.kernels = tuple(kernels)
+        self.views.show_kernels(self.kernels)
+
+    def refresh_all(self):
+        if self.model is not None:
+            self.show_kernels([w for w in self.model.get_weights() if w.ndim == 4])
+            self.refresh_predictions()
+
+    def refresh_predictions(self):
+        """Predictions of the grid, feature maps of the chosen image, the drawing's bars."""
+        if not self.enabled or len(self._grid_index) == 0:
+            return
+        images = self._grid_source[0][self._grid_index]
+        predicted, confidence = predictions_of(self.model.predict(images))
+        self.views.predictions.set_items(images, self._grid_source[1][self._grid_index],
+                                         predicted, confidence, self.dataset.class_names)
+        self._refresh_feature_maps()
+        self.show_drawing(self.views.canvas.image())
+
+    def show_confusion(self, probabilities, when):
+        """The confusion matrix of the validation images from their probabilities (N, classes)."""
+        y_val = self.val[1]
+        self.val_predictions = probabilities
+        self.views.confusion.set_counts(
+            confusion_counts(y_val, probabilities.argmax(axis=1), self.dataset.num_classes),
+            self.dataset.class_names)
+        self.views.confusion.set_title(
+            f"{len(y_val):,} validation images {when}: rows true class, columns predicted "
+            "(click a cell to see its images)")
+
+    def show_test_images(self):
+        self._grid_source = (self.dataset.x_test, self.dataset.y_test)
+        self._grid_index = np.arange(min(GRID_IMAGES, len(self.dataset.x_test)))
+        self._feature_index = 0
+        self.views.predictions.set_selected(0)
+        self.views.predictions_title.setText("Test images: predicted class and confidence "
+                                             "(red: wrong)")
+        self.views.show_test.hide()
+        self.refresh_predictions()
+
+    def show_drawing(self, image):
+        """Prediction bars for the drawn image (28, 28) in [0, 1]."""
+        if not self.enabled:
+            return
+        probs = self.model.predict(image[None, :, :, None])[0]
+        self.views.bars.set_probabilities(probs, self.dataset.class_names)
+        best = int(probs.argmax())
+        self.views.draw_result.setText(
+            f"Looks like <b>{self.dataset.class_names[best]}</b> ({100 * probs[best]:.0f}%)"
+            if image.any() else "Draw a digit")
+
+    # -- user actions ----------------------------------------------------------------------
+    def _refresh_feature_maps(self):
+        image = self._grid_source[0][self._grid_index[self._feature_index]]
+        activations = [("input", image[:, :, None].astype(np.float32) / 255.0)]
+        activations += [(name, a[0]) for name, a in self.model.activations(image[None])]
+        self.views.feature_maps.set_activations(activations)
+
+    def _on_channel_changed(self, _):
+        self.views.show_kernels(self.kernels)
+
+    def _on_image_clicked(self, index):
+        if self.enabled:
+            self._feature_index = index
+            self.views.feature_title.setText(f"Feature maps of the selected image ({index + 1})")
+            self._refresh_feature_maps()
+
+    def _on_confusion_clicked(self, true, predicted):
+        x_val, y_val = self.val
+        if self.val_predictions is None or x_val is None:
+            return
+        cell = np.flatnonzero((y_val == true) & (self.val_predictions.argmax(axis=1) == predicted))
+        names = self.dataset.class_names
+        self.views.predictions_title.setText(
+            f"{len(cell)} validation image(s) of {names[true]} predicted as {names[predicted]}"
+            + (f" (first {GRID_IMAGES})" if len(cell) > GRID_IMAGES else ""))
+        self.views.show_test.show()
+        self._grid_source = (x_val, y_val)
+        self._grid_index = cell[:GRID_IMAGES]
+        self._feature_index = 0
+        if len(cell) == 0:
+            self.views.predictions.set_items(np.zeros((0, 28, 28), np.uint8), [], [], [], names)
+        self.refresh_predictions()
