@@ -49,6 +49,8 @@ class GridPanel(QWidget):
         self.description.setStyleSheet("color: palette(mid); font-style: italic;")
         self.description.hide()
         self.form.addRow(self.description)
+        self._size_range = size_range
+        self._computed = {}
         low, high = size_range
         names = ("length",) if ndim == 1 else ("rows", "columns")
         self.size = []
@@ -92,6 +94,7 @@ class GridPanel(QWidget):
         self._values = array
         for spin, n in zip(self.size, array.shape if self.ndim == 2 else array.shape[-1:]):
             spin.blockSignals(True)
+            spin.setMaximum(max(self._size_range[1], n))     # a loaded image may be larger
             spin.setValue(n)
             spin.blockSignals(False)
         editable = max(array.shape) <= self._edit_limit
@@ -114,16 +117,20 @@ class GridPanel(QWidget):
         self.description.setVisible(bool(text))
 
     def preset_matching(self, values) -> str | None:
-        """Name of the (non-computed) preset equal to ``values``, if any."""
+        """Name of the preset equal to ``values``, if any (computed presets once they were used)."""
         for name, stored in self._presets.items():
-            if not callable(stored) and np.shape(stored) == np.shape(values) \
+            stored = self._computed.get(name) if callable(stored) else stored
+            if stored is not None and np.shape(stored) == np.shape(values) \
                     and np.array_equal(stored, values):
                 return name
         return None
 
     def preset_values(self, name) -> np.ndarray:
         value = self._presets[name]
-        return np.array(value() if callable(value) else value, dtype=float)
+        if callable(value):
+            self._computed[name] = np.array(value(), dtype=float)
+            value = self._computed[name]
+        return np.array(value, dtype=float)
 
     # -- requests --------------------------------------------------------------------------
     def request(self, new, text) -> None:

@@ -18,6 +18,9 @@ from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.formatting import format_number
 
 MIN_CELL_PX_FOR_NUMBERS = 24.0
+MIN_FONT_PX = 8
+# Bigger grids never get cells wide enough for numbers in a page-sized view; don't measure them.
+MEASURE_LIMIT = 2048
 
 
 class CellNumbers(QGraphicsObject):
@@ -29,6 +32,7 @@ class CellNumbers(QGraphicsObject):
         self._levels = (0.0, 1.0)
         self._lut = lut
         self._dim = None
+        self._longest = 4
         self.setFlag(QGraphicsObject.ItemUsesExtendedStyleOption)
 
     def set_values(self, values, levels, dim_mask=None):
@@ -37,6 +41,13 @@ class CellNumbers(QGraphicsObject):
         self._values = values
         self._levels = levels
         self._dim = dim_mask
+        self.values_changed()
+
+    def values_changed(self):
+        """Re-measure the longest number (one font size for the whole grid) and repaint."""
+        finite = self._values[~np.isnan(self._values)] if self._values.size <= MEASURE_LIMIT \
+            else ()
+        self._longest = max((len(format_number(float(v))) for v in finite), default=4)
         self.update()
 
     def boundingRect(self):  # noqa: N802 (Qt name)
@@ -54,24 +65,31 @@ class CellNumbers(QGraphicsObject):
         exposed = option.exposedRect
         r0, r1 = max(0, int(exposed.top())), min(rows, int(math.ceil(exposed.bottom())))
         c0, c1 = max(0, int(exposed.left())), min(cols, int(math.ceil(exposed.right())))
+        cells = [(r, c, format_number(float(self._values[r, c])))
+                 for r in range(r0, r1) for c in range(c0, c1)
+                 if not math.isnan(self._values[r, c])]
+        if not cells:
+            return
+        longest = self._longest
+        # digits are about 0.6 of the font's pixel size wide; keep a margin inside the cell
+        size = int(min(cell_h * 0.42, 0.85 * cell_w / (0.62 * longest), 18))
+        if size < MIN_FONT_PX:
+            return
         lo, hi = self._levels
         span = (hi - lo) or 1.0
         font = QFont(painter.font())
-        font.setPixelSize(int(max(9, min(cell_h * 0.42, cell_w * 0.30, 18))))
+        font.setPixelSize(size)
         italic = QFont(font)
         italic.setItalic(True)
         painter.save()
         painter.resetTransform()
-        for r in range(r0, r1):
-            for c in range(c0, c1):
-                value = self._values[r, c]
-                if math.isnan(value):
-                    continue
-                rect = transform.mapRect(QRectF(c, r, 1, 1))
-                dim = self._dim is not None and self._dim[r, c]
-                painter.setFont(italic if dim else font)
-                painter.setPen(colours.text_colour_for(self._lut, (value - lo) / span))
-                painter.drawText(rect, Qt.AlignCenter, format_number(float(value)))
+        for r, c, text in cells:
+            rect = transform.mapRect(QRectF(c, r, 1, 1))
+            dim = self._dim is not None and self._dim[r, c]
+            painter.setFont(italic if dim else font)
+            fraction = (float(self._values[r, c]) - lo) / span
+            painter.setPen(colours.text_colour_for(self._lut, fraction))
+            painter.drawText(rect, Qt.AlignCenter, text)
         painter.restore()
 
 
@@ -140,14 +158,17 @@ class HeatMap(QWidget):
         self._grid.pen().setCosmetic(True)
         self.numbers = CellNumbers(self._lut)
         self.numbers.setZValue(5)
+        # pad cells: a grey veil whatever their value, hatched, with a dashed edge
+        self._padding_fill = _overlay(colours.PADDING, 0, fill_alpha=120, z=3)
+        self._padding_fill.setPen(QPen(Qt.NoPen))
         self._padding = _overlay(colours.PADDING, 2, z=4, style=Qt.DashLine)
-        self._padding.setBrush(QBrush(colours.qcolor(colours.PADDING, 150), Qt.BDiagPattern))
+        self._padding.setBrush(QBrush(colours.qcolor("#ffffff", 90), Qt.BDiagPattern))
         self._window = _overlay(colours.KERNEL, 3, fill_alpha=40, z=12)
         self._anchor = _overlay(colours.ANCHOR, 3, z=13, style=Qt.DotLine)
         self._hover = _overlay(colours.HOVER, 3, fill_alpha=60, z=14)
         self._winner = _overlay(colours.WINNER, 4, fill_alpha=70, z=15)
-        for item in (self._background, self.image, self._grid, self.numbers, self._padding,
-                     self._window, self._anchor, self._hover, self._winner):
+        for item in (self._background, self.image, self._grid, self.numbers, self._padding_fill,
+                     self._padding, self._window, self._anchor, self._hover, self._winner):
             self.box.addItem(item)
 
         layout = QVBoxLayout(self)
@@ -197,7 +218,7 @@ class HeatMap(QWidget):
         """Redraw after the array returned by :meth:`values` was changed in place."""
         # Passing the array again (not updateImage()) resets pyqtgraph's cached NaN locations.
         self.image.setImage(self._values, levels=self._levels, autoLevels=False)
-        self.numbers.update()
+        self.numbers.values_changed()
 
     @staticmethod
     def _grid_path(rows, cols):
@@ -226,6 +247,7 @@ class HeatMap(QWidget):
             path.addRect(QRectF(0, 0, cols, rows))
             path.addRect(QRectF(left, top, cols - left - right, rows - top - bottom))
         self._padding.setPath(path)
+        self._padding_fill.setPath(path)
 
     def set_window(self, cells, anchor=None) -> None:
         """Outline ``cells`` ((row, col) pairs) as the kernel window; ``anchor`` is its centre."""

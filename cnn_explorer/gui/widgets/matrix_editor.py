@@ -53,6 +53,7 @@ class MatrixEditor(QTableWidget):
             header.setSectionResizeMode(QHeaderView.Fixed)
             header.setMinimumSectionSize(18)
         self.horizontalHeader().setDefaultSectionSize(cell_width)
+        self.horizontalHeader().setMinimumSectionSize(cell_width)
         self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.setStyleSheet(f"QTableWidget {{ border: 2px solid {colours.ROLE_COLOURS[role]}; }}")
         self.itemChanged.connect(self._on_item_changed)
@@ -88,6 +89,8 @@ class MatrixEditor(QTableWidget):
             self._paint_cells()
         finally:
             self._writing = False
+        if array.size <= 64 * 64:
+            self.resizeColumnsToContents()      # "0.00391" needs more room than "-1"
         self.updateGeometry()
 
     def set_anchor(self, cell) -> None:
@@ -154,8 +157,8 @@ class MatrixEditor(QTableWidget):
     # -- geometry --------------------------------------------------------------------------
     def sizeHint(self):  # noqa: N802 (Qt name)
         hint = super().sizeHint()
-        width = (self.verticalHeader().width() + self.columnCount() * self._cell_width
-                 + 2 * self.frameWidth() + 4)
+        columns = sum(self.columnWidth(c) for c in range(self.columnCount()))
+        width = self.verticalHeader().width() + columns + 2 * self.frameWidth() + 4
         height = (self.horizontalHeader().height() + self.rowCount() * ROW_HEIGHT
                   + 2 * self.frameWidth() + 4)
         if self.rowCount() == 1 and width > 320:
