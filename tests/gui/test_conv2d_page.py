@@ -219,3 +219,20 @@ def test_screenshot_state_is_midway(page):
     filled = ~np.isnan(shown(page.output_map))
     assert 0 < filled.sum() < filled.size
     assert page.formula.text().startswith("<b>Output[")
+
+
+def test_edit_menu_undo_and_redo_follow_the_page(qtbot):
+    from cnn_explorer.gui.main_window import MainWindow
+
+    window = MainWindow(pages=["conv2d"], restore_settings=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("conv2d")
+    type_into(qtbot, page.kernel_panel.editor, 2, 2, "3")
+    assert window.actions["undo"].isEnabled()
+    assert window.actions["undo"].text() == "&Undo Kernel: edit a value"
+    window.actions["undo"].trigger()
+    assert page.kernel_panel.values()[2, 2] == 1
+    window.actions["redo"].trigger()
+    assert page.kernel_panel.values()[2, 2] == 3
