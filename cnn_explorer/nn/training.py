@@ -19,7 +19,7 @@ from .layers import Conv2D
 
 try:
     from threadpoolctl import threadpool_limits
-except ImportError:  # without it BLAS keeps its own thread count; results are unchanged
+except ImportError:  # then BLAS keeps its own threads and batches are not split (see below)
     threadpool_limits = None
 
 
@@ -175,10 +175,11 @@ def train_steps(model, data, config=None, should_stop=None):
 
     with ExitStack() as stack:
         executor = None
-        if config.threads > 1 and model.can_split_batches():
+        # two half-batches in parallel pay off only with BLAS at one thread each: with a
+        # multithreaded BLAS in both, the threads fight and training runs ~4x slower
+        if config.threads > 1 and model.can_split_batches() and threadpool_limits is not None:
             executor = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="nn-half"))
-            if threadpool_limits is not None:
-                stack.enter_context(threadpool_limits(1, user_api="blas"))
+            stack.enter_context(threadpool_limits(1, user_api="blas"))
         for epoch in range(first_epoch, config.epochs):
             rng = np.random.default_rng([config.seed, epoch])
             order = rng.permutation(len(x_tr))
