@@ -68,10 +68,10 @@ def playback(app, seconds):
     page.stepper._timer.timeout.connect(timed_tick)
     page.stepper.sigStepChanged.connect(on_step)
     loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
     first = page.stepper.step()
     start = time.perf_counter()
     page.stepper.play()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
     loop.exec()
     elapsed = time.perf_counter() - start
     page.stepper.pause()

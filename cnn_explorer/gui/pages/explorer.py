@@ -17,7 +17,7 @@ from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.conv_options import ConvOptions
 from cnn_explorer.gui.widgets.grid_panel import GridPanel
-from cnn_explorer.gui.widgets.panel import ExplorerLayout, legend
+from cnn_explorer.gui.widgets.panel import ExplorerLayout, legend, set_text
 from cnn_explorer.gui.widgets.stepper import Stepper
 
 
@@ -106,7 +106,7 @@ class ExplorerPage(Page):
         return True
 
     def show_message(self, text: str) -> None:
-        self.message.setText(text)
+        set_text(self.message, text)
         self.message.setVisible(bool(text))
 
     def current_step(self):
@@ -244,8 +244,8 @@ class ConvExplorerPage(ExplorerPage):
         self.kernel_panel.editor.set_anchor((0, anchor[0]) if self.ndim == 1 else anchor)
         where = (f"element {anchor[0]}" if self.ndim == 1
                  else f"row {anchor[0]}, column {anchor[1]}")
-        self.centre_label.setText(f"Centre: {where} (dark red): the output goes where it sits. "
-                                  "Click a cell to move it.")
+        set_text(self.centre_label, f"Centre: {where} (dark red): the output goes where it sits. "
+                                    "Click a cell to move it.")
 
     # -- the plan --------------------------------------------------------------------------
     def make_plan(self):
@@ -297,4 +297,4 @@ class ConvExplorerPage(ExplorerPage):
     def _clear_hover(self):
         self.input_map.set_hover([])
         self.output_map.set_hover([])
-        self.hover_info.setText(" ")
+        set_text(self.hover_info, " ")

@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
-from cnn_explorer.gui.widgets.panel import section
+from cnn_explorer.gui.widgets.panel import section, set_text
 
 CUSTOM = "(your own values)"
 
@@ -47,7 +47,8 @@ class GridPanel(QWidget):
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setStyleSheet("color: palette(mid); font-style: italic;")
-        self.description.hide()
+        # two lines whatever the text, so that choosing a preset does not re-lay out the column
+        self.description.setFixedHeight(2 * self.description.fontMetrics().lineSpacing() + 2)
         self.form.addRow(self.description)
         self._size_range = size_range
         self._computed = {}
@@ -112,9 +113,8 @@ class GridPanel(QWidget):
 
     def show_preset(self, name) -> None:
         self.preset.setCurrentText(name if name in self._presets else CUSTOM)
-        text = self._descriptions.get(name, "")
-        self.description.setText(text)
-        self.description.setVisible(bool(text))
+        set_text(self.description, self._descriptions.get(name, "") or " ")
+        self.description.setVisible(bool(self._descriptions))
 
     def preset_matching(self, values) -> str | None:
         """Name of the preset equal to ``values``, if any (computed presets once they were used)."""

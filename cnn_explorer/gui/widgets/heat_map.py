@@ -137,6 +137,8 @@ class HeatMap(QWidget):
         self._values = np.zeros((0, 0), np.float32)
         self._levels = (0.0, 1.0)
         self._hovered = (-1, -1)
+        self._drawn_padding = None
+        self._drawn_window = None
 
         self.title = QLabel(title)
         self.title.setStyleSheet(f"color: {colours.ROLE_COLOURS[role]}; font-weight: bold;")
@@ -183,7 +185,8 @@ class HeatMap(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def set_title(self, text: str) -> None:
-        self.title.setText(text)
+        if self.title.text() != text:      # an equal setText would still re-lay out the page
+            self.title.setText(text)
 
     def values(self) -> np.ndarray:
         """The values shown, float32 (rows, cols); NaN where a cell is empty."""
@@ -236,9 +239,12 @@ class HeatMap(QWidget):
     # -- overlays --------------------------------------------------------------------------
     def set_padding(self, pads) -> None:
         """Hatch the pad frame; ``pads`` is ``((top, bottom), (left, right))`` or 1D ``((l, r),)``."""
-        pads = tuple(tuple(p) for p in pads)
+        pads = tuple(tuple(int(v) for v in p) for p in pads)
         if len(pads) == 1:
             pads = ((0, 0),) + pads
+        if (pads, self._values.shape) == self._drawn_padding:
+            return                              # unchanged: don't repaint a big image for nothing
+        self._drawn_padding = (pads, self._values.shape)
         (top, bottom), (left, right) = pads
         rows, cols = self._values.shape
         path = QPainterPath()
@@ -251,8 +257,12 @@ class HeatMap(QWidget):
 
     def set_window(self, cells, anchor=None) -> None:
         """Outline ``cells`` ((row, col) pairs) as the kernel window; ``anchor`` is its centre."""
-        self._window.setPath(_cells_path(cells))
-        self._anchor.setPath(_cells_path([] if anchor is None else [anchor]))
+        key = (tuple(map(tuple, cells)), None if anchor is None else tuple(anchor))
+        if key == self._drawn_window:
+            return
+        self._drawn_window = key
+        self._window.setPath(_cells_path(key[0]))
+        self._anchor.setPath(_cells_path([] if anchor is None else [key[1]]))
 
     def set_hover(self, cells) -> None:
         """Highlight ``cells`` linked to the cell under the mouse (empty to clear)."""

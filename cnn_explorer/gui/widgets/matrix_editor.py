@@ -68,9 +68,10 @@ class MatrixEditor(QTableWidget):
     def set_values(self, values) -> None:
         """Show ``values`` (1D is shown as one row); clears any error marks."""
         array = np.atleast_2d(np.asarray(values, dtype=float))
+        reshaped = array.shape != self._values.shape or self.rowCount() != array.shape[0]
         self._writing = True
         try:
-            if array.shape != self._values.shape or self.rowCount() != array.shape[0]:
+            if reshaped:
                 self.setRowCount(array.shape[0])
                 self.setColumnCount(array.shape[1])
                 # 0-based, like the indices in formulas and output cells
@@ -91,7 +92,8 @@ class MatrixEditor(QTableWidget):
             self._writing = False
         if array.size <= 64 * 64:
             self.resizeColumnsToContents()      # "0.00391" needs more room than "-1"
-        self.updateGeometry()
+        if reshaped:
+            self.updateGeometry()
 
     def set_anchor(self, cell) -> None:
         """Mark ``cell`` (row, col), or nothing with ``None``, as the kernel's centre."""

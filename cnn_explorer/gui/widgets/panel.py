@@ -9,6 +9,12 @@ from cnn_explorer.gui.widgets import colours
 CONTROLS_WIDTH = 340
 
 
+def set_text(label: QLabel, text: str) -> None:
+    """Change ``label``'s text only if it differs: an equal setText still re-lays out the page."""
+    if label.text() != text:
+        label.setText(text)
+
+
 def section(title: str, role: str | None = None) -> tuple[QGroupBox, QFormLayout]:
     """A titled group of controls (title in the role's colour) and its form layout."""
     box = QGroupBox(title)
