@@ -76,7 +76,7 @@ class Conv1DPage(ConvExplorerPage):
         pad_text = f" + padding {left} left, {right} right" if left or right else ", no padding"
         mode = f" ({plan.pad_mode})" if left or right else ""
         self.input_map.set_title(f"Signal, {len(plan.x)} values{pad_text}{mode}")
-        self._blank = np.full(padded.shape, np.nan, np.float32)
+        self._blank = np.full(padded.shape, np.nan)
         self._kernel_levels = colours.levels_for(np.asarray(plan.applied_kernel), diverging=True)
         flipped = " (flipped: true convolution)" if plan.flip else ""
         self.kernel_map.set_title(f"Kernel under its window{flipped}")

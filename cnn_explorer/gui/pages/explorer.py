@@ -51,7 +51,7 @@ class ExplorerPage(Page):
         super().__init__(parent)
         self.plan = None
         self._filled_to = -1
-        self._shown_output = np.zeros((1, 0), np.float32)
+        self._shown_output = np.zeros((1, 0))
         self.frame = ExplorerLayout(self)
         self.formula = QLabel()
         self.formula.setObjectName("formula")
@@ -95,7 +95,7 @@ class ExplorerPage(Page):
             return False
         self.show_message("")
         self.plan = plan
-        self._shown_output = np.full(np.atleast_2d(plan.output).shape, np.nan, np.float32)
+        self._shown_output = np.full(np.atleast_2d(plan.output).shape, np.nan)
         self._filled_to = -1
         self.stepper.set_count(plan.n_steps)
         self.show_plan(plan)
@@ -202,6 +202,9 @@ class ConvExplorerPage(ExplorerPage):
         self.options.sigChanged.connect(self.recompute)
         self.input_map.sigCellHovered.connect(self._on_input_hovered)
         self.output_map.sigCellHovered.connect(self._on_output_hovered)
+        self.input_map.view.setToolTip("Hover a cell: the output cells that read it turn purple")
+        self.output_map.view.setToolTip("Hover a cell: the input window that produced it turns "
+                                        "purple")
 
     def build_views(self) -> None:
         raise NotImplementedError

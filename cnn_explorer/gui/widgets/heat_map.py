@@ -134,7 +134,7 @@ class HeatMap(QWidget):
         self._role = role
         self._lut = colours.DIVERGING_LUT if diverging else colours.GREY_LUT
         self._diverging = diverging
-        self._values = np.zeros((0, 0), np.float32)
+        self._values = np.zeros((0, 0))
         self._levels = (0.0, 1.0)
         self._hovered = (-1, -1)
         self._drawn_padding = None
@@ -189,7 +189,7 @@ class HeatMap(QWidget):
             self.title.setText(text)
 
     def values(self) -> np.ndarray:
-        """The values shown, float32 (rows, cols); NaN where a cell is empty."""
+        """The values shown, float64 (rows, cols); NaN where a cell is empty."""
         return self._values
 
     def set_data(self, values, levels=None, dim_mask=None) -> None:
@@ -197,12 +197,12 @@ class HeatMap(QWidget):
 
         ``dim_mask`` (bool, same shape) writes those cells' numbers in italics (padding).
         """
-        array = np.ascontiguousarray(np.atleast_2d(values), dtype=np.float32)
+        array = np.ascontiguousarray(np.atleast_2d(values), dtype=float)
         reshaped = array.shape != self._values.shape
         self._values = array
         self._levels = tuple(levels) if levels is not None else colours.levels_for(
             array, self._diverging)
-        self.image.setImage(array, levels=self._levels, autoLevels=False)
+        self._draw_image()
         dim = None if dim_mask is None else np.atleast_2d(np.asarray(dim_mask, bool))
         self.numbers.set_values(array, self._levels, dim)
         if reshaped:
@@ -219,9 +219,15 @@ class HeatMap(QWidget):
 
     def refresh(self) -> None:
         """Redraw after the array returned by :meth:`values` was changed in place."""
-        # Passing the array again (not updateImage()) resets pyqtgraph's cached NaN locations.
-        self.image.setImage(self._values, levels=self._levels, autoLevels=False)
+        self._draw_image()
         self.numbers.values_changed()
+
+    def _draw_image(self):
+        # The numbers are written from the float64 values (a float32 -0.6175 would print -0.618);
+        # the image gets a float32 copy, which pyqtgraph maps fastest. A new array each time
+        # also resets pyqtgraph's cached NaN locations, which updateImage() would keep.
+        self.image.setImage(self._values.astype(np.float32), levels=self._levels,
+                            autoLevels=False)
 
     @staticmethod
     def _grid_path(rows, cols):
