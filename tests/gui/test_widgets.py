@@ -6,7 +6,7 @@ from explorer_helpers import hover, type_into
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QKeyEvent
 
-from cnn_explorer.gui.widgets import colours, refcount_guard
+from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.conv_options import ConvOptions
 from cnn_explorer.gui.widgets.formatting import format_number, parse_number
 from cnn_explorer.gui.widgets.grid_panel import GridPanel
@@ -229,7 +229,3 @@ def test_grid_panel_resize_keeps_the_values_that_still_fit(qtbot):
     panel.set_values(np.zeros((40, 40)))
     assert panel.editor.isHidden() and "40×40 values" in panel.too_large.text()
 
-
-def test_refcount_guard_is_in_place():
-    refcount_guard.install()
-    assert not refcount_guard.leaks() or refcount_guard._installed
