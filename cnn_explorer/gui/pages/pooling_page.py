@@ -17,7 +17,7 @@ from cnn_explorer.core import ops, steps
 from cnn_explorer.gui.pages.explorer import ExplorerPage
 from cnn_explorer.gui.pages.pooling_inputs import PRESET_NAMES, guide_feature_map, preset
 from cnn_explorer.gui.pages.pooling_options import KINDS, PoolOptionsPanel
-from cnn_explorer.gui.pages.pooling_shift import compare_shift, shift_by_one
+from cnn_explorer.core.shift import compare_shift, shift_by_one
 from cnn_explorer.gui.pages.pooling_shift_view import ShiftPanel
 from cnn_explorer.gui.pages.pooling_size import SizePanel
 from cnn_explorer.gui.pages.pooling_weights import WeightsPanel

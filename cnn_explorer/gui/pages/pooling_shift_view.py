@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from cnn_explorer.gui.pages.pooling_shift import DIRECTIONS
+from cnn_explorer.core.shift import DIRECTIONS
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 
@@ -92,7 +92,7 @@ class ShiftPanel(QGroupBox):
         return self.direction.currentData()
 
     def show_comparison(self, comparison) -> None:
-        """Draw a ``pooling_shift.ShiftComparison``, or the hint with ``None``."""
+        """Draw a ``core.shift.ShiftComparison``, or the hint with ``None``."""
         if comparison is None:
             self.stack.setCurrentIndex(0)
             return

@@ -1,7 +1,7 @@
 """The shift-robustness measurement behind the pooling page: move the input one pixel and count
 how many cells change before and after pooling.
 
-Qt-free on purpose (it only needs numpy and a pooling function), so the numbers the page shows can
+It lives in the core, not the GUI, so the numbers the pooling page shows can
 be tested without a window.
 """
 
