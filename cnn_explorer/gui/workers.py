@@ -29,6 +29,10 @@ class TrainingWorker(QObject):
     sigEpochEnd(object, object)
         An epoch-end ``Snapshot`` and the model's class probabilities on ``eval_x``
         (``(N, classes)`` float32, or ``None`` without ``eval_x``), computed in this thread.
+    sigProbe(object)
+        What ``probe(model)`` returned, computed in this thread at most every ``probe_interval``
+        seconds and at every epoch end (e.g. predictions for the views, so that the GUI thread
+        only draws).
     sigPaused(object)
         Training is now waiting between batches; the latest ``Snapshot`` (or ``None``).
     sigFinished(object)
@@ -39,12 +43,17 @@ class TrainingWorker(QObject):
 
     sigSnapshot = Signal(object)
     sigEpochEnd = Signal(object, object)
+    sigProbe = Signal(object)
     sigPaused = Signal(object)
     sigFinished = Signal(object)
     sigError = Signal(str)
 
-    def __init__(self, model, data, config, eval_x=None, interval=0.05):
+    def __init__(self, model, data, config, eval_x=None, interval=0.05, probe=None,
+                 probe_interval=1.0):
         super().__init__()
+        self._probe = probe
+        self._probe_interval = probe_interval
+        self._last_probe = 0.0
         self._model = model
         self._data = data
         self._config = config
@@ -67,6 +76,10 @@ class TrainingWorker(QObject):
     def stop(self):
         self._stop.set()
         self._running.set()  # wake a paused loop so it can see the stop
+
+    def set_probe(self, probe):
+        """Compute ``probe(model)`` from now on (a plain attribute swap: safe from any thread)."""
+        self._probe = probe
 
     @property
     def paused(self):
@@ -100,6 +113,11 @@ class TrainingWorker(QObject):
                 if snapshot.epoch_end:
                     probs = None if self._eval_x is None else self._model.predict(self._eval_x)
                     self.sigEpochEnd.emit(snapshot, probs)
+                probe = self._probe
+                if probe is not None and (snapshot.epoch_end or snapshot.done
+                                          or now - self._last_probe >= self._probe_interval):
+                    self._last_probe = now
+                    self.sigProbe.emit(probe(self._model))
                 if snapshot.done:
                     final = snapshot
         except Exception as exc:  # noqa: BLE001 (any failure must reach the user, not kill the app)

@@ -2,7 +2,7 @@
 
 import os
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from cnn_explorer.data import catalog
@@ -101,6 +101,7 @@ class DatasetChooser(QObject):
             return True
         return False
 
+    @Slot(int, int)
     def _on_progress(self, done, total):
         bar = self._controls.download_bar
         bar.setRange(0, 1000 if total else 0)
@@ -108,9 +109,11 @@ class DatasetChooser(QObject):
             bar.setValue(int(1000 * done / total))
             bar.setFormat(f"{done / 1e6:.1f} of {total / 1e6:.1f} MB")
 
+    @Slot(str)
     def _on_error(self, message):
         self.sigMessage.emit(message, message != CANCELLED)
 
+    @Slot(str)
     def _on_finished(self, path):
         if self._download is None or self.sender() is not self._download[0]:
             return

@@ -1,7 +1,7 @@
 """Feeding the training page's views from the GUI thread's own copy of the model."""
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from cnn_explorer.gui.pages.training_data import confusion_counts, predictions_of
 
@@ -12,8 +12,17 @@ class TrainingDisplay(QObject):
     """Predictions, feature maps, drawing and confusion matrix of ``model`` (the page's clone).
 
     The page sets ``model`` (never the worker's model), ``dataset`` and ``val`` (the validation
-    images and labels) and ``enabled`` (False while the model does not fit the data).
+    images and labels) and ``enabled`` (False while the model does not fit the data). While
+    training, the worker runs ``make_probe()``'s function and the page passes its result to
+    ``show_probe``, so that the GUI thread only draws.
+
+    Signals
+    -------
+    sigSelectionChanged()
+        The user chose other images for the grid or the feature maps.
     """
+
+    sigSelectionChanged = Signal()
 
     def __init__(self, views, parent=None):
         super().__init__(parent)
@@ -45,16 +54,43 @@ class TrainingDisplay(QObject):
             self.show_kernels([w for w in self.model.get_weights() if w.ndim == 4])
             self.refresh_predictions()
 
+    def make_probe(self):
+        """A function of a model giving what the grid and feature maps show (any thread).
+
+        It holds its own references to the images, so the worker thread can call it while the
+        user picks other images here.
+        """
+        images = self._grid_source[0][self._grid_index]
+        labels = self._grid_source[1][self._grid_index]
+        feature = images[self._feature_index] if len(images) else None
+
+        def probe(model):
+            probs = model.predict(images) if len(images) else None
+            activations = model.activations(feature[None]) if feature is not None else []
+            return images, labels, probs, feature, activations
+        return probe
+
     def refresh_predictions(self):
         """Predictions of the grid, feature maps of the chosen image, the drawing's bars."""
-        if not self.enabled or len(self._grid_index) == 0:
+        if self.enabled:
+            self.show_probe(self.make_probe()(self.model))
+
+    def show_probe(self, result):
+        """Draw what a probe computed (here or in the worker thread)."""
+        if not self.enabled:
             return
-        images = self._grid_source[0][self._grid_index]
-        predicted, confidence = predictions_of(self.model.predict(images))
-        self.views.predictions.set_items(images, self._grid_source[1][self._grid_index],
-                                         predicted, confidence, self.dataset.class_names)
-        self._refresh_feature_maps()
-        self.show_drawing(self.views.canvas.image())
+        images, labels, probs, feature, activations = result
+        if probs is not None:
+            predicted, confidence = predictions_of(probs)
+            self.views.predictions.set_items(images, labels, predicted, confidence,
+                                             self.dataset.class_names)
+        if feature is not None:
+            self.views.feature_maps.set_activations(
+                [("input", feature[:, :, None].astype(np.float32) / 255.0)]
+                + [(name, a[0]) for name, a in activations])
+        drawing = self.views.canvas.image()
+        if drawing.any() or self.views.bars.probabilities is None:
+            self.show_drawing(drawing)
 
     def show_confusion(self, probabilities, when):
         """The confusion matrix of the validation images from their probabilities (N, classes)."""
@@ -75,7 +111,7 @@ class TrainingDisplay(QObject):
         self.views.predictions_title.setText("Test images: predicted class and confidence "
                                              "(red: wrong)")
         self.views.show_test.hide()
-        self.refresh_predictions()
+        self._selection_changed()
 
     def show_drawing(self, image):
         """Prediction bars for the drawn image (28, 28) in [0, 1]."""
@@ -89,12 +125,6 @@ class TrainingDisplay(QObject):
             if image.any() else "Draw a digit")
 
     # -- user actions ----------------------------------------------------------------------
-    def _refresh_feature_maps(self):
-        image = self._grid_source[0][self._grid_index[self._feature_index]]
-        activations = [("input", image[:, :, None].astype(np.float32) / 255.0)]
-        activations += [(name, a[0]) for name, a in self.model.activations(image[None])]
-        self.views.feature_maps.set_activations(activations)
-
     def _on_channel_changed(self, _):
         self.views.show_kernels(self.kernels)
 
@@ -102,7 +132,7 @@ class TrainingDisplay(QObject):
         if self.enabled:
             self._feature_index = index
             self.views.feature_title.setText(f"Feature maps of the selected image ({index + 1})")
-            self._refresh_feature_maps()
+            self._selection_changed()
 
     def _on_confusion_clicked(self, true, predicted):
         x_val, y_val = self.val
@@ -119,4 +149,8 @@ class TrainingDisplay(QObject):
         self._feature_index = 0
         if len(cell) == 0:
             self.views.predictions.set_items(np.zeros((0, 28, 28), np.uint8), [], [], [], names)
+        self._selection_changed()
+
+    def _selection_changed(self):
         self.refresh_predictions()
+        self.sigSelectionChanged.emit()

@@ -6,9 +6,8 @@ and predictions work during training without touching the worker's model.
 """
 
 import os
-import time
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Slot
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QScrollArea
 
 from cnn_explorer.data import catalog
@@ -23,7 +22,7 @@ from cnn_explorer.gui.workers import TrainingWorker, start_in_thread
 from cnn_explorer.nn import models, training
 from cnn_explorer.nn.model import Sequential
 
-HEAVY_INTERVAL = 0.5  # s between the throttled views (feature maps, predictions, drawing)
+PROBE_INTERVAL = 1.0  # s between the worker's predictions for the grid and feature maps
 
 
 class TrainingPage(Page):
@@ -40,7 +39,6 @@ class TrainingPage(Page):
         self.latest = None
         self.last_error = ""
         self._architecture_key = None
-        self._last_heavy = 0.0
         self.controls = TrainingControls()
         self.views = TrainingViews()
         self.datasets = DatasetChooser(self.controls, self)
@@ -63,6 +61,7 @@ class TrainingPage(Page):
         c = self.controls
         self.datasets.sigChosen.connect(self._load_dataset)
         self.datasets.sigMessage.connect(c.show_message)
+        self.display.sigSelectionChanged.connect(self._on_selection_changed)
         c.start_button.clicked.connect(self.start)
         c.pause_button.toggled.connect(self._on_pause_toggled)
         c.stop_button.clicked.connect(self.stop)
@@ -226,13 +225,14 @@ class TrainingPage(Page):
         config = self.config()
         self._batch_size = config.batch_size
         self.worker = TrainingWorker(self.model, (self.dataset.x_train, self.dataset.y_train),
-                                     config, eval_x=self.display.val[0])
+                                     config, eval_x=self.display.val[0],
+                                     probe=self.display.make_probe(), probe_interval=PROBE_INTERVAL)
+        self.worker.sigProbe.connect(self._on_probe)
         self.worker.sigSnapshot.connect(self._on_snapshot)
         self.worker.sigEpochEnd.connect(self._on_epoch_end)
         self.worker.sigPaused.connect(self._on_paused)
         self.worker.sigError.connect(self._on_error)
         self.worker.sigFinished.connect(self._on_finished)
-        self._training_started = time.perf_counter()
         self.thread = start_in_thread(self.worker, self)
         self.controls.set_running(True)
         self.controls.status.setText("Training…")
@@ -269,6 +269,7 @@ class TrainingPage(Page):
     def _from_current_worker(self):
         return self.worker is not None and self.sender() is self.worker
 
+    @Slot(object)
     def _on_snapshot(self, snapshot):
         if not self._from_current_worker():
             return
@@ -282,24 +283,33 @@ class TrainingPage(Page):
         self.views.curves.add_snapshot(snapshot)
         self.display.show_kernels(snapshot.conv_kernels)
         self.view_model.set_weights(list(snapshot.weights))
-        now = time.perf_counter()
-        if now - self._last_heavy >= HEAVY_INTERVAL or snapshot.done:
-            self._last_heavy = now
-            self.display.refresh_predictions()
 
+    @Slot(object)
+    def _on_probe(self, result):
+        if self._from_current_worker():
+            self.display.show_probe(result)
+
+    def _on_selection_changed(self):
+        if self.running:
+            self.worker.set_probe(self.display.make_probe())
+
+    @Slot(object, object)
     def _on_epoch_end(self, snapshot, probabilities):
         if self._from_current_worker() and probabilities is not None:
             self.display.show_confusion(probabilities, f"after epoch {snapshot.epoch + 1}")
 
+    @Slot(object)
     def _on_paused(self, snapshot):
         if self._from_current_worker():
             self.controls.status.setText("Paused between two batches.")
 
+    @Slot(str)
     def _on_error(self, message):
         if self._from_current_worker():
             self.last_error = message
             self.controls.show_message(message + " The last good weights are kept.")
 
+    @Slot(object)
     def _on_finished(self, snapshot):
         if self._from_current_worker():
             self.thread.wait()
@@ -321,8 +331,10 @@ class TrainingPage(Page):
             {"finished": "Finished.", "stopped": "Stopped."}.get(reason, "Stopped with an error.")
             + " Start continues training this model.")
         self.display.refresh_all()
+        self.views.curves.flush()
         x_val = self.display.val[0]
-        if x_val is not None and self.display.enabled and not self.last_error:
+        ended_on_epoch = self.latest is not None and self.latest.epoch_end  # matrix is current
+        if x_val is not None and self.display.enabled and not (self.last_error or ended_on_epoch):
             self.display.show_confusion(self.view_model.predict(x_val), "now")
 
     # -- files ---------------------------------------------------------------------------

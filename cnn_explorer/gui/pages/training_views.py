@@ -130,11 +130,13 @@ class TrainingViews(QWidget):
             self.filters1.set_filters(np.moveaxis(first[:, :, 0, :], -1, 0))
             self.filters1.set_title(f"First conv layer: {first.shape[3]} filters "
                                     f"{first.shape[0]}×{first.shape[1]}")
-        self.filters2.setVisible(len(kernels) > 1)
-        self.channel.setVisible(len(kernels) > 1)
+        if self.filters2.isHidden() == (len(kernels) > 1):
+            self.filters2.setVisible(len(kernels) > 1)
+            self.channel.setVisible(len(kernels) > 1)
         if len(kernels) > 1:
             second = kernels[1]
-            self.channel.setMaximum(second.shape[2] - 1)
+            if self.channel.maximum() != second.shape[2] - 1:  # setMaximum re-lays the window out
+                self.channel.setMaximum(second.shape[2] - 1)
             self.filters2.set_filters(np.moveaxis(second[:, :, self.channel.value(), :], -1, 0))
             self.filters2.set_title(f"Second conv layer: {second.shape[3]} filters "
                                     f"{second.shape[0]}×{second.shape[1]}, weights on input channel "

@@ -1,5 +1,7 @@
 """Loss and accuracy curves: the running training average and the validation value per epoch."""
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QWidget
@@ -28,18 +30,28 @@ class Curves(QWidget):
     """Two plots side by side, loss and accuracy, against epochs (fractional while training).
 
     ``add_snapshot`` appends the running training value at ``epoch + (batch + 1) / batches``; on an
-    epoch-end snapshot it also adds the validation point at ``epoch + 1``.
+    epoch-end snapshot it also adds the validation point at ``epoch + 1``. The axes' ranges are
+    set, not auto-ranged (0 to the epochs planned; loss from 0 to its largest value), so the axes
+    are not laid out again for every point; the curves are redrawn at most every ``interval``
+    seconds, and at every epoch end (``flush()`` draws what is pending).
     """
 
-    def __init__(self, parent=None):
+    def __init__(self, interval=0.25, parent=None):
         super().__init__(parent)
+        self._interval = interval
+        self._last_draw = 0.0
+        self._pending = set()
+        self._epochs = 1
+        self._loss_top = 0.0
         self._series = {key: _Series() for key in ("loss", "accuracy", "val_loss", "val_accuracy")}
         self._items = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for metric, title in (("loss", "Loss"), ("accuracy", "Accuracy")):
-            plot = pg.PlotWidget(title=title)
+            plot = pg.PlotWidget()
             plot.setMenuEnabled(False)
+            plot.setMouseEnabled(False, False)
+            plot.hideButtons()
             plot.setBackground("w")
             plot.setTitle(title, color="#222222", size="10pt")
             for side in ("left", "bottom"):
@@ -49,19 +61,26 @@ class Curves(QWidget):
             plot.setLabel("bottom", "epoch")
             plot.addLegend(offset=(5, -5) if metric == "loss" else (5, 5), labelTextSize="8pt")
             plot.setMinimumSize(160, 120)
-            if metric == "accuracy":
-                plot.setYRange(0, 1, padding=0.02)
-                plot.getViewBox().setLimits(yMin=0, yMax=1.05)
+            plot.disableAutoRange()
+            plot.setYRange(0, 1, padding=0.02)
             self._items[metric] = plot.plot(pen=TRAIN_PEN, name="train (running)")
             self._items["val_" + metric] = plot.plot(
                 pen=VAL_PEN, symbol="o", symbolSize=6, symbolBrush=VAL_PEN.color(), name="validation")
             setattr(self, f"{metric}_plot", plot)
             layout.addWidget(plot)
+        self.set_epochs(1)
+
+    def set_epochs(self, epochs):
+        """The x axis runs from 0 to ``epochs``."""
+        self._epochs = max(1, epochs)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.setXRange(0, self._epochs, padding=0.02)
 
     def clear(self):
+        self._loss_top = 0.0
         for key, series in self._series.items():
             series.replace([], [])
-            self._items[key].setData([], [])
+        self._redraw(self._series)
 
     def data(self, key):
         """(x, y) arrays of ``key`` in "loss", "accuracy", "val_loss", "val_accuracy"."""
@@ -73,21 +92,36 @@ class Curves(QWidget):
         for key, series in self._series.items():
             values = [np.nan if v is None else v for v in history.get(key, [])]
             series.replace(np.arange(1, len(values) + 1), values)
+        self.set_epochs(max(self._epochs, len(history.get("loss", []))))
         self._redraw(self._series)
 
     def add_snapshot(self, snapshot):
         """Append ``snapshot``'s running loss/accuracy (and validation ones at an epoch end)."""
         x = snapshot.epoch + (snapshot.batch + 1) / snapshot.batches_per_epoch
-        changed = ["loss", "accuracy"]
         self._series["loss"].append(x, snapshot.loss)
         self._series["accuracy"].append(x, snapshot.accuracy)
+        self._pending.update(("loss", "accuracy"))
         if snapshot.epoch_end and snapshot.val_loss is not None:
             self._series["val_loss"].append(x, snapshot.val_loss)
             self._series["val_accuracy"].append(x, snapshot.val_accuracy)
-            changed += ["val_loss", "val_accuracy"]
-        self._redraw(changed)
+            self._pending.update(("val_loss", "val_accuracy"))
+        if snapshot.epochs != self._epochs:
+            self.set_epochs(snapshot.epochs)
+        if snapshot.epoch_end or snapshot.done or time.perf_counter() - self._last_draw >= self._interval:
+            self.flush()
+
+    def flush(self):
+        """Draw the points added since the last redraw."""
+        self._redraw(self._pending)
+        self._pending = set()
 
     def _redraw(self, keys):
+        self._last_draw = time.perf_counter()
         for key in keys:
             series = self._series[key]
             self._items[key].setData(series.x, series.y, connect="finite")
+        losses = np.concatenate([self._series["loss"].y, self._series["val_loss"].y])
+        top = float(np.nanmax(losses)) if np.isfinite(losses).any() else 1.0
+        if top > self._loss_top or top < self._loss_top / 2:  # the range changes rarely
+            self._loss_top = top * 1.1
+            self.loss_plot.setYRange(0, self._loss_top, padding=0.02)

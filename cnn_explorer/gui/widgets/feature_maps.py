@@ -42,8 +42,9 @@ class FeatureMaps(QWidget):
             tiles = mosaic(np.moveaxis(maps, -1, 0), max(1, math.ceil(math.sqrt(c))))
             low, high = float(maps.min()), float(maps.max())
             image.setImage(tiles, levels=(low, high if high > low else low + 1), autoLevels=False)
-            label.setText(f"{name} {h}×{w}×{c}", size="8pt")
-            label.setToolTip(f"values {low:.3g} … {high:.3g} (dark to bright)")
+            title = f"{name} {h}×{w}×{c}"
+            if label.text != title:  # a new label text re-lays the scene out
+                label.setText(title, size="8pt")
             self.shown.append((name, maps))
 
     def _rebuild(self, names):

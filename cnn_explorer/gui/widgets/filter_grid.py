@@ -53,7 +53,7 @@ class FilterGrid(QWidget):
         self._scale = QLabel()
         self._scale.setStyleSheet("color: palette(mid);")
         self._plot = pg.GraphicsLayoutWidget()
-        self._plot.setBackground(None)
+        self._plot.setBackground(self.palette().window().color())  # opaque: repaints stay local
         self._plot.ci.setContentsMargins(0, 0, 0, 0)
         self._view, self._image = image_view(self._plot, DIVERGING)
         layout = QVBoxLayout(self)
