@@ -102,8 +102,8 @@ def conv_relu_maxpool_forward(x, kernel, bias, strides=(1, 1), padding="valid", 
     np.matmul(a, kernel.reshape(k, cout), out=z)
     z = z.reshape(q_count, m, cout)
     y = _buffer(ws, key + "y", (m, cout), dtype)
-    np.maximum(z[0], z[1], out=y) if q_count > 1 else np.copyto(y, z[0])
-    for q in range(2, q_count):
+    np.copyto(y, z[0])
+    for q in range(1, q_count):
         np.maximum(y, z[q], out=y)
     cache = None
     if keep_cache:
