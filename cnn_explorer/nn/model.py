@@ -9,7 +9,7 @@ import numpy as np
 
 from . import functional as F
 from .fused import Workspace, conv_relu_maxpool_backward, conv_relu_maxpool_forward
-from .layers import Conv2D, MaxPooling2D, layer_from_config
+from .layers import BatchNormalization, Conv2D, MaxPooling2D, layer_from_config
 
 
 class _Single:
@@ -225,7 +225,8 @@ class Sequential:
             raise ValueError(f"images must be uint8 or floating point, got {x.dtype}")
         return x.astype(self.dtype, copy=False)
 
-    def _check_labels(self, y, n):
+    def check_labels(self, y, n):
+        """``y`` as n integer class indices valid for this model's outputs (else ValueError)."""
         y = np.asarray(y)
         if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
             raise ValueError(f"labels must be {n} integers, got an array of shape {y.shape} "
@@ -290,7 +291,7 @@ class Sequential:
 
     def can_split_batches(self):
         """True when halves of a batch give the same gradients as the whole (no batch statistics)."""
-        return not any(type(layer).__name__ == "BatchNormalization" for layer in self.layers)
+        return not any(isinstance(layer, BatchNormalization) for layer in self.layers)
 
     def batch_step(self, x, y, training=True, rng=None, executor=None):
         """Summed loss, number correct and gradients of the *mean* loss for a prepared batch.
@@ -324,7 +325,7 @@ class Sequential:
         ``training=True`` applies dropout (noise from ``rng``, default seed 0) and batch statistics.
         """
         x = self.prepare_input(x)
-        y = self._check_labels(y, len(x))
+        y = self.check_labels(y, len(x))
         if training and rng is None:
             rng = np.random.default_rng(0)
         loss, _, grads = self.batch_step(x, y, training, rng)
@@ -345,7 +346,7 @@ class Sequential:
 
     def evaluate(self, x, y, batch_size=256, should_stop=None):
         """``(mean loss, accuracy)`` on ``x`` (inference mode); ``(None, None)`` if stopped."""
-        y = self._check_labels(y, len(x))
+        y = self.check_labels(y, len(x))
         loss = correct = 0.0
         for i in range(0, len(x), batch_size):
             if should_stop is not None and should_stop():

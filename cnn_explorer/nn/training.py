@@ -142,7 +142,7 @@ def train_steps(model, data, config=None, should_stop=None):
     x, y = data
     if len(x) != len(y):
         raise ValueError(f"{len(x)} images but {len(y)} labels")
-    y = model._check_labels(y, len(y))
+    y = model.check_labels(y, len(y))
     x_tr, y_tr, x_val, y_val = split_validation(x, y, config.validation_split, config.seed)
     if len(x_tr) == 0:
         raise ValueError("no training images left after the validation split")
