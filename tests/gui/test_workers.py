@@ -1,5 +1,6 @@
 """TrainingWorker and DownloadWorker in real QThreads, on a tiny model and a slice of the data."""
 
+import threading
 import time
 
 import numpy as np
@@ -12,7 +13,10 @@ from cnn_explorer.nn import layers as L
 from cnn_explorer.nn.model import Sequential
 from cnn_explorer.nn.training import TrainConfig
 
-pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+# Qt warnings fail a test (e.g. a timer touched from the worker thread); the offscreen
+# platform's own note about size hints is not ours.
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +181,31 @@ class DownloadRecorder(QObject):
     @Slot(str)
     def on_finished(self, path):
         self.finished.append(path)
+
+
+def test_the_probe_runs_in_the_worker_thread_at_every_epoch_end(qtbot, digits):
+    x = digits[0][:5]
+
+    def probe(model):
+        return threading.current_thread() is threading.main_thread(), model.predict(x)
+
+    config = TrainConfig(epochs=2, batch_size=64, validation_split=0.0)
+    worker = TrainingWorker(tiny_model(), digits, config, probe=probe, probe_interval=60.0)
+    probes = ProbeRecorder(worker)
+    run(qtbot, worker)
+    # the first batch, each epoch end (the last is also the final snapshot): 3 probes
+    assert len(probes.results) == 3
+    assert not any(in_main for in_main, _ in probes.results)
+    assert all(p.shape == (5, 10) for _, p in probes.results)
+    assert not np.array_equal(probes.results[0][1], probes.results[-1][1])  # it learned
+
+
+class ProbeRecorder(QObject):
+    def __init__(self, worker):
+        super().__init__()
+        self.results = []
+        worker.sigProbe.connect(self.on_probe)
+
+    @Slot(object)
+    def on_probe(self, result):
+        self.results.append(result)

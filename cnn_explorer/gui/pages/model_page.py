@@ -58,7 +58,7 @@ def _sample_image():
 
 
 class ModelPage(Page):
-    """Layer cards on the left; summary, parameter sharing and receptive field on the right.
+    """Layer cards and the summary on the left; parameter sharing and receptive field on the right.
 
     Signals
     -------
@@ -118,6 +118,7 @@ class ModelPage(Page):
         self.summary.setLineWrapMode(QPlainTextEdit.NoWrap)
         font = QFontDatabase.systemFont(QFontDatabase.FixedFont)
         font.setStyleHint(QFont.Monospace)
+        font.setPointSizeF(font.pointSizeF() - 1)  # the 23 lines fit without scrolling
         self.summary.setFont(font)
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the summary to the clipboard")
@@ -131,13 +132,16 @@ class ModelPage(Page):
         self.field = ReceptiveFieldView()
         field_box = QGroupBox("Receptive field")
         QVBoxLayout(field_box).addWidget(self.field)
+        left_split = QSplitter(Qt.Vertical)
+        left_split.addWidget(left)
+        left_split.addWidget(summary_box)
+        left_split.setSizes([430, 360])
         right = QSplitter(Qt.Vertical)
-        for box in (summary_box, sharing_box, field_box):
-            right.addWidget(box)
-        right.setSizes([360, 200, 300])
-
+        right.addWidget(sharing_box)
+        right.addWidget(field_box)
+        right.setSizes([185, 605])
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.addWidget(left_split)
         splitter.addWidget(right)
         splitter.setSizes([610, 650])
         layout = QHBoxLayout(self)

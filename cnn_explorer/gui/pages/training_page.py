@@ -402,7 +402,7 @@ class TrainingPage(Page):
         self.ask_to_save = False
         if demo_train > 0:
             self.train_batches(demo_train)
-        self.views.canvas.stroke([(15, 5), (12, 14), (10, 23)])
+        self.views.canvas.stroke([(9, 6), (18, 7), (13, 13), (19, 18), (9, 23)])  # a "3"
 
     def can_close(self):
         if not (self.stop_training() and self.datasets.stop()):

@@ -118,7 +118,7 @@ class TrainingViews(QWidget):
             splitter.setChildrenCollapsible(False)
         top.setSizes([480, 500])
         bottom.setSizes([390, 330, 260])
-        rows.setSizes([270, 190, 330])
+        rows.setSizes([250, 215, 325])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(rows)

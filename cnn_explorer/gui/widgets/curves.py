@@ -31,9 +31,10 @@ class Curves(QWidget):
 
     ``add_snapshot`` appends the running training value at ``epoch + (batch + 1) / batches``; on an
     epoch-end snapshot it also adds the validation point at ``epoch + 1``. The axes' ranges are
-    set, not auto-ranged (0 to the epochs planned; loss from 0 to its largest value), so the axes
-    are not laid out again for every point; the curves are redrawn at most every ``interval``
-    seconds, and at every epoch end (``flush()`` draws what is pending).
+    set, not auto-ranged (epochs from 0 to the end of the current one; loss from 0 to its largest
+    value), so the axes are laid out again once an epoch, not for every point; the curves are
+    redrawn at most every ``interval`` seconds, and at every epoch end (``flush()`` draws what is
+    pending).
     """
 
     def __init__(self, interval=0.25, parent=None):
@@ -59,7 +60,8 @@ class Curves(QWidget):
                 plot.getAxis(side).setPen("#888888")
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setLabel("bottom", "epoch")
-            plot.addLegend(offset=(5, -5) if metric == "loss" else (5, 5), labelTextSize="8pt")
+            # the corner the curve leaves empty: loss falls, accuracy rises
+            plot.addLegend(offset=(-5, 5) if metric == "loss" else (-5, -5), labelTextSize="8pt")
             plot.setMinimumSize(160, 120)
             plot.disableAutoRange()
             plot.setYRange(0, 1, padding=0.02)
@@ -71,13 +73,14 @@ class Curves(QWidget):
         self.set_epochs(1)
 
     def set_epochs(self, epochs):
-        """The x axis runs from 0 to ``epochs``."""
+        """The x axis runs from 0 to ``epochs`` (at least 1)."""
         self._epochs = max(1, epochs)
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.setXRange(0, self._epochs, padding=0.02)
 
     def clear(self):
         self._loss_top = 0.0
+        self.set_epochs(1)
         for key, series in self._series.items():
             series.replace([], [])
         self._redraw(self._series)
@@ -92,7 +95,7 @@ class Curves(QWidget):
         for key, series in self._series.items():
             values = [np.nan if v is None else v for v in history.get(key, [])]
             series.replace(np.arange(1, len(values) + 1), values)
-        self.set_epochs(max(self._epochs, len(history.get("loss", []))))
+        self.set_epochs(len(history.get("loss", [])))
         self._redraw(self._series)
 
     def add_snapshot(self, snapshot):
@@ -105,8 +108,8 @@ class Curves(QWidget):
             self._series["val_loss"].append(x, snapshot.val_loss)
             self._series["val_accuracy"].append(x, snapshot.val_accuracy)
             self._pending.update(("val_loss", "val_accuracy"))
-        if snapshot.epochs != self._epochs:
-            self.set_epochs(snapshot.epochs)
+        if snapshot.epoch + 1 > self._epochs:
+            self.set_epochs(snapshot.epoch + 1)
         if snapshot.epoch_end or snapshot.done or time.perf_counter() - self._last_draw >= self._interval:
             self.flush()
 

@@ -39,7 +39,8 @@ class FeatureMaps(QWidget):
         self.shown = []
         for (name, maps), (label, view, image) in zip(spatial, self._images):
             h, w, c = maps.shape
-            tiles = mosaic(np.moveaxis(maps, -1, 0), max(1, math.ceil(math.sqrt(c))))
+            # twice as many columns as rows: the views sit side by side in a wide, low strip
+            tiles = mosaic(np.moveaxis(maps, -1, 0), max(1, math.ceil(math.sqrt(2 * c))))
             low, high = float(maps.min()), float(maps.max())
             image.setImage(tiles, levels=(low, high if high > low else low + 1), autoLevels=False)
             title = f"{name} {h}×{w}×{c}"
@@ -53,6 +54,7 @@ class FeatureMaps(QWidget):
         for column, name in enumerate(names):
             label = self._plot.addLabel(name, row=0, col=column, size="8pt")
             view, image = image_view(self._plot.ci.addLayout(row=1, col=column), COLOURS)
+            self._plot.ci.layout.setColumnStretchFactor(column, 1 if column == 0 else 3)
             self._images.append((label, view, image))
         self._plot.ci.layout.setRowStretchFactor(1, 10)
         self._names = names
