@@ -281,3 +281,24 @@ def test_download_shows_progress_and_cancel_stops_it(qtbot, page):
     assert not page.controls.download_bar.isVisible()
     assert page.controls.download_button.isEnabled()
     assert page.controls.message.text() == "Download cancelled."
+
+
+def test_loading_a_model_shows_its_architecture_on_the_model_page(qtbot, tmp_path):
+    path = tmp_path / "small.npz"
+    small_model().save(str(path))
+    window = MainWindow(pages=["model", "training"], restore_settings=False)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("training")
+    page.ask_to_save = False
+    assert page.load_model(str(path))
+    model_page = window.pages["model"]
+    assert model_page.summary.toPlainText() == small_model().summary()
+    window.show_page("model")
+    window.show_page("training")
+    assert page.model.count_params() == small_model().count_params()
+    assert not page.controls.message.text().startswith("The Model page's architecture changed")
+    window.show_page("model")
+    model_page.undo_stack.undo()  # back to the guide's model, which replaces the untrained one
+    window.show_page("training")
+    assert page.model.count_params() == 34_826

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QScrollArea
 from cnn_explorer.data import catalog
 from cnn_explorer.gui import settings as keys
 from cnn_explorer.gui.pages.base import Page
+from cnn_explorer.gui.pages.model_specs import specs_of
 from cnn_explorer.gui.pages.training_controls import TrainingControls
 from cnn_explorer.gui.pages.training_data import format_progress, format_speed
 from cnn_explorer.gui.pages.training_datasets import DatasetChooser
@@ -350,6 +351,8 @@ class TrainingPage(Page):
             self.controls.show_message(f"Could not load {os.path.basename(path)}: {exc}")
             return False
         page = self._model_page()
+        if page is not None:  # the Model page shows (and would build) the loaded architecture
+            page.set_specs(specs_of(model), "Use the loaded model's architecture")
         self.set_model(model, page.architecture_key() if page is not None else None)
         self.controls.show_message(f"Loaded {os.path.basename(path)}.", error=False)
         return True

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-DIVERGING = "CET-D1A"  # blue (negative) - white (zero) - red (positive)
+from cnn_explorer.gui.widgets import colours
 
 
 def mosaic(tiles, columns=None, gap=1, fill=np.nan):
@@ -26,12 +26,18 @@ def mosaic(tiles, columns=None, gap=1, fill=np.nan):
 
 
 def image_view(widget, colormap):
-    """An ImageItem in a fixed, aspect-locked, y-down ViewBox filling ``widget``."""
+    """An ImageItem in a fixed, aspect-locked, y-down ViewBox filling ``widget``.
+
+    ``colormap`` is a pyqtgraph colour map name or a lookup table (256, 3) uint8.
+    """
     view = widget.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
     view.setMenuEnabled(False)
     view.setDefaultPadding(0.02)  # auto-range stays on: the image fills the view at any size
     image = pg.ImageItem(axisOrder="row-major")
-    image.setColorMap(pg.colormap.get(colormap) if isinstance(colormap, str) else colormap)
+    if isinstance(colormap, str):
+        image.setColorMap(pg.colormap.get(colormap))
+    else:
+        image.setLookupTable(colormap)
     view.addItem(image)
     return view, image
 
@@ -39,8 +45,10 @@ def image_view(widget, colormap):
 class FilterGrid(QWidget):
     """Tiles of filters (n, kh, kw) with fixed symmetric levels, so a changing filter looks changed.
 
+    The colours are the app's diverging map (the kernels' colours on the other pages).
+
     The level is taken from the first filters shown (the largest magnitude, times ``headroom``) and
-    kept until ``reset_level()``; values beyond it saturate to full blue or red.
+    kept until ``reset_level()``; values beyond it saturate to the map's ends.
     """
 
     def __init__(self, title="", columns=8, headroom=1.2, parent=None):
@@ -55,7 +63,7 @@ class FilterGrid(QWidget):
         self._plot = pg.GraphicsLayoutWidget()
         self._plot.setBackground(self.palette().window().color())  # opaque: repaints stay local
         self._plot.ci.setContentsMargins(0, 0, 0, 0)
-        self._view, self._image = image_view(self._plot, DIVERGING)
+        self._view, self._image = image_view(self._plot, colours.DIVERGING_LUT)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -75,11 +83,11 @@ class FilterGrid(QWidget):
         return self._level
 
     def set_filters(self, filters):
-        """Show ``filters`` (n, kh, kw): one tile per filter, blue negative, red positive."""
+        """Show ``filters`` (n, kh, kw): one tile per filter, purple negative, green positive."""
         filters = np.asarray(filters, dtype=np.float32)
         if self._level is None:
             self._level = float(np.abs(filters).max()) * self._headroom or 1.0
-            self._scale.setText(f"blue −{self._level:.2f} · white 0 · red +{self._level:.2f}")
+            self._scale.setText(f"purple −{self._level:.2f} · white 0 · green +{self._level:.2f}")
         self.filters = filters
         image = mosaic(filters, min(self._columns, len(filters)))
         self._image.setImage(image, levels=(-self._level, self._level), autoLevels=False)
