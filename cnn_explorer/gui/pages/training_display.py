@@ -11,8 +11,8 @@ GRID_IMAGES = 24
 class TrainingDisplay(QObject):
     """Predictions, feature maps, drawing and confusion matrix of ``model`` (the page's clone).
 
-    The page sets ``model`` (never the worker's model), ``dataset`` and ``val`` (the validation
-    images and labels) and ``enabled`` (False while the model does not fit the data). While
+    The page sets ``model`` (never the worker's model), ``dataset``, the validation images
+    (``set_validation``) and ``enabled`` (False while the model does not fit the data). While
     training, the worker runs ``make_probe()``'s function and the page passes its result to
     ``show_probe``, so that the GUI thread only draws.
 
@@ -44,6 +44,12 @@ class TrainingDisplay(QObject):
         views.show_test.clicked.connect(self.show_test_images)
 
     # -- what the page calls ---------------------------------------------------------------
+    def set_validation(self, x_val, y_val):
+        """The validation images (N, H, W) and labels (N,) the confusion matrix is about."""
+        if x_val is None or self.val[0] is None or not np.array_equal(self.val[0], x_val):
+            self.val_predictions = None  # they were of other images
+        self.val = (x_val, y_val)
+
     def show_kernels(self, kernels):
         """The conv kernels to draw, each (kh, kw, cin, cout) (a snapshot's or the model's)."""
         self.kernels = tuple(kernels)

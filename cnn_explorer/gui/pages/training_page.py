@@ -97,19 +97,19 @@ class TrainingPage(Page):
         self.controls.show_message("")
         self.display.dataset = dataset
         self._update_validation()
-        self._check_classes()
+        self._check_fit()
         self.display.show_test_images()
 
     def _update_validation(self):
         split = self.controls.validation_split.value()
         if self.dataset is None or split <= 0:
-            self.display.val = (None, None)
+            self.display.set_validation(None, None)
             return
         _, _, x_val, y_val = training.split_validation(
             self.dataset.x_train, self.dataset.y_train, split, self.controls.seed.value())
-        self.display.val = (x_val, y_val)
+        self.display.set_validation(x_val, y_val)
 
-    def _check_classes(self):
+    def _check_fit(self):
         """Whether the model fits the data (image size and classes); if not, say what to change."""
         self.display.enabled = False
         if self.dataset is None or self.model is None:
@@ -155,7 +155,7 @@ class TrainingPage(Page):
         if history.get("loss"):
             self.views.curves.set_history(history)
         self._describe_model()
-        self._check_classes()
+        self._check_fit()
         self.display.refresh_all()
 
     def new_model(self):
@@ -211,7 +211,7 @@ class TrainingPage(Page):
         if self.running or self.dataset is None:
             return
         self._sync_architecture()
-        if not self._check_classes():
+        if not self._check_fit():
             return
         done = len(self.model.history["loss"])
         if done >= self.controls.epochs.value():
