@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from cnn_explorer.gui.pages.model_counts import receptive_field
+from cnn_explorer.gui.pages.model_counts import receptive_field, sharing_rows
 from cnn_explorer.gui.pages.model_page import ModelPage
 from cnn_explorer.gui.pages.model_specs import build
 from cnn_explorer.nn import models
@@ -147,3 +147,20 @@ def test_receptive_field_matches_perturbing_the_input(padding, stride):
             rows, cols = np.nonzero(hit[row, col])
             clipped = (max(top, 0), min(bottom, size - 1), max(left, 0), min(right, size - 1))
             assert clipped == (rows.min(), rows.max(), cols.min(), cols.max()), (layer, row, col)
+
+
+def test_sharing_rows_match_real_dense_and_conv_layers():
+    conv = {"type": "Conv2D", "filters": 4, "kernel_size": 3, "strides": 1, "padding": "valid",
+            "activation": "relu"}
+    model = build([conv], input_shape=(8, 8, 2))
+    shapes = [layer.output_shape for layer in model.layers]
+    (row,) = sharing_rows([conv], ["conv2d"], shapes, (8, 8, 2))
+    assert row.params == model.count_params()
+    dense = build([{"type": "Flatten"}, {"type": "Dense", "units": 6 * 6 * 4,
+                                         "activation": "linear"}], input_shape=(8, 8, 2))
+    assert row.dense_params == dense.count_params()
+    assert row.dense_formula == "6·6·4·(8·8·2+1)"
+    # one multiply-add per kernel weight and output value: count them the slow way
+    naive = sum(1 for _ in itertools.product(range(6), range(6), range(4), range(3), range(3),
+                                             range(2)))
+    assert row.mult_adds == naive

@@ -2,6 +2,7 @@
 
 import dataclasses
 import threading
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.main_window import MainWindow
-from cnn_explorer.gui.pages.training_data import confusion_counts
+from cnn_explorer.gui.pages.training_data import confusion_counts, format_progress, format_speed
 from cnn_explorer.gui.pages.training_page import TrainingPage
 from cnn_explorer.nn import layers as L
 from cnn_explorer.nn.model import Sequential
@@ -302,3 +303,19 @@ def test_loading_a_model_shows_its_architecture_on_the_model_page(qtbot, tmp_pat
     model_page.undo_stack.undo()  # back to the guide's model, which replaces the untrained one
     window.show_page("training")
     assert page.model.count_params() == 34_826
+
+
+def test_confusion_counts_match_a_naive_count(rng):
+    true, predicted = rng.integers(0, 4, 200), rng.integers(0, 4, 200)
+    naive = np.zeros((4, 4), int)
+    for t, p in zip(true, predicted):
+        naive[t, p] += 1
+    np.testing.assert_array_equal(confusion_counts(true, predicted, 4), naive)
+
+
+def test_progress_texts():
+    snapshot = SimpleNamespace(epoch=1, epochs=15, batch=16, batches_per_epoch=32,
+                               images_per_second=3200.0)
+    assert format_progress(snapshot) == "Epoch 2/15 · batch 17/32"
+    remaining = 13 * 32 + 15  # batches after this one
+    assert format_speed(snapshot, 128) == f"3,200 images/s · 0:{remaining * 128 // 3200:02d} left"

@@ -24,13 +24,13 @@ def _duration(seconds):
 
 
 def format_progress(snapshot):
-    """"Epoch 2/15 · batch 17/32" for a training snapshot."""
+    """The progress bar's text for a training snapshot, e.g. "Epoch 2/15 · batch 17/32"."""
     return (f"Epoch {snapshot.epoch + 1}/{snapshot.epochs} · batch {snapshot.batch + 1}/"
             f"{snapshot.batches_per_epoch}")
 
 
 def format_speed(snapshot, batch_size):
-    """"3,400 images/s · 0:42 left" for a training snapshot."""
+    """Speed and time left for a training snapshot, e.g. "3,400 images/s · 0:42 left"."""
     remaining = ((snapshot.epochs - snapshot.epoch - 1) * snapshot.batches_per_epoch
                  + snapshot.batches_per_epoch - snapshot.batch - 1)
     speed = snapshot.images_per_second
