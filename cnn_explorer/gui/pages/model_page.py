@@ -104,6 +104,7 @@ class ModelPage(Page):
         scroll = QScrollArea()
         scroll.setWidget(holder)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.status = QLabel()
         self.status.setWordWrap(True)
         left = QWidget()

@@ -3,8 +3,8 @@
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets.confusion_matrix import ConfusionMatrixView
 from cnn_explorer.gui.widgets.curves import Curves
@@ -78,6 +78,8 @@ class TrainingViews(QWidget):
         self.feature_title = QLabel("Feature maps of test image 1 (click an image below to choose)")
         self.predictions = PredictionGrid(columns=8)
         self.predictions_title = QLabel("Test images: predicted class and confidence")
+        self.predictions_title.setWordWrap(True)
+        self.predictions_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.show_test = QPushButton("Back to test images")
         self.show_test.hide()
         title_row = QHBoxLayout()
@@ -116,7 +118,7 @@ class TrainingViews(QWidget):
         rows.addWidget(bottom)
         for splitter in (top, bottom, rows):
             splitter.setChildrenCollapsible(False)
-        top.setSizes([480, 500])
+        top.setSizes([450, 530])
         bottom.setSizes([390, 330, 260])
         rows.setSizes([250, 215, 325])
         layout = QVBoxLayout(self)

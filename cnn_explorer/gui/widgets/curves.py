@@ -61,7 +61,8 @@ class Curves(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setLabel("bottom", "epoch")
             # the corner the curve leaves empty: loss falls, accuracy rises
-            plot.addLegend(offset=(-5, 5) if metric == "loss" else (-5, -5), labelTextSize="8pt")
+            plot.addLegend(offset=(-5, 5) if metric == "loss" else (-5, -5), labelTextSize="8pt",
+                           brush=(255, 255, 255, 210))
             plot.setMinimumSize(160, 120)
             plot.disableAutoRange()
             plot.setYRange(0, 1, padding=0.02)
@@ -76,7 +77,7 @@ class Curves(QWidget):
         """The x axis runs from 0 to ``epochs`` (at least 1)."""
         self._epochs = max(1, epochs)
         for plot in (self.loss_plot, self.accuracy_plot):
-            plot.setXRange(0, self._epochs, padding=0.02)
+            plot.setXRange(0, self._epochs, padding=0.04)
 
     def clear(self):
         self._loss_top = 0.0

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
 
@@ -58,6 +58,8 @@ class FilterGrid(QWidget):
         self._level = None
         self.filters = None
         self._title = QLabel(title)
+        self._title.setWordWrap(True)
+        self._title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wrap, not widen
         self._scale = QLabel()
         self._scale.setStyleSheet("color: palette(mid);")
         self._plot = pg.GraphicsLayoutWidget()

@@ -1,9 +1,11 @@
 """One layer of a Sequential model as an editable card: type, hyper-parameters, shape, parameters."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QSpinBox, QToolButton)
+                               QSizePolicy, QSpinBox, QToolButton)
+
+from cnn_explorer.gui.widgets import colours
 
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
 
@@ -56,6 +58,7 @@ class LayerCard(QFrame):
         self.setFrameShape(QFrame.StyledPanel)
         self.setAutoFillBackground(True)
         self._type = spec["type"]
+        self._broken = False
         self._editors = {}
         self.index_label = QLabel()
         self.title = QLabel(f"<b>{self._type}</b>")
@@ -67,7 +70,9 @@ class LayerCard(QFrame):
         self.params_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
+        # wrap to the card's width instead of widening it
+        self.error_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.error_label.setStyleSheet(f"color: {colours.ERROR};")
         self.error_label.hide()
 
         editors = QHBoxLayout()
@@ -169,10 +174,19 @@ class LayerCard(QFrame):
         """Mark this card as the one that breaks the model (``None`` clears the mark)."""
         self.error_label.setText(message or "")
         self.error_label.setVisible(bool(message))
-        self.setStyleSheet("LayerCard { border: 2px solid #c62828; }" if message else "")
+        self._broken = bool(message)
+        self.update()
         if message:
             self.shape_label.setText("—")
             self.params_label.setText("")
+
+    def paintEvent(self, event):  # noqa: N802 (Qt name)
+        super().paintEvent(event)
+        if self._broken:  # a red frame, drawn rather than styled: a style sheet resizes the editors
+            painter = QPainter(self)
+            painter.setPen(QPen(QColor(colours.ERROR), 2))
+            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+            painter.end()
 
     def set_selected(self, selected):
         self.setFrameShadow(QFrame.Sunken if selected else QFrame.Raised)
