@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
 from cnn_explorer.gui.pages.model_counts import receptive_field, sharing_rows
@@ -164,3 +164,13 @@ def test_sharing_rows_match_real_dense_and_conv_layers():
     naive = sum(1 for _ in itertools.product(range(6), range(6), range(4), range(3), range(3),
                                              range(2)))
     assert row.mult_adds == naive
+
+
+def test_clicking_the_output_chooses_the_cell(qtbot, page):
+    view = page.field
+    view.layer.setCurrentText("conv2d_1")
+    view.plot.grab()  # lay the scene out: the views auto-range when painted
+    scene_pos = view._output.mapToScene(QPointF(7.5, 2.5))  # column 7, row 2
+    qtbot.mouseClick(view.plot.viewport(), Qt.LeftButton, pos=view.plot.mapFromScene(scene_pos))
+    assert (view.row.value(), view.col.value()) == (2, 7)
+    assert view.text.text().startswith("Cell (2, 7) of conv2d_1")
