@@ -136,7 +136,10 @@ def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
     dtype = kernel.dtype
     dp = _buffer(ws, key + "dp", (m, cout), dtype)
     np.multiply(dy.reshape(m, cout), y > 0, out=dp)
-    dbias = dp.sum(axis=0)
+    # a BLAS matrix-vector product sums the columns ~10x faster than dp.sum(axis=0)
+    ones = _buffer(ws, key + "ones", (m,), dtype)
+    ones.fill(1)
+    dbias = ones @ dp
     dz = _buffer(ws, key + "dz", (q_count, m, cout), dtype)
     for q in range(q_count):
         np.multiply(dp, masks[q], out=dz[q])
