@@ -6,7 +6,7 @@ how late each of its ticks is. The same training run without any GUI (``train_st
 directly) gives the engine's bare speed; it runs before and after the app run and the two are
 averaged, so a change in the machine's load shows up as a gap between them.
 
-    python benchmarks/ui_latency.py [--epochs 2] [--onscreen]
+    python benchmarks/ui_latency.py [--epochs 3] [--rounds 2] [--onscreen]
 
 Targets (issue 5): p99 lateness <= 30 ms; training in the app >= 85% of the bare speed.
 """
@@ -81,7 +81,7 @@ def app_run(config):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=2, help="epochs of 4,050 images per run")
+    parser.add_argument("--epochs", type=int, default=3, help="epochs of 4,050 images per run")
     parser.add_argument("--rounds", type=int, default=2,
                         help="app runs, each between two bare runs (the machine's load varies)")
     parser.add_argument("--onscreen", action="store_true", help="use the real display")
