@@ -147,19 +147,22 @@ def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
     dkernel = (a.T @ dz).reshape(kernel.shape)
     if not need_dx:
         return None, dkernel, dbias
-    wmat = kernel.reshape(-1, cout)
-    dxp = _buffer(ws, key + "dxp", xp_shape, dtype, zero=True)
+    # dx: lay the conv-output gradient out spatially again, then one product per kernel tap
+    # whose (N, rows, cols, cin) result adds onto a window of dx with long contiguous rows
     n = x_shape[0]
-    if cin == 1:
-        dcols = (wmat @ dz.T).reshape(kh, kw, q_count, n, ph, pw)
-        for q, i, j, rs, cs in _tap_slices(pool, strides, (kh, kw), (ph, pw)):
-            dxp[:, rs, cs, 0] += dcols[i, j, q]
-    else:
-        dcols = _buffer(ws, key + "dcols", (q_count * m, kh * kw * cin), dtype)
-        np.matmul(dz, wmat.T, out=dcols)
-        dcols = dcols.reshape(q_count, n, ph, pw, kh, kw, cin)
-        for q, i, j, rs, cs in _tap_slices(pool, strides, (kh, kw), (ph, pw)):
-            dxp[:, rs, cs, :] += dcols[q, :, :, :, i, j, :]
+    (sh, sw), rows, cols = strides, pool * ph, pool * pw
+    spatial = _buffer(ws, key + "spatial", (n, rows, cols, cout), dtype)
+    quadrants = dz.reshape(q_count, n, ph, pw, cout)
+    for q in range(q_count):
+        di, dj = divmod(q, pool)
+        spatial[:, di::pool, dj::pool, :] = quadrants[q]
+    spatial = spatial.reshape(n * rows * cols, cout)
+    tap = _buffer(ws, key + "tap", (n * rows * cols, cin), dtype)
+    dxp = _buffer(ws, key + "dxp", xp_shape, dtype, zero=True)
+    for i in range(kh):
+        for j in range(kw):
+            np.matmul(spatial, kernel[i, j].T, out=tap)
+            dxp[:, i:i + sh * rows:sh, j:j + sw * cols:sw, :] += tap.reshape(n, rows, cols, cin)
     if padding == "valid":
         return dxp, dkernel, dbias
     top = same_padding(x_shape[1], kh, strides[0])[0]
