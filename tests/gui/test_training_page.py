@@ -319,3 +319,12 @@ def test_progress_texts():
     assert format_progress(snapshot) == "Epoch 2/15 · batch 17/32"
     remaining = 13 * 32 + 15  # batches after this one
     assert format_speed(snapshot, 128) == f"3,200 images/s · 0:{remaining * 128 // 3200:02d} left"
+
+
+def test_a_model_without_conv_layers_shows_no_stale_filters(qtbot, page):
+    assert page.views.filters1.title().startswith("First conv layer: 8 filters 3×3")
+    page.set_model(Sequential([L.Flatten(), L.Dense(10, activation="softmax")]))
+    assert page.views.filters1.image() is None
+    assert page.views.filters1.title() == "This model has no Conv2D layer: no filters to show."
+    assert page.views.filters2.isHidden()
+    assert [name for name, _ in page.views.feature_maps.shown] == ["input"]

@@ -127,7 +127,9 @@ class TrainingViews(QWidget):
 
     def show_kernels(self, kernels):
         """Show the first two conv layers' kernels, each (kh, kw, cin, cout)."""
-        if len(kernels) > 0:
+        if len(kernels) == 0:
+            self.filters1.clear("This model has no Conv2D layer: no filters to show.")
+        else:
             first = kernels[0]
             self.filters1.set_filters(np.moveaxis(first[:, :, 0, :], -1, 0))
             self.filters1.set_title(f"First conv layer: {first.shape[3]} filters "

@@ -76,6 +76,9 @@ class FilterGrid(QWidget):
     def set_title(self, text):
         self._title.setText(text)
 
+    def title(self):
+        return self._title.text()
+
     def reset_level(self):
         """Take the level from the next filters shown (e.g. for a new model)."""
         self._level = None
@@ -93,6 +96,14 @@ class FilterGrid(QWidget):
         self.filters = filters
         image = mosaic(filters, min(self._columns, len(filters)))
         self._image.setImage(image, levels=(-self._level, self._level), autoLevels=False)
+
+    def clear(self, title=""):
+        """Show no filters (e.g. the model has no such layer), only ``title``."""
+        self.filters = None
+        self._level = None
+        self._image.clear()
+        self._scale.setText("")
+        self.set_title(title)
 
     def image(self):
         """The mosaic currently drawn (float32, NaN between tiles)."""
