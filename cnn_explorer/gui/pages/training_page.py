@@ -7,7 +7,7 @@ and predictions work during training without touching the worker's model.
 
 import os
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, Slot
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QScrollArea
 
 from cnn_explorer.data import catalog
@@ -55,6 +55,8 @@ class TrainingPage(Page):
         layout.addWidget(scroll)
         layout.addWidget(self.views, 1)
         self._connect()
+        # last resort if the app quits without closing the window: never leave a thread running
+        QCoreApplication.instance().aboutToQuit.connect(self.stop_training)
         self.controls.set_running(False)
         self._load_dataset(self.datasets.refresh())
 
