@@ -105,6 +105,7 @@ class TrainingControls(QWidget):
         self.load_button = QPushButton("Load…")
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
+        self.progress.setValue(0)
         self.progress.setFormat("not started")
         self.status = QLabel("Press Start to train.")
         self.status.setWordWrap(True)

@@ -24,7 +24,8 @@ class ConfusionMatrixView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.counts = None
-        self._title = QLabel("Confusion matrix (validation): rows true, columns predicted")
+        self._title = QLabel("Confusion matrix of the validation images, after each epoch: rows "
+                             "true class, columns predicted")
         self._title.setWordWrap(True)
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
