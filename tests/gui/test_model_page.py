@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-from cnn_explorer.gui.pages.model_counts import receptive_field, sharing_rows
+from cnn_explorer.nn.counts import receptive_field, sharing_rows
 from cnn_explorer.gui.pages.model_page import ModelPage
 from cnn_explorer.gui.pages.model_specs import build
 from cnn_explorer.nn import models

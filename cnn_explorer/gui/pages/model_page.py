@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QGroupBox, QHBoxLayout, 
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
-from cnn_explorer.gui.pages.model_counts import mult_adds_per_image, sharing_rows
+from cnn_explorer.nn.counts import mult_adds_per_image, sharing_rows
 from cnn_explorer.gui.pages.model_specs import INPUT_SHAPE, build, specs_of
 from cnn_explorer.gui.pages.model_views import ReceptiveFieldView, SharingTable
 from cnn_explorer.gui.widgets.colours import ERROR

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGraphicsRectItem, 
                                QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from cnn_explorer.gui.pages.model_counts import receptive_field, spatial_layers
+from cnn_explorer.nn.counts import receptive_field, spatial_layers
 from cnn_explorer.gui.widgets.colours import INPUT, KERNEL, OUTPUT
 from cnn_explorer.gui.widgets.filter_grid import image_view
 

@@ -1,6 +1,6 @@
-"""Qt-free arithmetic the model page shows: parameter sharing, multiply-adds, receptive fields.
+"""Parameter sharing, multiply-adds and receptive fields of a layer stack (shown on the model page).
 
-Everything works on the page's layer specs (dicts, see ``widgets.layer_card``) and the shapes the
+Everything works on layer specs (dicts: ``{"type": "Conv2D", "kernel_size": 3, ...}``) and the shapes the
 engine inferred, so it needs no access to a layer's internals.
 """
 
