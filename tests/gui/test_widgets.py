@@ -109,6 +109,16 @@ def test_heat_map_colours_cells_and_leaves_empty_cells_grey(qtbot):
     qtbot.waitUntil(lambda: pixel_at_cell(heat, 1, 1) == QColor(*colours.DIVERGING_LUT[0][:3]))
 
 
+
+def test_heat_map_paints_values_near_the_float_limit_without_crashing(qtbot):
+    # A typed 1e308 made the number colours NaN (the range overflowed): Qt crashed painting them.
+    heat = show(qtbot, HeatMap("Output", "output", diverging=True))
+    heat.set_data(np.array([[1e308, 0.0], [-1e308, np.inf]]))
+    assert heat.levels() == (-1e308, 1e308)
+    qtbot.waitUntil(lambda: pixel_at_cell(heat, 0, 0) == QColor(*colours.DIVERGING_LUT[-1][:3]))
+    assert pixel_at_cell(heat, 1, 0) == QColor(*colours.DIVERGING_LUT[0][:3])
+    assert pixel_at_cell(heat, 0, 1) == QColor(*colours.DIVERGING_LUT[128][:3])
+
 def light_pixels(heat_map, row0, col0, row1, col1):
     """How many near-white pixels the cells [row0, row1) × [col0, col1) show (text on black)."""
     image = heat_map.view.grab().toImage()

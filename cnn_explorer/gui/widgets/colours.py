@@ -59,5 +59,7 @@ def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
 
 def text_colour_for(lut: np.ndarray, fraction: float) -> QColor:
     """Black or white, whichever reads better on the colour at ``fraction`` (0-1) of ``lut``."""
+    if not np.isfinite(fraction):       # NaN from an overflowing range: the middle colour
+        fraction = 0.5 if np.isnan(fraction) else float(fraction > 0)
     r, g, b = lut[int(np.clip(fraction, 0.0, 1.0) * (len(lut) - 1))][:3]
     return QColor("black") if 0.299 * r + 0.587 * g + 0.114 * b > 140 else QColor("white")

@@ -21,6 +21,13 @@ MIN_CELL_PX_FOR_NUMBERS = 24.0
 MIN_FONT_PX = 8
 # Bigger grids never get cells wide enough for numbers in a page-sized view; don't measure them.
 MEASURE_LIMIT = 2048
+FLOAT32_SAFE = 1e30
+
+
+def level_fraction(value: float, lo: float, hi: float) -> float:
+    """Where ``value`` sits between ``lo`` (0) and ``hi`` (1); halves keep ±1e308 from overflowing."""
+    span = hi / 2 - lo / 2
+    return (value / 2 - lo / 2) / span if span else 0.5
 
 
 class CellNumbers(QGraphicsObject):
@@ -76,21 +83,22 @@ class CellNumbers(QGraphicsObject):
         if size < MIN_FONT_PX:
             return
         lo, hi = self._levels
-        span = (hi - lo) or 1.0
         font = QFont(painter.font())
         font.setPixelSize(size)
         italic = QFont(font)
         italic.setItalic(True)
         painter.save()
-        painter.resetTransform()
-        for r, c, text in cells:
-            rect = transform.mapRect(QRectF(c, r, 1, 1))
-            dim = self._dim is not None and self._dim[r, c]
-            painter.setFont(italic if dim else font)
-            fraction = (float(self._values[r, c]) - lo) / span
-            painter.setPen(colours.text_colour_for(self._lut, fraction))
-            painter.drawText(rect, Qt.AlignCenter, text)
-        painter.restore()
+        try:        # an exception here must not leave the painter saved: Qt would crash
+            painter.resetTransform()
+            for r, c, text in cells:
+                rect = transform.mapRect(QRectF(c, r, 1, 1))
+                dim = self._dim is not None and self._dim[r, c]
+                painter.setFont(italic if dim else font)
+                fraction = level_fraction(float(self._values[r, c]), lo, hi)
+                painter.setPen(colours.text_colour_for(self._lut, fraction))
+                painter.drawText(rect, Qt.AlignCenter, text)
+        finally:
+            painter.restore()
 
 
 def _cells_path(cells) -> QPainterPath:
@@ -226,8 +234,14 @@ class HeatMap(QWidget):
         # The numbers are written from the float64 values (a float32 -0.6175 would print -0.618);
         # the image gets a float32 copy, which pyqtgraph maps fastest. A new array each time
         # also resets pyqtgraph's cached NaN locations, which updateImage() would keep.
-        self.image.setImage(self._values.astype(np.float32), levels=self._levels,
-                            autoLevels=False)
+        # float32 ends near 3.4e38: far larger values (a typed 1e300) are scaled down first.
+        lo, hi = self._levels
+        scale = max(abs(lo), abs(hi))
+        if scale > FLOAT32_SAFE:
+            image, levels = self._values / scale, (lo / scale, hi / scale)
+        else:
+            image, levels = self._values, self._levels
+        self.image.setImage(image.astype(np.float32), levels=levels, autoLevels=False)
 
     @staticmethod
     def _grid_path(rows, cols):
