@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 
 
+# From here on numbers are written with an exponent, 1.23e+15.
+LARGE = 1e15
+
+
 def number(value: float, digits: int = 3) -> str:
     """Round to ``digits`` decimals and drop trailing zeros: ``2.0`` -> ``"2"``, ``-inf`` -> ``"-∞"``.
 
@@ -14,6 +18,8 @@ def number(value: float, digits: int = 3) -> str:
     value = float(value)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
+    if abs(value) >= LARGE:     # 1e308 written out in full would be 309 digits
+        return f"{value:.{digits}g}"
     text = f"{value:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

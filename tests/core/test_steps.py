@@ -9,7 +9,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from cnn_explorer.core import ops, steps
+from cnn_explorer.core import formulas, ops, steps
 from core_oracles import random_conv_config, random_pool_config
 
 PLANS = {("conv", 1): steps.conv1d_plan, ("conv", 2): steps.conv2d_plan,
@@ -117,6 +117,14 @@ def test_guide_2d_trace_step_at_the_edge():
     assert rec.patch.tolist() == [[0, 0, 0], [0, 0, 1], [0, 0, 1]]
     assert rec.formula() == ("(-1)·0 + 0·0 + 1·0 + (-1)·0 + 0·0 + 1·1 + (-1)·0 + 0·0 + 1·1 = 2")
     assert rec.centre == (1, 3) and rec.value == 2
+
+
+def test_formula_writes_huge_values_with_an_exponent():
+    # a typed 1e308 used to print all 309 digits of the product in the formula line
+    plan = steps.conv1d_plan([1e308, 2.0], [1.0, -1.0], padding="valid")
+    assert plan.step(0).formula() == "1·1e+308 + (-1)·2 = 1e+308"
+    assert formulas.number(123456789012345.0) == "123456789012345"
+    assert formulas.number(-2.5e15) == "-2.5e+15"
 
 
 def test_pool_formulas():
