@@ -122,6 +122,7 @@ def test_bad_signal_value_is_refused(qtbot, page, text):
     assert page.data_panel.values()[2] == 1
     assert page.data_panel.editor.cell_is_marked_bad(0, 2)
     assert page.undo_stack.count() == 0
+    assert page.message.isVisible() and page.message.text().endswith("; kept 1")
 
 
 def test_a_kernel_longer_than_the_signal_says_why(qtbot, page):

@@ -121,6 +121,11 @@ def test_bad_input_marks_the_cell_and_keeps_the_previous_value(qtbot, page, text
     assert editor.cell_is_marked_bad(0, 2)
     assert "kept 1" in editor.item(0, 2).toolTip()
     assert page.undo_stack.count() == 0
+    # said below the views too, not only in the cell's tooltip; a good edit clears it
+    assert page.message.isVisible() and page.message.text().startswith("Kernel: ")
+    assert page.message.text().endswith("; kept 1")
+    type_into(qtbot, editor, 0, 2, "2")
+    assert not page.message.isVisible()
 
 
 def test_a_kernel_that_does_not_fit_shows_a_message_and_keeps_the_last_valid_state(qtbot, page):

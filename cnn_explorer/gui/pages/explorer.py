@@ -199,6 +199,10 @@ class ConvExplorerPage(ExplorerPage):
         self.data_panel.sigChangeRequested.connect(self._on_data_change_requested)
         self.kernel_panel.sigChangeRequested.connect(self._on_kernel_change_requested)
         self.kernel_panel.sigCellClicked.connect(self._on_kernel_cell_clicked)
+        # a refused cell is also said below the views: a tooltip alone is easily missed
+        for panel, what in ((self.data_panel, self.data_title), (self.kernel_panel, "Kernel")):
+            panel.editor.sigRejected.connect(
+                lambda reason, what=what: self.show_message(f"{what}: {reason}"))
         self.options.sigChanged.connect(self.recompute)
         self.input_map.sigCellHovered.connect(self._on_input_hovered)
         self.output_map.sigCellHovered.connect(self._on_output_hovered)
