@@ -4,10 +4,21 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
 VAL_PEN = pg.mkPen("#d62728", width=2)
+
+
+def legend_label() -> QLabel:
+    """The two series' names in their colours, for beneath the plots (a legend inside hid curves)."""
+    label = QLabel(f"<span style='color:{TRAIN_PEN.color().name()}'>━━</span> training (running "
+                   f"average) &nbsp;&nbsp; <span style='color:{VAL_PEN.color().name()}'>━●━</span> "
+                   "validation (end of each epoch)")
+    label.setTextFormat(Qt.RichText)
+    label.setAlignment(Qt.AlignCenter)
+    return label
 
 
 class _Series:
@@ -46,8 +57,13 @@ class Curves(QWidget):
         self._loss_top = 0.0
         self._series = {key: _Series() for key in ("loss", "accuracy", "val_loss", "val_accuracy")}
         self._items = {}
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        layout = QHBoxLayout()
+        outer.addLayout(layout, 1)
+        self.legend = legend_label()
+        outer.addWidget(self.legend)
         for metric, title in (("loss", "Loss"), ("accuracy", "Accuracy")):
             plot = pg.PlotWidget()
             plot.setMenuEnabled(False)
@@ -60,15 +76,12 @@ class Curves(QWidget):
                 plot.getAxis(side).setPen("#888888")
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setLabel("bottom", "epoch")
-            # the corner the curve leaves empty: loss falls, accuracy rises
-            plot.addLegend(offset=(-5, 5) if metric == "loss" else (-5, -5), labelTextSize="8pt",
-                           brush=(255, 255, 255, 210))
             plot.setMinimumSize(160, 120)
             plot.disableAutoRange()
             plot.setYRange(0, 1, padding=0.02)
-            self._items[metric] = plot.plot(pen=TRAIN_PEN, name="train (running)")
+            self._items[metric] = plot.plot(pen=TRAIN_PEN)
             self._items["val_" + metric] = plot.plot(
-                pen=VAL_PEN, symbol="o", symbolSize=6, symbolBrush=VAL_PEN.color(), name="validation")
+                pen=VAL_PEN, symbol="o", symbolSize=6, symbolBrush=VAL_PEN.color())
             setattr(self, f"{metric}_plot", plot)
             layout.addWidget(plot)
         self.set_epochs(1)

@@ -1,0 +1,33 @@
+"""The loss and accuracy curves: points per snapshot, and a legend that never covers them."""
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from cnn_explorer.gui.widgets.curves import Curves
+
+
+def snapshot(epoch, batch, loss, accuracy, val=None):
+    return SimpleNamespace(epoch=epoch, batch=batch, batches_per_epoch=4, loss=loss,
+                           accuracy=accuracy, epoch_end=val is not None, done=False,
+                           val_loss=None if val is None else val[0],
+                           val_accuracy=None if val is None else val[1])
+
+
+def test_the_legend_sits_beneath_the_plots_not_over_the_curves(qtbot):
+    curves = Curves()
+    qtbot.addWidget(curves)
+    curves.resize(440, 240)
+    curves.show()
+    qtbot.waitExposed(curves)
+    for batch in range(4):
+        curves.add_snapshot(snapshot(0, batch, 2.3 - 0.5 * batch, 0.1 + 0.2 * batch,
+                                     val=(0.7, 0.8) if batch == 3 else None))
+    np.testing.assert_allclose(curves.data("loss")[0], [0.25, 0.5, 0.75, 1.0])
+    np.testing.assert_allclose(curves.data("val_accuracy")[1], [0.8])
+    # a legend drawn inside a plot hid the curves it names (the training page's screenshot)
+    for plot in (curves.loss_plot, curves.accuracy_plot):
+        assert plot.getPlotItem().legend is None
+        assert curves.legend.geometry().top() >= plot.geometry().bottom()
+    text = curves.legend.text()
+    assert "training (running average)" in text and "validation (end of each epoch)" in text
