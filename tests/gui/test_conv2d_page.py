@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from explorer_helpers import choose, click_cell, hover, shown, type_into
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 
 from cnn_explorer.core import kernels, ops
 from cnn_explorer.gui.pages.conv2d_page import Conv2DPage
@@ -210,6 +210,27 @@ def test_an_unreadable_image_file_is_a_message(page, tmp_path):
     bad.write_text("hello")
     page.load_image(str(bad))
     assert "could not read an image" in page.message.text()
+
+
+def test_a_huge_image_is_shrunk_with_a_message_and_undo_brings_the_grid_back(page, tmp_path):
+    # a 4000×4000 photo used to freeze the page for seconds on every edit
+    image = QImage(2000, 1000, QImage.Format_Grayscale8)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.fillRect(1000, 0, 1000, 1000, Qt.white)
+    painter.end()
+    path = tmp_path / "photo.png"
+    assert image.save(str(path))
+    page.load_image(str(path))
+    data = page.data_panel.values()
+    assert data.shape == (256, 512)
+    assert data[:, :250].max() == 0 and data[:, 262:].min() == 1      # left black, right white
+    assert page.plan.output_shape == (256, 512)
+    assert page.message.isVisible()
+    assert page.message.text() == ("photo.png is 2000×1000 pixels: shrunk to 512×256 (at most 512 "
+                                   "on a side) so that every change redraws at once.")
+    page.undo_stack.undo()
+    np.testing.assert_array_equal(page.data_panel.values(), EDGE)
 
 
 def test_digit_preset_reads_the_bundled_dataset(page):

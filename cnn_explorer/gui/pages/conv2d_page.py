@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QPushButton
 
 from cnn_explorer.core import steps
@@ -13,14 +13,26 @@ from cnn_explorer.gui.pages.explorer import ConvExplorerPage
 from cnn_explorer.gui.pages.sample_inputs import grid_presets
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 
+# Bigger pictures are shrunk: a 4000×4000 photo froze the page for seconds at every edit.
+MAX_IMAGE_SIDE = 512
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.pgm *.ppm *.tif *.tiff);;All files (*)"
 
 
-def image_to_grey(path: str) -> np.ndarray:
-    """The picture at ``path`` as grey levels 0-1, shape (height, width); ValueError if unreadable."""
-    image = QImage(path)
+def image_to_grey(path: str, max_side: int | None = None) -> np.ndarray:
+    """The picture at ``path`` as grey levels 0-1, shape (height, width); ValueError if unreadable.
+
+    With ``max_side``, a larger picture is shrunk (aspect kept) so that no side exceeds it.
+    """
+    reader = QImageReader(path)
+    size = reader.size()
+    if max_side is not None and size.isValid() and max(size.width(), size.height()) > max_side:
+        reader.setScaledSize(size.scaled(max_side, max_side, Qt.KeepAspectRatio))
+    image = reader.read()
     if image.isNull():
-        raise ValueError(f"could not read an image from {path}")
+        raise ValueError(f"could not read an image from {path} ({reader.errorString()})")
+    if max_side is not None and max(image.width(), image.height()) > max_side:
+        # formats that ignore the scaled size (and a size unknown before reading)
+        image = image.scaled(max_side, max_side, Qt.KeepAspectRatio, Qt.SmoothTransformation)
     grey = image.convertToFormat(QImage.Format_Grayscale8)
     rows = np.frombuffer(grey.constBits(), np.uint8).reshape(grey.height(), grey.bytesPerLine())
     return rows[:, :grey.width()].astype(float) / 255.0
@@ -78,12 +90,17 @@ class Conv2DPage(ConvExplorerPage):
     def load_image(self, path: str) -> None:
         """Load the picture at ``path`` as grey input (undoable); show a message if unreadable."""
         try:
-            grey = image_to_grey(path)
+            grey = image_to_grey(path, MAX_IMAGE_SIDE)
         except ValueError as error:
             self.show_message(str(error))
             return
         keys.settings().setValue(keys.LAST_DIRECTORY, str(Path(path).parent))
         self.data_panel.request(grey, f"load {Path(path).name}")
+        original = QImageReader(path).size()
+        if original.isValid() and (original.height(), original.width()) != grey.shape:
+            self.show_message(f"{Path(path).name} is {original.width()}×{original.height()} pixels: "
+                              f"shrunk to {grey.shape[1]}×{grey.shape[0]} (at most "
+                              f"{MAX_IMAGE_SIDE} on a side) so that every change redraws at once.")
 
     # -- output for the pooling page -------------------------------------------------------
     def current_output(self) -> np.ndarray | None:
