@@ -2,7 +2,8 @@
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 
 def type_into(qtbot, editor, row, col, text):
@@ -17,6 +18,13 @@ def type_into(qtbot, editor, row, col, text):
     qtbot.keyClick(line, Qt.Key_Return)
     # the delegate commits on a queued call: wait for the editor to close
     qtbot.waitUntil(lambda: editor.state() != QAbstractItemView.EditingState, timeout=2000)
+
+
+def paste_into(qtbot, editor, text):
+    """Put ``text`` on the clipboard and press Ctrl+V in ``editor``."""
+    QApplication.clipboard().setText(text)
+    editor.setFocus()
+    qtbot.keySequence(editor, QKeySequence.Paste)
 
 
 def choose(combo, text):

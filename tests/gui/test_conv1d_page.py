@@ -3,7 +3,7 @@ kernel values, presets, padding, stepping, the formula, plots, undo/redo, bad in
 
 import numpy as np
 import pytest
-from explorer_helpers import choose, click_cell, hover, shown, type_into
+from explorer_helpers import choose, click_cell, hover, paste_into, shown, type_into
 from PySide6.QtCore import Qt
 
 from cnn_explorer.core import kernels, ops
@@ -123,6 +123,16 @@ def test_bad_signal_value_is_refused(qtbot, page, text):
     assert page.data_panel.editor.cell_is_marked_bad(0, 2)
     assert page.undo_stack.count() == 0
     assert page.message.isVisible() and page.message.text().endswith("; kept 1")
+
+
+def test_a_pasted_column_becomes_the_signal(qtbot, page):
+    paste_into(qtbot, page.data_panel.editor, "3\n1\n4\n1\n5")
+    np.testing.assert_array_equal(page.data_panel.values(), [3, 1, 4, 1, 5])
+    assert page.data_panel.size[0].value() == 5
+    assert page.undo_stack.undoText() == "Signal: paste"
+    paste_into(qtbot, page.data_panel.editor, "1 2\n3 4")
+    assert page.message.text() == ("Signal: nothing pasted: the signal is one row: paste one row "
+                                   "or one column of at most 64 numbers, not 2×2")
 
 
 def test_a_kernel_longer_than_the_signal_says_why(qtbot, page):

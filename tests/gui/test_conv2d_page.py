@@ -3,7 +3,7 @@ stepping, the formula, undo/redo, bad input, hovering, images and the output for
 
 import numpy as np
 import pytest
-from explorer_helpers import choose, click_cell, hover, shown, type_into
+from explorer_helpers import choose, click_cell, hover, paste_into, shown, type_into
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 
@@ -138,6 +138,25 @@ def test_a_kernel_that_does_not_fit_shows_a_message_and_keeps_the_last_valid_sta
     assert page.kernel_panel.values().shape == (7, 3)        # the user's edit is kept
     np.testing.assert_array_equal(shown(page.output_map), before)
     page.undo_stack.undo()
+    assert not page.message.isVisible()
+
+
+def test_pasting_a_kernel_from_a_paper_replaces_it_undoably_and_a_huge_one_is_refused(qtbot, page):
+    paste_into(qtbot, page.kernel_panel.editor, "[[-1, -2, -1], [0, 0, 0], [1, 2, 1]]")
+    np.testing.assert_array_equal(page.kernel_panel.values(), [[-1, -2, -1], [0, 0, 0], [1, 2, 1]])
+    assert page.kernel_panel.preset.currentText() == "sobel y"
+    assert page.undo_stack.undoText() == "Kernel: paste"
+    np.testing.assert_array_equal(page.plan.output, ops.conv2d(EDGE, page.kernel_panel.values(),
+                                                               padding="same"))
+    sobel = page.kernel_panel.values()
+    paste_into(qtbot, page.kernel_panel.editor, "\n".join([" ".join(["1"] * 500)] * 500))
+    assert page.message.text() == ("Kernel: nothing pasted: pasted 500×500 values, but the kernel "
+                                   "can be at most 7×7")
+    np.testing.assert_array_equal(page.kernel_panel.values(), sobel)
+    paste_into(qtbot, page.kernel_panel.editor, "1 2\n3 abc")
+    assert page.message.text() == "Kernel: nothing pasted: pasted row 2: “abc” is not a number"
+    page.undo_stack.undo()
+    assert page.kernel_panel.preset.currentText() == "prewitt x"
     assert not page.message.isVisible()
 
 

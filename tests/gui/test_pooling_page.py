@@ -3,6 +3,7 @@ the one-pixel shift, undo and bad input."""
 
 import numpy as np
 import pytest
+from explorer_helpers import paste_into
 from PySide6.QtCore import Qt
 
 from cnn_explorer.core import ops
@@ -221,6 +222,27 @@ def test_weighted_pooling_uses_the_edited_weights(page):
                                rtol=1e-6)
     page.undo_stack.undo()
     np.testing.assert_allclose(page.weights.values() * 16, [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+
+
+def test_pasted_grid_and_weights_replace_them_undoably(page, qtbot):
+    grid = np.arange(20.0).reshape(4, 5)
+    paste_into(qtbot, page.editor, "\n".join("\t".join(str(v) for v in row) for row in grid))
+    np.testing.assert_array_equal(page.editor.values(), grid)
+    assert (page.rows.value(), page.cols.value()) == (4, 5)
+    page.stepper.to_end()
+    np.testing.assert_array_equal(shown(page.out_view), ops.pool2d(grid, 2, kind="max"))
+    page.options.set_kind("weighted")
+    paste_into(qtbot, page.weights.editor, "0 1 0\n1 2 1\n0 1 0")
+    assert page.options.options().size == (3, 3)                      # the window follows
+    paste_into(qtbot, page.editor, " ".join(["1"] * 17))
+    assert page.message.text() == ("Input: nothing pasted: pasted 1×17 values, but the input grid "
+                                   "can be at most 16×16")
+    np.testing.assert_array_equal(page.editor.values(), grid)
+    page.undo_stack.undo()
+    assert page.options.options().size == (2, 2)
+    page.undo_stack.undo()
+    page.undo_stack.undo()
+    assert page.editor.values().shape == (6, 6)
 
 
 def test_screenshot_state_is_partway_with_the_shift_on(page):

@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 from explorer_helpers import hover, type_into
 from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.conv_options import ConvOptions
-from cnn_explorer.gui.widgets.formatting import format_number, parse_number
+from cnn_explorer.gui.widgets.formatting import format_number, parse_number, parse_table
 from cnn_explorer.gui.widgets.grid_panel import GridPanel
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
@@ -89,6 +90,51 @@ def test_matrix_editor_marks_the_anchor_and_reports_clicks(qtbot):
         qtbot.mouseClick(editor.viewport(), Qt.LeftButton, pos=rect.center())
     assert blocker.args == [0, 2]
 
+
+
+@pytest.mark.parametrize("text, rows", [
+    ("1 2 3\n4 5 6", [[1, 2, 3], [4, 5, 6]]),
+    ("[[-1, 0, 1], [-2, 0, 2]]", [[-1, 0, 1], [-2, 0, 2]]),          # as numpy/papers print
+    ("[[-1  0  1]\n [-2  0  2]]", [[-1, 0, 1], [-2, 0, 2]]),
+    ("0,5\t1\n2\t−3\n", [[0.5, 1], [2, -3]]),                       # spreadsheet, decimal comma
+    ("-1; 0; 1", [[-1, 0, 1]])])
+def test_parse_table_reads_what_students_copy(text, rows):
+    assert parse_table(text) == rows
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("  \n", "the clipboard holds no numbers to paste"),
+    ("1 2\n3", "row 2 of the pasted text has 1 number but row 1 has 2: every row needs the same "
+                "count"),
+    ("1 x", "pasted row 1: “x” is not a number"),
+    ("1 nan", "pasted row 1: “nan” is not a finite number"),
+    ("\n".join([" ".join(["1"] * 500)] * 500), "pasted 500×500 values, but the kernel can be at "
+                                                 "most 7×7")])
+def test_parse_table_refuses_with_a_reason(text, reason):
+    with pytest.raises(ValueError) as error:
+        parse_table(text, (7, 7), "the kernel")
+    assert str(error.value) == reason
+
+
+def test_matrix_editor_pastes_and_copies_with_the_keyboard(qtbot):
+    editor = show(qtbot, MatrixEditor("kernel"))
+    editor.set_values(np.zeros((2, 2)))
+    editor.set_shape_limit(3, 3, "the kernel")
+    QApplication.clipboard().setText("1\t2\t3\n4\t5\t6")
+    with qtbot.waitSignal(editor.sigPasted) as blocker:
+        qtbot.keySequence(editor, QKeySequence.Paste)
+    old, new = blocker.args
+    np.testing.assert_array_equal(old, np.zeros((2, 2)))
+    np.testing.assert_array_equal(new, [[1, 2, 3], [4, 5, 6]])
+    editor.set_values(new)
+    editor.setCurrentCell(0, 0)
+    qtbot.keySequence(editor, QKeySequence.Copy)
+    assert QApplication.clipboard().text() == "1\t2\t3\n4\t5\t6"
+    QApplication.clipboard().setText("1 2 3 4")
+    with qtbot.waitSignal(editor.sigRejected) as blocker:
+        qtbot.keySequence(editor, QKeySequence.Paste)
+    assert blocker.args == ["nothing pasted: pasted 1×4 values, but the kernel can be at most 3×3"]
+    np.testing.assert_array_equal(editor.values(), [[1, 2, 3], [4, 5, 6]])
 
 # -- heat map ----------------------------------------------------------------------------------
 def pixel_at_cell(heat_map, row, col):

@@ -102,7 +102,9 @@ class PoolingPage(ExplorerPage):
             size_lay.addWidget(w)
         size_lay.addStretch(1)
         self.editor = MatrixEditor(role="input", cell_width=44)
-        self.editor.setToolTip("Type a number in any cell; text, NaN or an empty cell is refused")
+        self.editor.setToolTip("Type a number in any cell; text, NaN or an empty cell is refused. "
+                               "Ctrl+V pastes a whole grid, Ctrl+C copies it")
+        self.editor.set_shape_limit(MAX_GRID, MAX_GRID, "the input grid")
         self.conv_info = QLabel()
         # Fixed room for its three lines: a row shown later would otherwise keep a stale height.
         self.conv_info.setMinimumHeight(3 * self.conv_info.fontMetrics().lineSpacing() + 4)
@@ -152,6 +154,8 @@ class PoolingPage(ExplorerPage):
         self.cols.valueChanged.connect(self._on_grid_size_changed)
         self.editor.sigEdited.connect(lambda old, new: self.push_edit("Edit input cell",
                                                                       self._set_grid, old, new))
+        self.editor.sigPasted.connect(lambda old, new: self.push_edit("Paste input", self._set_grid,
+                                                                      old, new))
         self.editor.sigRejected.connect(lambda reason: self.show_message(f"Input: {reason}"))
         self.options.sigChanged.connect(self._on_options_changed)
         self.weights.sigEdited.connect(lambda old, new: self.push_edit("Edit pooling weights",

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from cnn_explorer.core.kernels import gaussian_weights
+from cnn_explorer.gui.pages.pooling_options import MAX_WINDOW
 from cnn_explorer.gui.widgets.formatting import format_number
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
 from cnn_explorer.gui.widgets.panel import section
@@ -33,7 +34,9 @@ class WeightsPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.editor = MatrixEditor(role="kernel", cell_width=52)
-        self.editor.setToolTip("One weight per window cell: each output is Σ weight × value")
+        self.editor.setToolTip("One weight per window cell: each output is Σ weight × value. "
+                               "Ctrl+V pastes a whole window of weights")
+        self.editor.set_shape_limit(MAX_WINDOW, MAX_WINDOW, "the pooling window")
         self.editor.set_values(gaussian_weights((2, 2)))
         self.gaussian = QPushButton("&Gaussian")
         self.gaussian.setToolTip("Binomial weights: the centre of the window counts most (Alt+G)")
@@ -53,6 +56,7 @@ class WeightsPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(box)
         self.editor.sigEdited.connect(self.sigEdited)
+        self.editor.sigPasted.connect(self.sigEdited)       # the window takes the pasted shape
         self.editor.sigRejected.connect(self.sigRejected)
         self.gaussian.clicked.connect(lambda: self._offer(gaussian_weights(self.values().shape)))
         self.uniform.clicked.connect(lambda: self._offer(uniform_weights(self.values().shape)))

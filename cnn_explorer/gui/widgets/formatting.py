@@ -1,6 +1,7 @@
 """How numbers are written in grids and parsed from what the user types."""
 
 import math
+import re
 
 
 def format_number(value: float, digits: int = 3) -> str:
@@ -25,3 +26,38 @@ def parse_number(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"“{text.strip()}” is not a finite number")
     return value
+
+
+def parse_table(text: str, max_shape: tuple[int, int] | None = None,
+                what: str = "this grid") -> list[list[float]]:
+    """The rows of numbers in pasted ``text``; ``ValueError`` with a readable reason otherwise.
+
+    Rows are lines (or ``[…], […]`` as numpy and papers print them); numbers are separated by
+    tabs (a spreadsheet; a comma is then a decimal comma), or else by spaces, commas or
+    semicolons. ``max_shape`` (rows, cols) refuses larger tables before any number is read.
+    """
+    stripped = text.strip().strip("[]()")
+    lines = [line.strip().strip("[]()") for line in
+             re.split(r"[\])]\s*[,;]?\s*[\[(]|[\r\n]+", stripped)]
+    lines = [line for line in lines if line.strip(" ,;")]
+    if not lines:
+        raise ValueError("the clipboard holds no numbers to paste")
+    separator = r"\t+" if any("\t" in line for line in lines) else r"[\s,;]+"
+    cells = [[cell for cell in re.split(separator, line.strip(" ,;")) if cell.strip()]
+             for line in lines]
+    width = len(cells[0])
+    for number, row in enumerate(cells[1:], start=2):
+        if len(row) != width:
+            raise ValueError(f"row {number} of the pasted text has {len(row)} "
+                             f"number{'s' * (len(row) != 1)} but row 1 has {width}: every row "
+                             "needs the same count")
+    if max_shape is not None and (len(cells) > max_shape[0] or width > max_shape[1]):
+        raise ValueError(f"pasted {len(cells)}×{width} values, but {what} can be at most "
+                         f"{max_shape[0]}×{max_shape[1]}")
+    values = []
+    for r, row in enumerate(cells, start=1):
+        try:
+            values.append([parse_number(cell) for cell in row])
+        except ValueError as error:
+            raise ValueError(f"pasted row {r}: {error}") from None
+    return values

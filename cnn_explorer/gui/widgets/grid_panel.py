@@ -71,7 +71,9 @@ class GridPanel(QWidget):
             row.addWidget(QLabel("columns"))
             self.form.addRow("Size", row)
         self.editor = MatrixEditor(role)
-        self.editor.setToolTip("Double-click or type to change a value")
+        self.editor.setToolTip("Double-click or type to change a value; Ctrl+V pastes a whole "
+                               "grid (numbers separated by spaces, commas or tabs), Ctrl+C copies")
+        self.editor.set_shape_limit(1 if ndim == 1 else high, high, f"the {title.lower()}")
         self.form.addRow(self.editor)
         self.too_large = QLabel()
         self.too_large.setWordWrap(True)
@@ -83,6 +85,8 @@ class GridPanel(QWidget):
 
         self.preset.activated.connect(self._on_preset_chosen)
         self.editor.sigEdited.connect(self._on_cell_edited)
+        self.editor.sigPasted.connect(
+            lambda old, new: self.request(new.reshape(-1) if ndim == 1 else new, "paste"))
         self.editor.sigCellClicked.connect(self.sigCellClicked)
 
     # -- values ----------------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtGui import QBrush, QFont, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QTableWidget,
+                               QTableWidgetItem)
 
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.formatting import format_number, parse_number
+from cnn_explorer.gui.widgets.formatting import format_number, parse_number, parse_table
 
 # Keys the table uses itself; without this the page's Space/arrow shortcuts would steal them.
 ROW_HEIGHT = 24
@@ -20,6 +21,9 @@ class MatrixEditor(QTableWidget):
     Bad input (text, NaN, an empty cell) is refused: the cell turns red, its tooltip says why, and
     the previous value stays. A good edit does not change the values by itself: it emits
     ``sigEdited(old, new)`` so the page can push an undo command that calls :meth:`set_values`.
+    Ctrl+C copies the grid as tab-separated text; Ctrl+V replaces it with a pasted table of
+    numbers (a kernel copied from a paper), refused whole, with a reason, if any of it is bad or
+    it is larger than :meth:`set_shape_limit` allows.
 
     Signals
     -------
@@ -28,10 +32,13 @@ class MatrixEditor(QTableWidget):
     sigCellClicked(int, int)
         ``(row, col)`` of a clicked cell (the kernel editor uses it to pick the centre).
     sigRejected(str)
-        the reason a typed value was refused.
+        the reason a typed or pasted value was refused.
+    sigPasted(object, object)
+        ``(old, new)`` 2D float arrays after a valid paste; ``new`` may have another shape.
     """
 
     sigEdited = Signal(object, object)
+    sigPasted = Signal(object, object)
     sigCellClicked = Signal(int, int)
     sigRejected = Signal(str)
 
@@ -42,6 +49,8 @@ class MatrixEditor(QTableWidget):
         self._anchor = None
         self._cell_width = cell_width
         self._writing = False
+        self._max_shape = None
+        self._what = "this grid"
         tint = colours.qcolor(colours.ROLE_COLOURS[role], 28)
         self._brush = QBrush(tint)
         self._anchor_brush = QBrush(colours.qcolor(colours.ANCHOR, 70))
@@ -151,6 +160,41 @@ class MatrixEditor(QTableWidget):
         finally:
             self._writing = False
         self.sigEdited.emit(old, new)
+
+    # -- clipboard -------------------------------------------------------------------------
+    def set_shape_limit(self, rows: int, cols: int, what: str = "this grid") -> None:
+        """Refuse pastes larger than ``rows`` × ``cols``; ``what`` names the grid in the message."""
+        self._max_shape = (rows, cols)
+        self._what = what
+
+    def paste_text(self, text: str) -> bool:
+        """Replace the values with the table in ``text`` (``sigPasted``); False if refused."""
+        limit = self._max_shape
+        one_row = limit is not None and limit[0] == 1
+        try:
+            rows = parse_table(text, (limit[1], limit[1]) if one_row else limit, self._what)
+            new = np.array(rows, dtype=float)
+            if one_row and min(new.shape) > 1:
+                raise ValueError(f"{self._what} is one row: paste one row or one column of at "
+                                 f"most {limit[1]} numbers, not {new.shape[0]}×{new.shape[1]}")
+        except ValueError as error:
+            self.sigRejected.emit(f"nothing pasted: {error}")
+            return False
+        self.sigPasted.emit(self.values(), new.reshape(1, -1) if one_row else new)
+        return True
+
+    def copy_text(self) -> str:
+        """The values as tab-separated lines (what Ctrl+C puts on the clipboard)."""
+        return "\n".join("\t".join(repr(float(v)).removesuffix(".0") for v in row)
+                         for row in self._values)
+
+    def keyPressEvent(self, event):  # noqa: N802 (Qt name)
+        if event.matches(QKeySequence.Paste):
+            self.paste_text(QApplication.clipboard().text())
+        elif event.matches(QKeySequence.Copy):
+            QApplication.clipboard().setText(self.copy_text())
+        else:
+            super().keyPressEvent(event)
 
     def cell_is_marked_bad(self, row: int, col: int) -> bool:
         """True when the cell shows the red 'refused' mark."""
