@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from cnn_explorer.nn import functional as F
+from cnn_explorer.nn import winograd
 from cnn_explorer.nn.fused import Workspace, conv_relu_maxpool_backward, conv_relu_maxpool_forward
 
 
@@ -89,10 +90,11 @@ def test_fused_conv_relu_pool_equals_the_layers_one_by_one(rng, cin, padding, st
         np.testing.assert_allclose(db, wdb, rtol=1e-10, atol=1e-12)
 
 
-def test_fused_pool_ties_match_the_generic_path():
-    # all-zero images give equal conv outputs in every window: the first tap must win
-    x = np.zeros((2, 6, 6, 1))
-    kernel = np.ones((3, 3, 1, 2))
+@pytest.mark.parametrize("cin", [1, 3])  # im2col and Winograd
+def test_fused_pool_ties_match_the_generic_path(cin):
+    # all-zero images give equal conv outputs (exact zeros) in every window: the first tap wins
+    x = np.zeros((2, 6, 6, cin))
+    kernel = np.ones((3, 3, cin, 2))
     bias = np.array([0.5, -0.5])
     want, cache = _generic_conv_relu_pool(x, kernel, bias, (1, 1), "valid", 2)
     got, fused_cache = conv_relu_maxpool_forward(x, kernel, bias)
@@ -102,6 +104,40 @@ def test_fused_pool_ties_match_the_generic_path():
     wdx, wdk, wdb = _generic_backward(dy, x, kernel, (1, 1), "valid", 2, cache)
     np.testing.assert_array_equal(dx, wdx)
     np.testing.assert_array_equal(db, wdb)
+
+
+def test_winograd_takes_only_3x3_stride_1_kernels_on_several_channels_before_a_2x2_pool():
+    assert winograd.applies((3, 3, 32, 64), (1, 1), 2)
+    assert not winograd.applies((3, 3, 1, 32), (1, 1), 2)  # one channel stays on im2col
+    assert not winograd.applies((3, 3, 4, 8), (2, 2), 2)
+    assert not winograd.applies((3, 3, 4, 8), (1, 1), 3)
+    assert not winograd.applies((2, 2, 4, 8), (1, 1), 2)
+
+
+@pytest.mark.parametrize("need_dx", [True, False])
+def test_winograd_block_in_float32_at_the_guide_shapes(rng, need_dx):
+    # the guide's second block: 13x13x32 in, 64 filters, the 11x11 conv output's last row and
+    # column never pooled
+    x = rng.normal(size=(4, 13, 13, 32))
+    kernel = rng.normal(size=(3, 3, 32, 64)) * 0.1
+    bias = rng.normal(size=64) * 0.1
+    want, cache = _generic_conv_relu_pool(x, kernel, bias, (1, 1), "valid", 2)
+    dy = rng.normal(size=want.shape)
+    wdx, wdk, wdb = _generic_backward(dy, x, kernel, (1, 1), "valid", 2, cache)
+    f32 = np.float32
+    got, fused_cache = conv_relu_maxpool_forward(x.astype(f32), kernel.astype(f32),
+                                                 bias.astype(f32), ws=Workspace())
+    assert got.dtype == f32
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+    dx, dk, db = conv_relu_maxpool_backward(dy.astype(f32), fused_cache, need_dx, Workspace())
+    assert dk.dtype == db.dtype == f32
+    np.testing.assert_allclose(dk, wdk, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(db, wdb, rtol=1e-4, atol=1e-4)
+    if need_dx:
+        assert dx.dtype == f32
+        np.testing.assert_allclose(dx, wdx, rtol=1e-4, atol=1e-5)
+    else:
+        assert dx is None
 
 
 def test_softmax_cross_entropy_is_stable_for_huge_logits():
