@@ -254,9 +254,16 @@ def test_a_bad_data_file_is_a_message_and_the_current_data_stays(qtbot, page, tm
     (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(b"not an IDX file")
     (tmp_path / "train-labels-idx1-ubyte.gz").write_bytes(b"nor this")
     current = page.dataset
-    page._load_dataset(str(tmp_path))
+    combo = page.controls.dataset_combo
+    shown_before = combo.currentText()
+    page.datasets.refresh(select=str(tmp_path))             # what "Open folder…" does
+    assert combo.currentText() == f"Folder: {tmp_path.name}"
+    page.datasets.sigChosen.emit(str(tmp_path))
     assert page.controls.message.text().startswith(f"Could not load {tmp_path}")
     assert page.dataset is current
+    # the list names the data still in use, not the folder that failed
+    assert combo.currentText() == shown_before
+    assert combo.findData(str(tmp_path)) < 0
 
 
 def test_download_shows_progress_and_cancel_stops_it(qtbot, page):

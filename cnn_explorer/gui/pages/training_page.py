@@ -40,6 +40,7 @@ class TrainingPage(Page):
         self.latest = None
         self.last_error = ""
         self._architecture_key = None
+        self._dataset_source = catalog.BUNDLED   # the combo's entry for the data in use
         self.controls = TrainingControls()
         self.views = TrainingViews()
         self.datasets = DatasetChooser(self.controls, self)
@@ -83,8 +84,11 @@ class TrainingPage(Page):
             dataset = catalog.load(name_or_path)
         except (ValueError, OSError) as exc:
             self.controls.show_message(f"Could not load {name_or_path}: {exc}")
+            # the list goes back to the data still in use (it showed the folder that failed)
+            self.datasets.refresh(select=self._dataset_source)
             return False
         self.set_dataset(dataset)
+        self._dataset_source = name_or_path
         return True
 
     def set_dataset(self, dataset):
