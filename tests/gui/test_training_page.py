@@ -266,6 +266,25 @@ def test_a_bad_data_file_is_a_message_and_the_current_data_stays(qtbot, page, tm
     assert combo.findData(str(tmp_path)) < 0
 
 
+def test_a_damaged_model_file_is_a_message_and_the_model_stays(qtbot, page, tmp_path):
+    current = page.model
+    small_model().save(tmp_path / "good.npz")
+    raw = (tmp_path / "good.npz").read_bytes()
+    (tmp_path / "cut.npz").write_bytes(raw[:len(raw) // 2])
+    arrays = dict(np.load(tmp_path / "good.npz"))
+    name = next(k for k in arrays if k.startswith("weight_"))
+    arrays[name] = np.full_like(arrays[name], np.nan)      # a file saved from a diverged run
+    np.savez(tmp_path / "nan.npz", **arrays)
+    np.savez(tmp_path / "other.npz", a=np.arange(3))
+    reasons = {"cut": "not a readable model file", "other": "not a CNN Explorer model file",
+               "nan": "some of its weights are not numbers (NaN or infinity)"}
+    for bad, reason in reasons.items():
+        assert not page.load_model(str(tmp_path / f"{bad}.npz"))
+        assert page.controls.message.text().startswith(f"Could not load {bad}.npz: ")
+        assert reason in page.controls.message.text()
+        assert page.model is current
+
+
 def test_download_shows_progress_and_cancel_stops_it(qtbot, page):
     started = threading.Event()
 

@@ -7,6 +7,7 @@ and predictions work during training without touching the worker's model.
 
 import os
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, Slot
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QScrollArea
 
@@ -353,6 +354,9 @@ class TrainingPage(Page):
         """Load a saved model (weights, optimiser state, history): Start continues its training."""
         try:
             model = Sequential.load(path)
+            if not all(np.isfinite(w).all() for w in model.get_weights()):
+                raise ValueError("some of its weights are not numbers (NaN or infinity): the file "
+                                 "is damaged or was saved from a training run that diverged")
         except (ValueError, OSError) as exc:
             self.controls.show_message(f"Could not load {os.path.basename(path)}: {exc}")
             return False
