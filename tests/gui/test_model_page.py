@@ -86,6 +86,20 @@ def test_add_move_remove_and_undo(qtbot, page):
     assert page.cards[1].layer_type == "BatchNormalization"
 
 
+def test_moves_and_removals_that_cannot_happen_are_disabled_and_say_why(qtbot, page):
+    first, last = page.cards[0], page.cards[-1]
+    assert not first.buttons["up"].isEnabled() and first.buttons["down"].isEnabled()
+    assert first.buttons["up"].toolTip() == "The first layer cannot move up"
+    assert not last.buttons["down"].isEnabled() and last.buttons["up"].isEnabled()
+    page.set_specs(page.specs[-1:], "Keep only the last layer")
+    lone = page.cards[0]
+    # "✕" on the only layer used to do nothing, silently
+    assert not lone.buttons["remove"].isEnabled()
+    assert lone.buttons["remove"].toolTip() == "A model needs at least one layer"
+    page.undo_stack.undo()
+    assert all(card.buttons["remove"].isEnabled() for card in page.cards)
+
+
 def test_typing_a_number_is_one_undo_step(qtbot, page):
     spin = page.cards[6].editor("units")
     spin.selectAll()

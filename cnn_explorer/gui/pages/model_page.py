@@ -227,7 +227,7 @@ class ModelPage(Page):
         self._selected = None
         for i, spec in enumerate(self.specs):
             card = LayerCard(spec)
-            card.set_index(i)
+            card.set_index(i, len(self.specs))
             card.sigChanged.connect(self._on_card_changed)
             card.sigMoveUp.connect(lambda c: self._on_move(c, -1))
             card.sigMoveDown.connect(lambda c: self._on_move(c, +1))

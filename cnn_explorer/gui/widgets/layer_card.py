@@ -96,14 +96,15 @@ class LayerCard(QFrame):
             grid.addLayout(editors, 1, 1, 1, 5)
         buttons = QHBoxLayout()
         buttons.setSpacing(0)
-        for text, tip, signal in (("▲", "Move up", self.sigMoveUp), ("▼", "Move down", self.sigMoveDown),
-                                  ("✕", "Remove this layer", self.sigRemove)):
+        self.buttons = {}
+        for key, text, signal in (("up", "▲", self.sigMoveUp), ("down", "▼", self.sigMoveDown),
+                                  ("remove", "✕", self.sigRemove)):
             button = QToolButton()
             button.setText(text)
-            button.setToolTip(tip)
             button.setAutoRaise(True)
             button.clicked.connect(lambda _=False, s=signal: s.emit(self))
             buttons.addWidget(button)
+            self.buttons[key] = button
         grid.addLayout(buttons, 0, 5)
         grid.addWidget(self.error_label, 2, 1, 1, 5)
         grid.setColumnStretch(2, 1)
@@ -160,8 +161,15 @@ class LayerCard(QFrame):
                 editor.setValue(value)
             editor.blockSignals(False)
 
-    def set_index(self, index):
+    def set_index(self, index, count):
+        """Number the card ``index`` of ``count``; disable the moves that can't happen."""
         self.index_label.setText(f"{index + 1}.")
+        for key, possible, tip, impossible in (
+                ("up", index > 0, "Move this layer up", "The first layer cannot move up"),
+                ("down", index < count - 1, "Move this layer down", "The last layer cannot move down"),
+                ("remove", count > 1, "Remove this layer", "A model needs at least one layer")):
+            self.buttons[key].setEnabled(possible)
+            self.buttons[key].setToolTip(tip if possible else impossible)
 
     def set_info(self, name, output_shape, params):
         """Show the built layer's name, output shape and parameter count; clear any error."""
