@@ -10,7 +10,8 @@ def type_into(qtbot, editor, row, col, text):
     """Open the cell's editor, replace its text with ``text`` and press Enter."""
     editor.setCurrentCell(row, col)
     editor.editItem(editor.item(row, col))
-    line = editor.findChild(QLineEdit)
+    # the editor of an earlier edit may still exist (deleted later, hidden): take the open one
+    line = next((w for w in editor.findChildren(QLineEdit) if w.isVisible()), None)
     assert line is not None, "the cell editor did not open"
     line.selectAll()
     qtbot.keyClick(line, Qt.Key_Backspace)

@@ -123,6 +123,8 @@ def test_bad_signal_value_is_refused(qtbot, page, text):
     assert page.data_panel.editor.cell_is_marked_bad(0, 2)
     assert page.undo_stack.count() == 0
     assert page.message.isVisible() and page.message.text().endswith("; kept 1")
+    type_into(qtbot, page.data_panel.editor, 0, 2, "5")        # the same cell, typed again
+    assert page.data_panel.values()[2] == 5
 
 
 def test_a_pasted_column_becomes_the_signal(qtbot, page):
