@@ -127,6 +127,15 @@ def test_bad_signal_value_is_refused(qtbot, page, text):
     assert page.data_panel.values()[2] == 5
 
 
+def test_the_plot_legend_sits_beneath_the_plot(page):
+    # inside the plot it covered the output curve (the screenshot's rising edge)
+    assert page.plot.getPlotItem().legend is None
+    assert page.plot_legend.geometry().top() >= page.plot.geometry().bottom()
+    assert page.plot_legend.isVisible()
+    text = page.plot_legend.text()
+    assert "signal (input)" in text and "output (written at the kernel's centre)" in text
+
+
 def test_a_pasted_column_becomes_the_signal(qtbot, page):
     paste_into(qtbot, page.data_panel.editor, "3\n1\n4\n1\n5")
     np.testing.assert_array_equal(page.data_panel.values(), [3, 1, 4, 1, 5])

@@ -3,6 +3,7 @@
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from cnn_explorer.core import steps
 from cnn_explorer.gui.pages.explorer import ConvExplorerPage
@@ -44,13 +45,12 @@ class Conv1DPage(ConvExplorerPage):
         self.plot.setMinimumHeight(180)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setLabel("bottom", "position in the signal")
-        self.plot.addLegend(offset=(8, 8))
         self.signal_curve = self.plot.plot(
-            name="signal (input)", pen=pg.mkPen(colours.INPUT, width=2), symbol="o",
-            symbolSize=7, symbolBrush=colours.INPUT, symbolPen=None)
+            pen=pg.mkPen(colours.INPUT, width=2), symbol="o", symbolSize=7,
+            symbolBrush=colours.INPUT, symbolPen=None)
         self.output_curve = self.plot.plot(
-            name="output (written at the kernel's centre)", pen=pg.mkPen(colours.OUTPUT, width=2),
-            symbol="s", symbolSize=7, symbolBrush=colours.OUTPUT, symbolPen=None)
+            pen=pg.mkPen(colours.OUTPUT, width=2), symbol="s", symbolSize=7,
+            symbolBrush=colours.OUTPUT, symbolPen=None)
         self.window_region = pg.LinearRegionItem(
             movable=False, brush=colours.qcolor(colours.KERNEL, 50),
             pen=pg.mkPen(colours.KERNEL, width=1))
@@ -59,6 +59,15 @@ class Conv1DPage(ConvExplorerPage):
                                            pen=pg.mkPen(colours.ANCHOR, style=Qt.DashLine))
         self.plot.addItem(self.centre_line)
         self.frame.views.addWidget(self.plot, 1)
+        # beneath the plot: a legend inside it covered the curves wherever the signal went
+        self.plot_legend = QLabel(
+            f"<span style='color:{colours.INPUT}'>━●━</span> signal (input) &nbsp;&nbsp; "
+            f"<span style='color:{colours.OUTPUT}'>━■━</span> output (written at the kernel's "
+            f"centre) &nbsp;&nbsp; <span style='color:{colours.KERNEL}'>▮</span> kernel window "
+            f"&nbsp;&nbsp; <span style='color:{colours.ANCHOR}'>┆</span> centre")
+        self.plot_legend.setTextFormat(Qt.RichText)
+        self.plot_legend.setAlignment(Qt.AlignCenter)
+        self.frame.views.addWidget(self.plot_legend)
 
         self.input_map = _strip("Signal (padded)", "input", diverging=False)
         self.kernel_map = _strip("Kernel under its window", "kernel", diverging=True)
