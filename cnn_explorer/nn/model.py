@@ -9,7 +9,7 @@ import numpy as np
 
 from . import functional as F
 from .fused import Workspace, conv_relu_maxpool_backward, conv_relu_maxpool_forward
-from .layers import BatchNormalization, Conv2D, MaxPooling2D, layer_from_config
+from .layers import BatchNormalization, Conv2D, Layer, MaxPooling2D, layer_from_config
 
 
 class _Single:
@@ -264,12 +264,15 @@ class Sequential:
             grads[:0] = g
         return grads
 
-    def _sum_loss_and_grads(self, x, y, training, noises, ws):
+    def _sum_loss_and_grads(self, x, y, training, noise_parts, ws):
         """Summed loss, number correct and gradients of the summed loss for one (part) batch.
 
-        Overflow is not warned about: a diverging run shows as a non-finite loss or gradient,
-        which training reports (and this may run on a worker thread with its own error state).
+        ``noise_parts`` are ``(images, generator)`` pairs drawing this part's dropout masks, on
+        the thread that runs the part. Overflow is not warned about: a diverging run shows as a non-finite
+        loss or gradient, which training reports (and this may run on a worker thread with its
+        own error state).
         """
+        noises = self._draw_noise(noise_parts) if training else {}
         from_logits = self.ends_in_softmax
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             out, caches = self._forward(x, training, noises, ws, True, from_logits)
@@ -281,12 +284,12 @@ class Sequential:
             correct = int((probs.argmax(axis=1) == y).sum())
             return loss, correct, self._backward(dout, caches, ws, from_logits)
 
-    def _draw_noise(self, n, rng):
+    def _draw_noise(self, parts):
         noises = {}
         for layer in self.layers:
-            noise = layer.noise(n, rng) if rng is not None else None
-            if noise is not None:
-                noises[layer.name] = noise
+            drawn = [layer.noise(n, rng) for n, rng in parts if rng is not None]
+            if drawn and drawn[0] is not None:
+                noises[layer.name] = drawn[0] if len(drawn) == 1 else np.concatenate(drawn)
         return noises
 
     def can_split_batches(self):
@@ -298,26 +301,31 @@ class Sequential:
 
         With an ``executor`` (one worker thread) and a splittable model, the second half of the
         batch runs on that thread while this one runs the first half; NumPy and BLAS release the
-        GIL, so both cores work. Random numbers (dropout) are drawn here first, so results do not
-        depend on thread timing.
+        GIL, so both cores work. Each half's dropout masks come from its own generator, seeded
+        from ``rng`` here, so they are drawn in parallel and do not depend on thread timing (one
+        thread draws the same two parts).
         """
-        n = len(x)
-        noises = self._draw_noise(n, rng) if training else {}
+        n, h = len(x), len(x) // 2
+        parts = [(h, None), (n - h, None)]
+        if training and rng is not None and self._has_noise():
+            parts = [(k, np.random.default_rng(s)) for k, s in zip((h, n - h),
+                                                                   rng.integers(2 ** 63, size=2))]
         if executor is None or n < 2 or not self.can_split_batches():
-            loss, correct, grads = self._sum_loss_and_grads(x, y, training, noises,
+            loss, correct, grads = self._sum_loss_and_grads(x, y, training, parts,
                                                             self._workspaces[0])
         else:
-            h = n // 2
-            second = executor.submit(self._sum_loss_and_grads, x[h:], y[h:], training,
-                                     {k: v[h:] for k, v in noises.items()}, self._workspaces[1])
-            loss, correct, grads = self._sum_loss_and_grads(x[:h], y[:h], training,
-                                                            {k: v[:h] for k, v in noises.items()},
+            second = executor.submit(self._sum_loss_and_grads, x[h:], y[h:], training, parts[1:],
+                                     self._workspaces[1])
+            loss, correct, grads = self._sum_loss_and_grads(x[:h], y[:h], training, parts[:1],
                                                             self._workspaces[0])
             loss2, correct2, grads2 = second.result()
             loss, correct = loss + loss2, correct + correct2
             grads = [g + g2 for g, g2 in zip(grads, grads2)]
         scale = self.dtype.type(1 / n)
         return loss, correct, [g * scale for g in grads]
+
+    def _has_noise(self):
+        return any(type(layer).noise is not Layer.noise for layer in self.layers)
 
     def loss_and_grads(self, x, y, training=False, rng=None):
         """Mean sparse categorical cross-entropy and its gradients in :meth:`get_weights` order.
