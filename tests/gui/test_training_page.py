@@ -130,6 +130,24 @@ def test_a_loaded_model_resumes_its_training(qtbot, page, tmp_path):
     assert page.latest.epoch == 1  # the second epoch, not a new first one
 
 
+def test_keyboard_starts_pauses_resumes_and_stops(qtbot, page):
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    assert page.controls.start_button.toolTip().endswith("(Ctrl+Return)")
+    assert page.controls.save_button.toolTip().endswith("(Ctrl+S)")
+    # a button's shortcut clicks it after a short press animation: wait for the effect
+    qtbot.keyClick(page, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: page.running)
+    qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)
+    qtbot.keyClick(page, Qt.Key_P, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: page.controls.pause_button.text() == "Resume")
+    assert page.worker.paused
+    qtbot.keyClick(page, Qt.Key_P, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: not page.worker.paused)
+    qtbot.keyClick(page, Qt.Key_Period, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: not page.running, timeout=5000)
+
+
 def test_epoch_end_fills_the_confusion_matrix_and_a_click_shows_its_images(qtbot, page):
     page.controls.epochs.setValue(1)
     page.start()

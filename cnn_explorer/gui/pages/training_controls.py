@@ -1,6 +1,7 @@
 """The training page's left column: dataset, hyper-parameters, run controls, progress, messages."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout,
                                QWidget)
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayo
 from cnn_explorer.gui.widgets.colours import ERROR
 
 OPTIMISERS = ("adam", "sgd", "rmsprop")
+PAUSE_KEYS = "Ctrl+P"
 
 
 def _spin(low, high, value, tip, step=1):
@@ -95,14 +97,25 @@ class TrainingControls(QWidget):
         self.model_label = QLabel()
         self.model_label.setWordWrap(True)
         self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Train the model on the chosen data (continues a trained model)")
         self.pause_button = QPushButton("Pause")
         self.pause_button.setCheckable(True)
         self.stop_button = QPushButton("Stop")
         self.new_button = QPushButton("New model")
-        self.new_button.setToolTip("Fresh random weights for the Model page's architecture")
         self.save_button = QPushButton("Save…")
         self.load_button = QPushButton("Load…")
+        # active while the Training page shows (a button's shortcut needs it visible)
+        for button, keys, tip in (
+                (self.start_button, "Ctrl+Return", "Train the model on the chosen data (continues "
+                                                   "a trained model)"),
+                (self.pause_button, PAUSE_KEYS, "Pause between two batches; press again to resume"),
+                (self.stop_button, "Ctrl+.", "Stop after the current batch; the weights are kept"),
+                (self.new_button, "Ctrl+N", "Fresh random weights for the Model page's "
+                                            "architecture"),
+                (self.save_button, "Ctrl+S", "Save the model, its optimiser state and history "
+                                             "(.npz)"),
+                (self.load_button, "Ctrl+O", "Load a saved model: Start continues its training")):
+            button.setShortcut(QKeySequence(keys))
+            button.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.NativeText)})")
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.setValue(0)
@@ -148,3 +161,4 @@ class TrainingControls(QWidget):
         self.stop_button.setEnabled(running)
         self.pause_button.setChecked(paused)
         self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setShortcut(QKeySequence(PAUSE_KEYS))    # setText dropped it
