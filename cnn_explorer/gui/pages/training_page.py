@@ -347,8 +347,15 @@ class TrainingPage(Page):
 
     # -- files ---------------------------------------------------------------------------
     def save_model(self, path):
-        self.model.save(path)
+        """Save the model to ``path``; on failure say why and keep it marked unsaved."""
+        try:
+            self.model.save(path)
+        except (ValueError, OSError) as exc:
+            self.controls.show_message(f"Could not save {os.path.basename(path)}: {exc}")
+            return False
         self.dirty = False
+        self.controls.show_message(f"Saved {os.path.basename(path)}.", error=False)
+        return True
 
     def load_model(self, path):
         """Load a saved model (weights, optimiser state, history): Start continues its training."""
