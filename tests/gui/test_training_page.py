@@ -193,6 +193,15 @@ def test_a_dataset_that_does_not_fit_the_model_is_explained(qtbot, page, small_d
     assert not page.running
     page.set_dataset(small_data)
     assert page.controls.message.isHidden()
+    # a model that fits clears the message too (it stayed up after choosing a fitting model)
+    two_classes = dataclasses.replace(small_data, class_names=("zero", "one"),
+                                      y_train=small_data.y_train % 2)
+    page.set_dataset(two_classes)
+    assert page.controls.message.text().startswith("The model has 10 outputs but")
+    page.set_model(Sequential([L.Conv2D(4, 3), L.Flatten(), L.Dense(2, activation="softmax")]))
+    assert page.controls.message.isHidden()
+    page.start()
+    assert page.running
 
 
 def test_an_error_in_the_worker_is_a_message_and_the_weights_are_kept(qtbot, page, small_data):

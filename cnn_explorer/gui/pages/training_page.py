@@ -42,6 +42,7 @@ class TrainingPage(Page):
         self.last_error = ""
         self._architecture_key = None
         self._dataset_source = catalog.BUNDLED   # the combo's entry for the data in use
+        self._fit_message = ""
         self.controls = TrainingControls()
         self.views = TrainingViews()
         self.datasets = DatasetChooser(self.controls, self)
@@ -124,17 +125,21 @@ class TrainingPage(Page):
         size, model_size = self.dataset.x_train.shape[1:3], self.model.input_shape[:2]
         outputs = self.model.output_shape[-1]
         if size != model_size:
-            self.controls.show_message(
+            self._fit_message = (
                 f"The model takes {model_size[0]}×{model_size[1]} images but {self.dataset.title} "
                 f"has {size[0]}×{size[1]} images.")
         elif outputs != self.dataset.num_classes:
-            self.controls.show_message(
+            self._fit_message = (
                 f"The model has {outputs} outputs but {self.dataset.title} has "
                 f"{self.dataset.num_classes} classes: set the last Dense layer's units to "
                 f"{self.dataset.num_classes} on the Model page, then press New model.")
         else:
             self.display.enabled = True
-        return self.display.enabled
+            if self.controls.message.text() == self._fit_message:   # fixed: don't leave it up
+                self.controls.show_message("")
+            return True
+        self.controls.show_message(self._fit_message)
+        return False
 
     # -- the model -----------------------------------------------------------------------
     def _model_page(self):
