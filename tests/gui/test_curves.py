@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from cnn_explorer.gui.widgets.curves import Curves
 
@@ -31,3 +32,15 @@ def test_the_legend_sits_beneath_the_plots_not_over_the_curves(qtbot):
         assert curves.legend.geometry().top() >= plot.geometry().bottom()
     text = curves.legend.text()
     assert "training (running average)" in text and "validation (end of each epoch)" in text
+
+
+def test_an_infinite_loss_keeps_the_axis_on_the_finite_values(qtbot):
+    # a diverging run's inf loss raised "Cannot set range [0, inf]" inside the snapshot slot
+    curves = Curves()
+    qtbot.addWidget(curves)
+    curves.add_snapshot(snapshot(0, 0, 2.0, 0.1))
+    curves.add_snapshot(snapshot(0, 1, np.inf, 0.1))
+    curves.add_snapshot(snapshot(0, 2, np.nan, 0.1))
+    curves.add_snapshot(snapshot(0, 3, 3.0, 0.1, val=(np.inf, 0.1)))
+    assert curves.loss_plot.getViewBox().viewRange()[1][1] == pytest.approx(3.3, rel=0.05)
+    assert np.isinf(curves.data("val_loss")[1]).all()

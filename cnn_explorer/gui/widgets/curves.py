@@ -138,7 +138,8 @@ class Curves(QWidget):
             series = self._series[key]
             self._items[key].setData(series.x, series.y, connect="finite")
         losses = np.concatenate([self._series["loss"].y, self._series["val_loss"].y])
-        top = float(np.nanmax(losses)) if np.isfinite(losses).any() else 1.0
+        finite = losses[np.isfinite(losses)]       # a diverging run's inf can't be a range end
+        top = float(finite.max()) if finite.size else 1.0
         if top > self._loss_top or top < self._loss_top / 2:  # the range changes rarely
             self._loss_top = top * 1.1
             self.loss_plot.setYRange(0, self._loss_top, padding=0.02)
