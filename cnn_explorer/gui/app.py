@@ -39,6 +39,7 @@ def main(argv=None):
     if args.screenshot:
         return take_screenshot(app, window, args.page or next(iter(PAGES)), args.screenshot,
                                demo_train=args.demo_train)
+    sys.excepthook = window.report_error      # an uncaught error is a message, not a silent stop
     window.show()
     return app.exec()
 

@@ -115,6 +115,17 @@ class MainWindow(QMainWindow):
         stack = getattr(page, "undo_stack", None)
         self._undo_group.setActiveStack(stack)
 
+    def report_error(self, exc_type, exc, tb):
+        """Last resort for an exception no page caught (``sys.excepthook``): say it, keep going.
+
+        The traceback goes to the console; the status bar tells the user in words, without a
+        modal dialog (an error repeated at every repaint would otherwise stack dialogs).
+        """
+        traceback.print_exception(exc_type, exc, tb)
+        self.statusBar().showMessage(
+            f"Something went wrong ({exc_type.__name__}: {exc}). Your work is kept and the app "
+            "keeps running; the details are printed on the console.", 20000)
+
     def _on_about(self):
         QMessageBox.about(
             self, "About CNN Explorer",

@@ -35,6 +35,16 @@ def test_page_shortcuts_and_undo_follow_the_page(window):
     assert window.actions["page:conv2d"].shortcut().toString() == "Ctrl+2"
 
 
+def test_an_uncaught_error_is_said_in_the_status_bar(window, capsys):
+    try:
+        raise ValueError("the demo failure")
+    except ValueError as error:
+        window.report_error(type(error), error, error.__traceback__)
+    assert window.statusBar().currentMessage().startswith(
+        "Something went wrong (ValueError: the demo failure). Your work is kept")
+    assert 'raise ValueError("the demo failure")' in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("name", ["conv1d", "conv2d", "pooling", "model"])
 def test_screenshot_command_writes_a_full_size_png(qapp, tmp_path, name, capsys):
     path = tmp_path / f"{name}.png"
