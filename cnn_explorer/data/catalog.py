@@ -245,7 +245,27 @@ def _finish(name: str, title: str, data: FolderData, default_names: tuple[str, .
     if num_classes > len(class_names):
         raise ValueError(f"{where}: labels go up to {num_classes - 1} but only "
                          f"{len(class_names)} class names are known")
+    empty = np.flatnonzero(np.bincount(np.concatenate([y_train, y_test]),
+                                       minlength=len(class_names)) == 0)
+    if empty.size:      # one damaged label (200 among digits) would add 190 empty classes
+        notes.append(f"{_count(empty.size, 'class')} of {len(class_names)} "
+                     f"{'has' if empty.size == 1 else 'have'} no images ({_listing(empty)}): "
+                     "a damaged labels file, or labels that skip numbers")
     return Dataset(name, title, x_train, y_train, x_test, y_test, tuple(class_names), tuple(notes))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "es" if noun.endswith("s") else "s")
+
+
+def _listing(labels: np.ndarray) -> str:
+    """``"label 3"``, ``"labels 3, 5"``, ``"labels 10 to 199"`` (a run) or the first few and …"""
+    if labels.size == 1:
+        return f"label {labels[0]}"
+    if labels[-1] - labels[0] + 1 == labels.size:
+        return f"labels {labels[0]} to {labels[-1]}"
+    shown = ", ".join(str(v) for v in labels[:5])
+    return f"labels {shown}" + (", …" if labels.size > 5 else "")
 
 
 _NOT_A_DATASET = ("{folder} holds no dataset this app can read: expected IDX files "

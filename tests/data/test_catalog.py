@@ -128,6 +128,25 @@ def test_idx_folder_with_train_and_test(tmp_path, rng, prefix):
     np.testing.assert_array_equal(data.y_train, sets["train"][1])
 
 
+def test_a_label_far_beyond_the_others_is_noted(tmp_path, rng):
+    # one damaged byte (label 200 among digits) silently made a 201-class dataset
+    sets = _write_set(tmp_path / "mine", rng)
+    labels = sets["train"][1].copy()
+    labels[0] = 200
+    write_idx(tmp_path / "mine" / "train-labels-idx1-ubyte.gz", labels)
+    data = load(tmp_path / "mine")
+    assert data.num_classes == 201
+    assert data.notes == ("190 classes of 201 have no images (labels 10 to 199): a damaged "
+                          "labels file, or labels that skip numbers",)
+    labels[0], labels[1] = 12, 14
+    write_idx(tmp_path / "mine" / "train-labels-idx1-ubyte.gz", labels)
+    assert load(tmp_path / "mine").notes == (
+        "3 classes of 15 have no images (labels 10, 11, 13): a damaged labels file, or labels "
+        "that skip numbers",)
+    _write_set(tmp_path / "mine", rng)                       # every class present: no note
+    assert load(tmp_path / "mine").notes == ()
+
+
 def test_idx_folder_single_set_is_split_with_class_names_file(tmp_path, rng):
     folder = tmp_path / "shapes"
     folder.mkdir()
