@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel
 
 from cnn_explorer.gui import app as app_module
 from cnn_explorer.gui.main_window import DEFAULT_SIZE, MainWindow
@@ -33,6 +33,19 @@ def test_page_shortcuts_and_undo_follow_the_page(window):
     window.actions["page:conv2d"].trigger()
     assert window._undo_group.activeStack() is window.pages["conv2d"].undo_stack
     assert window.actions["page:conv2d"].shortcut().toString() == "Ctrl+2"
+
+
+def test_every_button_box_and_list_says_what_it_does(window):
+    missing = []
+    for name, page in window.pages.items():
+        for kind in (QAbstractButton, QAbstractSpinBox, QComboBox):
+            for widget in page.findChildren(kind):
+                if widget.objectName().startswith("qt_"):     # Qt's own parts (table corner)
+                    continue
+                if not (widget.toolTip() or widget.parent().toolTip()):
+                    label = widget.text() if isinstance(widget, QAbstractButton) else ""
+                    missing.append(f"{name}: {type(widget).__name__} {label}".rstrip())
+    assert missing == []
 
 
 def test_an_uncaught_error_is_said_in_the_status_bar(window, capsys):

@@ -85,6 +85,7 @@ class ModelPage(Page):
     def _setup_ui(self):
         self.add_type = QComboBox()
         self.add_type.addItems(LAYER_TYPES)
+        self.add_type.setToolTip("The kind of layer Add layer inserts")
         self.add_button = QPushButton("Add layer")
         self.add_button.setToolTip("Insert a layer after the selected card (or at the end)")
         self.guide_button = QPushButton("The guide's model")

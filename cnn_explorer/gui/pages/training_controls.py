@@ -56,6 +56,7 @@ class TrainingControls(QWidget):
         self.download_bar = QProgressBar()
         self.download_bar.setFormat("%p%")
         self.cancel_download = QPushButton("Cancel")
+        self.cancel_download.setToolTip("Stop the download; nothing half-downloaded is kept")
         self.dataset_info = QLabel()
         self.dataset_info.setWordWrap(True)
         self.dataset_info.setStyleSheet("color: palette(dark);")
