@@ -100,6 +100,13 @@ def test_moves_and_removals_that_cannot_happen_are_disabled_and_say_why(qtbot, p
     assert all(card.buttons["remove"].isEnabled() for card in page.cards)
 
 
+def test_each_editor_says_what_it_changes(page):
+    conv, dropout = page.cards[0], page.cards[5]
+    assert conv.editor("filters").toolTip() == ("Number of filters (output channels): each "
+                                                "learns its own kernel")
+    assert dropout.editor("rate").toolTip().startswith("Share of the inputs set to 0")
+
+
 def test_typing_a_number_is_one_undo_step(qtbot, page):
     spin = page.cards[6].editor("units")
     spin.selectAll()

@@ -29,6 +29,18 @@ FIELDS = {
 }
 LAYER_TYPES = tuple(FIELDS)
 
+# What each editor changes, in the words of the guide.
+TIPS = {
+    "filters": "Number of filters (output channels): each learns its own kernel",
+    "kernel_size": "Kernel height and width (square)",
+    "strides": "How far the window moves each step (pooling: 0 = the pool size)",
+    "padding": "valid: no padding, the map shrinks; same: zeros keep the size (stride 1)",
+    "activation": "The function applied to every output (linear = none)",
+    "pool_size": "Window height and width: each window is reduced to one number",
+    "rate": "Share of the inputs set to 0 at random while training (not when predicting)",
+    "units": "Number of outputs (the last layer: one per class)",
+}
+
 
 def default_spec(layer_type):
     """The spec dict of a new layer of ``layer_type`` with default hyper-parameters."""
@@ -79,7 +91,7 @@ class LayerCard(QFrame):
         editors.setSpacing(6)
         for field, kind, default, limits, label in FIELDS[self._type]:
             editor = self._make_editor(field, kind, limits)
-            editor.setToolTip(f"{self._type} {field}")
+            editor.setToolTip(TIPS[field])
             editors.addWidget(QLabel(label))
             editors.addWidget(editor)
             self._editors[field] = (kind, editor)
