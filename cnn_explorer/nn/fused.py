@@ -159,13 +159,15 @@ def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
     ones = _buffer(ws, key + "ones", (m,), dtype)
     ones.fill(1)
     dbias = ones @ dp
-    dz = _buffer(ws, key + "dz", (q_count, m, cout), dtype)
-    for q in range(q_count):
-        np.multiply(dp, masks[q], out=dz[q])
+    # float times uint8 runs a direct loop; float times bool casts through a buffer
+    masks = masks.view(np.uint8)
     if winograd.applies(kernel.shape, strides, pool):
-        dxp, dkernel = winograd.backward(dz, a, kernel, xp_shape, (ph, pw), need_dx,
+        dxp, dkernel = winograd.backward(dp, masks, a, kernel, xp_shape, (ph, pw), need_dx,
                                          partial(_buffer, ws), key)
     else:
+        dz = _buffer(ws, key + "dz", (q_count, m, cout), dtype)
+        for q in range(q_count):
+            np.multiply(dp, masks[q], out=dz[q])
         dz = dz.reshape(q_count * m, cout)
         dkernel = (a.T @ dz).reshape(kernel.shape)
         dxp = _im2col_input_grad(dz, kernel, xp_shape, strides, pool, (ph, pw), ws, key) \

@@ -268,9 +268,9 @@ class Sequential:
         """Summed loss, number correct and gradients of the summed loss for one (part) batch.
 
         ``noise_parts`` are ``(images, generator)`` pairs drawing this part's dropout masks, on
-        the thread that runs the part. Overflow is not warned about: a diverging run shows as a non-finite
-        loss or gradient, which training reports (and this may run on a worker thread with its
-        own error state).
+        the thread that runs the part. Overflow is not warned about: a diverging run shows as
+        a non-finite loss or gradient, which training reports (and this may run on a worker
+        thread with its own error state).
         """
         noises = self._draw_noise(noise_parts) if training else {}
         from_logits = self.ends_in_softmax

@@ -125,12 +125,15 @@ def _adjoint_pass(y, tmp):
     np.subtract(tmp, y[3], out=y[1])
 
 
-def backward(dz, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
-    """Gradients of :func:`forward` from the conv-output gradient ``dz``.
+def backward(dp, masks, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
+    """Gradients of :func:`forward` from the pooled gradient and the pooling masks.
 
     Parameters
     ----------
-    dz : ndarray, shape (4, N * ph * pw, cout)
+    dp : ndarray, shape (N * ph * pw, cout)
+        Gradient of the pooled conv outputs (ReLU already applied).
+    masks : ndarray of uint8 (0 or 1), shape (4, N * ph * pw, cout)
+        ``masks[q]`` marks the windows whose maximum is pooling tap q.
     v : ndarray, shape (16, N * ph * pw, cin)
         From :func:`forward`.
     kernel : ndarray, shape (3, 3, cin, cout)
@@ -142,16 +145,16 @@ def backward(dz, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
     dxp : ndarray, shape xp_shape, or None
     dkernel : ndarray, shape (3, 3, cin, cout)
     """
-    tiles, cout = dz.shape[1], dz.shape[2]
+    tiles, cout = dp.shape
     cin = kernel.shape[2]
     dtype = kernel.dtype
-    # dm = A dz A^T with transformed row 3 and column 3 negated (see _SIGN)
-    dy = dz.reshape(2, 2, tiles, cout)
+    # dm = A dz A^T with transformed row 3 and column 3 negated (see _SIGN); the conv-output
+    # gradient dz = dp * masks goes straight into dm's rows 0 and 3 (columns 0 and 3)
     dm = buffer(key + "wdm", (4, 4, tiles, cout), dtype)
-    dm[0, ::3] = dy[0]
-    dm[3, ::3] = dy[1]
-    np.add(dy[0], dy[1], out=dm[1, ::3])
-    np.subtract(dy[0], dy[1], out=dm[2, ::3])
+    np.multiply(dp, masks[:2], out=dm[0, ::3])
+    np.multiply(dp, masks[2:], out=dm[3, ::3])
+    np.add(dm[0, ::3], dm[3, ::3], out=dm[1, ::3])
+    np.subtract(dm[0, ::3], dm[3, ::3], out=dm[2, ::3])
     np.add(dm[:, 0], dm[:, 3], out=dm[:, 1])
     np.subtract(dm[:, 0], dm[:, 3], out=dm[:, 2])
     dm = dm.reshape(16, tiles, cout)
@@ -169,12 +172,10 @@ def backward(dz, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
     tmp = buffer(key + "wtmp", (4, tiles, cin), dtype)
     _adjoint_pass(dv, tmp)
     _adjoint_pass(dv.transpose(1, 0, 2, 3), tmp)
-    # overlap-add the 4x4 input tiles (stride 2) onto the input: taps r and r + 2 land on
-    # the same rows shifted by one tile, so each quarter of the taps is one strided add
     n, ph, pw = xp_shape[0], pooled_hw[0], pooled_hw[1]
     dxp = buffer(key + "wdxp", xp_shape, dtype)
     dxp.fill(0)
-    d = dv.reshape(2, 2, 2, 2, n, ph, pw, cin)  # (row half, row, column half, column, ...)
+    d = dv.reshape(2, 2, 2, 2, n, ph, pw, cin)
     for a in range(2):
         for b in range(2):
             target = dxp[:, 2 * a:2 * a + 2 * ph, 2 * b:2 * b + 2 * pw, :]
