@@ -252,6 +252,21 @@ def test_a_huge_image_is_shrunk_with_a_message_and_undo_brings_the_grid_back(pag
     np.testing.assert_array_equal(page.data_panel.values(), EDGE)
 
 
+def test_a_transparent_background_reads_as_white(page, tmp_path):
+    # a black mark on a transparent PNG used to load as all black
+    image = QImage(20, 10, QImage.Format_ARGB32)
+    image.fill(Qt.transparent)
+    painter = QPainter(image)
+    painter.fillRect(5, 2, 4, 4, Qt.black)
+    painter.end()
+    path = tmp_path / "mark.png"
+    assert image.save(str(path))
+    page.load_image(str(path))
+    data = page.data_panel.values()
+    assert data.shape == (10, 20)
+    assert data[2:6, 5:9].max() == 0 and data.sum() == 20 * 10 - 16
+
+
 def test_digit_preset_reads_the_bundled_dataset(page):
     choose(page.data_panel.preset, "digit from MNIST")
     digit = page.data_panel.values()

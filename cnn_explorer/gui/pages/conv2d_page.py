@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtGui import QImage, QImageReader, QPainter
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QPushButton
 
 from cnn_explorer.core import steps
@@ -33,6 +33,13 @@ def image_to_grey(path: str, max_side: int | None = None) -> np.ndarray:
     if max_side is not None and max(image.width(), image.height()) > max_side:
         # formats that ignore the scaled size (and a size unknown before reading)
         image = image.scaled(max_side, max_side, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+    if image.hasAlphaChannel():        # transparent parts read as white paper, not as black
+        flat = QImage(image.size(), QImage.Format_RGB32)
+        flat.fill(Qt.white)
+        painter = QPainter(flat)
+        painter.drawImage(0, 0, image)
+        painter.end()
+        image = flat
     grey = image.convertToFormat(QImage.Format_Grayscale8)
     rows = np.frombuffer(grey.constBits(), np.uint8).reshape(grey.height(), grey.bytesPerLine())
     return rows[:, :grey.width()].astype(float) / 255.0
