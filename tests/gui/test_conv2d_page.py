@@ -231,16 +231,21 @@ def test_an_unreadable_image_file_is_a_message(page, tmp_path):
     assert "could not read an image" in page.message.text()
 
 
+def picture(path, size, image_format, background, rect, colour):
+    """Save a ``size`` (width, height) picture: ``background`` with ``rect`` filled in ``colour``."""
+    image = QImage(*size, image_format)
+    image.fill(background)
+    painter = QPainter(image)
+    painter.fillRect(*rect, colour)
+    painter.end()
+    assert image.save(str(path))
+    return str(path)
+
+
 def test_a_huge_image_is_shrunk_with_a_message_and_undo_brings_the_grid_back(page, tmp_path):
     # a 4000×4000 photo used to freeze the page for seconds on every edit
-    image = QImage(2000, 1000, QImage.Format_Grayscale8)
-    image.fill(0)
-    painter = QPainter(image)
-    painter.fillRect(1000, 0, 1000, 1000, Qt.white)
-    painter.end()
-    path = tmp_path / "photo.png"
-    assert image.save(str(path))
-    page.load_image(str(path))
+    page.load_image(picture(tmp_path / "photo.png", (2000, 1000), QImage.Format_Grayscale8, 0,
+                            (1000, 0, 1000, 1000), Qt.white))
     data = page.data_panel.values()
     assert data.shape == (256, 512)
     assert data[:, :250].max() == 0 and data[:, 262:].min() == 1      # left black, right white
@@ -254,14 +259,8 @@ def test_a_huge_image_is_shrunk_with_a_message_and_undo_brings_the_grid_back(pag
 
 def test_a_transparent_background_reads_as_white(page, tmp_path):
     # a black mark on a transparent PNG used to load as all black
-    image = QImage(20, 10, QImage.Format_ARGB32)
-    image.fill(Qt.transparent)
-    painter = QPainter(image)
-    painter.fillRect(5, 2, 4, 4, Qt.black)
-    painter.end()
-    path = tmp_path / "mark.png"
-    assert image.save(str(path))
-    page.load_image(str(path))
+    page.load_image(picture(tmp_path / "mark.png", (20, 10), QImage.Format_ARGB32, Qt.transparent,
+                            (5, 2, 4, 4), Qt.black))
     data = page.data_panel.values()
     assert data.shape == (10, 20)
     assert data[2:6, 5:9].max() == 0 and data.sum() == 20 * 10 - 16
