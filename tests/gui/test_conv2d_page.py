@@ -160,6 +160,20 @@ def test_pasting_a_kernel_from_a_paper_replaces_it_undoably_and_a_huge_one_is_re
     assert not page.message.isVisible()
 
 
+def test_typing_a_size_resizes_once_and_keeps_the_values(qtbot, page):
+    # each keystroke resized: typing "12" first cropped the input to 1 row, losing rows 1-5
+    spin = page.data_panel.size[0]
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "12")
+    qtbot.keyClick(spin, Qt.Key_Return)
+    data = page.data_panel.values()
+    assert data.shape == (12, 6)
+    np.testing.assert_array_equal(data[:6], EDGE)
+    assert not data[6:].any()
+    assert page.undo_stack.count() == 1 and page.undo_stack.undoText() == "Input: resize"
+
+
 def test_hovering_an_output_cell_outlines_its_window_and_back(qtbot, page):
     page.stepper.to_end()
     hover(qtbot, page.output_map, 1, 2)

@@ -58,6 +58,7 @@ class GridPanel(QWidget):
         for name in names:
             spin = QSpinBox()
             spin.setRange(low, high)
+            spin.setKeyboardTracking(False)   # typing "12" must not first crop the data to 1 row
             spin.setToolTip(f"Number of {name}; new cells are 0, cells cut off are dropped")
             spin.valueChanged.connect(self._on_size_changed)
             self.size.append(spin)
