@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from explorer_helpers import choose, click_cell, hover, paste_into, shown, type_into
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QImageReader, QPainter
 
 from cnn_explorer.core import kernels, ops
 from cnn_explorer.gui.pages.conv2d_page import Conv2DPage
@@ -268,6 +268,20 @@ def test_a_huge_image_is_shrunk_with_a_message_and_undo_brings_the_grid_back(pag
     assert page.message.text() == ("photo.png is 2000×1000 pixels: shrunk to 512×256 (at most 512 "
                                    "on a side) so that every change redraws at once.")
     page.undo_stack.undo()
+    np.testing.assert_array_equal(page.data_panel.values(), EDGE)
+
+
+def test_a_picture_over_qts_memory_limit_says_it_is_too_large(page, tmp_path):
+    path = picture(tmp_path / "giant.png", (2000, 1000), QImage.Format_Grayscale8, 0,
+                   (0, 0, 1, 1), Qt.white)
+    limit = QImageReader.allocationLimit()
+    QImageReader.setAllocationLimit(4)              # MB: 1 million pixels (a giant's stand-in)
+    try:
+        page.load_image(path)
+    finally:
+        QImageReader.setAllocationLimit(limit)
+    assert page.message.text() == ("giant.png is 2000×1000 pixels, too large to open (at most 1 "
+                                   "million pixels): shrink it in an image editor first")
     np.testing.assert_array_equal(page.data_panel.values(), EDGE)
 
 

@@ -29,6 +29,12 @@ def image_to_grey(path: str, max_side: int | None = None) -> np.ndarray:
         reader.setScaledSize(size.scaled(max_side, max_side, Qt.KeepAspectRatio))
     image = reader.read()
     if image.isNull():
+        # Qt refuses to decode pictures over its allocation limit (256 MB: 4 bytes a pixel)
+        limit = QImageReader.allocationLimit() * 2 ** 20 // 4
+        if size.isValid() and 0 < limit < size.width() * size.height():
+            raise ValueError(f"{Path(path).name} is {size.width()}×{size.height()} pixels, too "
+                             f"large to open (at most {limit / 1e6:.0f} million pixels): shrink "
+                             "it in an image editor first")
         raise ValueError(f"could not read an image from {path} ({reader.errorString()})")
     if max_side is not None and max(image.width(), image.height()) > max_side:
         # formats that ignore the scaled size (and a size unknown before reading)
