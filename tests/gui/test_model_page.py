@@ -100,6 +100,25 @@ def test_moves_and_removals_that_cannot_happen_are_disabled_and_say_why(qtbot, p
     assert all(card.buttons["remove"].isEnabled() for card in page.cards)
 
 
+def test_keyboard_moves_and_removes_the_selected_layer(qtbot, page):
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    qtbot.mouseClick(page.cards[1], Qt.LeftButton)          # max_pooling2d
+    assert page.cards[1].buttons["remove"].toolTip() == "Remove this layer (Delete)"
+    page.cards[1].setFocus()
+    qtbot.keyClick(page.cards[1], Qt.Key_Down, Qt.ControlModifier)
+    assert [c.layer_type for c in page.cards][1:3] == ["Conv2D", "MaxPooling2D"]
+    qtbot.keyClick(page.cards[2], Qt.Key_Down, Qt.ControlModifier)   # still selected: again
+    assert [c.layer_type for c in page.cards][2:4] == ["MaxPooling2D", "MaxPooling2D"]
+    qtbot.keyClick(page.cards[3], Qt.Key_Delete)
+    assert [c.layer_type for c in page.cards][:4] == ["Conv2D", "Conv2D", "MaxPooling2D",
+                                                      "Flatten"]
+    assert page.undo_stack.undoText() == "Remove layer 4"
+    for _ in range(3):
+        page.undo_stack.undo()
+    assert page.summary.toPlainText() == models.guide_convnet().summary()
+
+
 def test_each_editor_says_what_it_changes(page):
     conv, dropout = page.cards[0], page.cards[5]
     assert conv.editor("filters").toolTip() == ("Number of filters (output channels): each "

@@ -7,10 +7,11 @@ The training page trains ``build_model()`` (see ``architecture_key()`` to notice
 """
 
 import json
+from functools import partial
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QUndoCommand
+from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import (QApplication, QComboBox, QGroupBox, QHBoxLayout, QLabel,
                                QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
                                QWidget)
@@ -152,6 +153,13 @@ class ModelPage(Page):
         self.add_button.clicked.connect(self._on_add)
         self.guide_button.clicked.connect(self._on_guide)
         self.copy_button.clicked.connect(self._on_copy)
+        # the selected card (clicked, or holding the focus); a text field keeps Delete for itself
+        for keys, slot in ((QKeySequence.Delete, self._on_remove),
+                           ("Ctrl+Up", lambda card: self._on_move(card, -1)),
+                           ("Ctrl+Down", lambda card: self._on_move(card, +1))):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(partial(self._on_selected_key, slot))
 
     # -- public API ------------------------------------------------------------------------
     def build_model(self, seed=0):
@@ -198,6 +206,7 @@ class ModelPage(Page):
             specs = list(self.specs)
             specs[index], specs[target] = specs[target], specs[index]
             self.set_specs(specs, f"Move layer {index + 1} {'up' if step < 0 else 'down'}")
+            self._on_selected(self.cards[target])       # the moved layer stays selected
 
     def _on_remove(self, card):
         if len(self.specs) > 1:
@@ -205,6 +214,11 @@ class ModelPage(Page):
             specs = list(self.specs)
             del specs[index]
             self.set_specs(specs, f"Remove layer {index + 1}")
+            self._on_selected(self.cards[min(index, len(self.cards) - 1)])
+
+    def _on_selected_key(self, slot):
+        if self._selected in self.cards:
+            slot(self._selected)
 
     def _on_selected(self, card):
         self._selected = card

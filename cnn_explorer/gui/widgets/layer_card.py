@@ -177,9 +177,11 @@ class LayerCard(QFrame):
         """Number the card ``index`` of ``count``; disable the moves that can't happen."""
         self.index_label.setText(f"{index + 1}.")
         for key, possible, tip, impossible in (
-                ("up", index > 0, "Move this layer up", "The first layer cannot move up"),
-                ("down", index < count - 1, "Move this layer down", "The last layer cannot move down"),
-                ("remove", count > 1, "Remove this layer", "A model needs at least one layer")):
+                ("up", index > 0, "Move this layer up (Ctrl+Up)", "The first layer cannot move up"),
+                ("down", index < count - 1, "Move this layer down (Ctrl+Down)",
+                 "The last layer cannot move down"),
+                ("remove", count > 1, "Remove this layer (Delete)",
+                 "A model needs at least one layer")):
             self.buttons[key].setEnabled(possible)
             self.buttons[key].setToolTip(tip if possible else impossible)
 
