@@ -14,7 +14,7 @@ from functools import partial
 
 import numpy as np
 
-from . import winograd
+from . import pool2x2, winograd
 from .functional import pad_input, same_padding
 
 
@@ -121,11 +121,29 @@ def conv_relu_maxpool_forward(x, kernel, bias, strides=(1, 1), padding="valid", 
     else:
         z, a = _im2col_conv(xp, kernel, strides, pool, (ph, pw), ws, key)
     y = _buffer(ws, key + "y", (m, cout), dtype)
-    np.copyto(y, z[0])
-    for q in range(1, q_count):
-        np.maximum(y, z[q], out=y)
     cache = None
+    if pool == 2:
+        masks = _buffer(ws, key + "masks", (3, m, cout), np.bool_) if keep_cache else None
+        pool2x2.forward(z, y, masks)
+    else:
+        masks = _max_and_masks(z, y, keep_cache, ws, key)
     if keep_cache:
+        cache = (x.shape, xp.shape, a, masks, y, kernel, strides, padding, pool, (ph, pw))
+    if bias is not None:
+        y += bias
+    np.maximum(y, 0, out=y)
+    return y.reshape(n, ph, pw, cout), cache
+
+
+def _max_and_masks(z, y, keep_cache, ws, key):
+    """Maxima over the taps of ``z`` (q, m, cout) into ``y``; with ``keep_cache``, the masks
+    (q, m, cout) of the first tap holding each maximum."""
+    np.copyto(y, z[0])
+    for q in range(1, len(z)):
+        np.maximum(y, z[q], out=y)
+    masks = None
+    if keep_cache:
+        q_count, m, cout = z.shape
         masks = _buffer(ws, key + "masks", (q_count, m, cout), np.bool_)
         taken = _buffer(ws, key + "taken", (m, cout), np.bool_, zero=True)
         for q in range(q_count):
@@ -133,11 +151,7 @@ def conv_relu_maxpool_forward(x, kernel, bias, strides=(1, 1), padding="valid", 
             np.equal(z[q], y, out=masks[q])
             masks[q] &= ~taken
             taken |= masks[q]
-        cache = (x.shape, xp.shape, a, masks, y, kernel, strides, padding, pool, (ph, pw))
-    if bias is not None:
-        y += bias
-    np.maximum(y, 0, out=y)
-    return y.reshape(n, ph, pw, cout), cache
+    return masks
 
 
 def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
@@ -151,7 +165,7 @@ def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
     """
     x_shape, xp_shape, a, masks, y, kernel, strides, padding, pool, (ph, pw) = cache
     kh, kw, cin, cout = kernel.shape
-    q_count, m = masks.shape[0], masks.shape[1]
+    q_count, m = pool * pool, masks.shape[1]
     dtype = kernel.dtype
     dp = _buffer(ws, key + "dp", (m, cout), dtype)
     np.multiply(dy.reshape(m, cout), y > 0, out=dp)
@@ -166,8 +180,11 @@ def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
                                          partial(_buffer, ws), key)
     else:
         dz = _buffer(ws, key + "dz", (q_count, m, cout), dtype)
-        for q in range(q_count):
-            np.multiply(dp, masks[q], out=dz[q])
+        if pool == 2:
+            pool2x2.route(dp, masks, dz)
+        else:
+            for q in range(q_count):
+                np.multiply(dp, masks[q], out=dz[q])
         dz = dz.reshape(q_count * m, cout)
         dkernel = (a.T @ dz).reshape(kernel.shape)
         dxp = _im2col_input_grad(dz, kernel, xp_shape, strides, pool, (ph, pw), ws, key) \

@@ -20,6 +20,8 @@ as ``4 * i + j``; the products are laid out ``(16, tiles, channels)`` with tiles
 
 import numpy as np
 
+from . import pool2x2
+
 # G maps a 3-tap kernel row to the 4 transformed taps
 _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
 # the backward pass carries the output gradient with the sign of transformed row 3 and
@@ -132,8 +134,8 @@ def backward(dp, masks, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
     ----------
     dp : ndarray, shape (N * ph * pw, cout)
         Gradient of the pooled conv outputs (ReLU already applied).
-    masks : ndarray of uint8 (0 or 1), shape (4, N * ph * pw, cout)
-        ``masks[q]`` marks the windows whose maximum is pooling tap q.
+    masks : ndarray of uint8 (0 or 1), shape (3, N * ph * pw, cout)
+        The pooling tournament's results (:func:`.pool2x2.forward`).
     v : ndarray, shape (16, N * ph * pw, cin)
         From :func:`forward`.
     kernel : ndarray, shape (3, 3, cin, cout)
@@ -151,8 +153,7 @@ def backward(dp, masks, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
     # dm = A dz A^T with transformed row 3 and column 3 negated (see _SIGN); the conv-output
     # gradient dz = dp * masks goes straight into dm's rows 0 and 3 (columns 0 and 3)
     dm = buffer(key + "wdm", (4, 4, tiles, cout), dtype)
-    np.multiply(dp, masks[:2], out=dm[0, ::3])
-    np.multiply(dp, masks[2:], out=dm[3, ::3])
+    pool2x2.route(dp, masks, (dm[0, 0], dm[0, 3], dm[3, 0], dm[3, 3]))
     np.add(dm[0, ::3], dm[3, ::3], out=dm[1, ::3])
     np.subtract(dm[0, ::3], dm[3, ::3], out=dm[2, ::3])
     np.add(dm[:, 0], dm[:, 3], out=dm[:, 1])

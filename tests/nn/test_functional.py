@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cnn_explorer.nn import functional as F
-from cnn_explorer.nn import winograd
+from cnn_explorer.nn import pool2x2, winograd
 from cnn_explorer.nn.fused import Workspace, conv_relu_maxpool_backward, conv_relu_maxpool_forward
 
 
@@ -104,6 +104,21 @@ def test_fused_pool_ties_match_the_generic_path(cin):
     wdx, wdk, wdb = _generic_backward(dy, x, kernel, (1, 1), "valid", 2, cache)
     np.testing.assert_array_equal(dx, wdx)
     np.testing.assert_array_equal(db, wdb)
+
+
+def test_pool2x2_tournament_picks_the_first_maximum_of_each_window(rng):
+    # values from {0, 1, 2} make every kind of tie frequent
+    z = rng.integers(0, 3, size=(4, 500, 3)).astype(float)
+    want_y = z.max(axis=0)
+    first = np.argmax(z == want_y, axis=0)  # the first tap holding the maximum
+    y, masks = np.empty_like(want_y), np.empty((3,) + want_y.shape, bool)
+    pool2x2.forward(z.copy(), y, masks)
+    np.testing.assert_array_equal(y, want_y)
+    dp = rng.normal(size=y.shape)
+    out = np.empty_like(z)
+    pool2x2.route(dp, masks.view(np.uint8), out)
+    for q in range(4):
+        np.testing.assert_array_equal(out[q], np.where(first == q, dp, 0))
 
 
 def test_winograd_takes_only_3x3_stride_1_kernels_on_several_channels_before_a_2x2_pool():
