@@ -230,6 +230,22 @@ def test_divergence_is_reported_and_the_last_finite_weights_kept(qtbot, page):
     assert all(np.isfinite(w).all() for w in page.view_model.get_weights())
 
 
+def test_a_run_that_stays_at_chance_says_the_learning_rate_is_too_large(qtbot, page):
+    # a learning rate of 10 kept the loss finite but the accuracy at chance: "Finished." only
+    page.controls.optimizer.setCurrentText("adam")
+    page.controls.learning_rate.setValue(10.0)
+    page.controls.epochs.setValue(2)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=30000)
+    assert page.controls.status.text().startswith("Finished.")
+    accuracy = page.model.history["accuracy"][-1]
+    assert accuracy < 0.15
+    assert page.controls.message.text() == (
+        f"The model is not learning: its accuracy is {accuracy:.0%} after 2 epochs, about what "
+        "guessing gets (10%). The learning rate (10) is probably too large: try 0.001, then New "
+        "model.")
+
+
 def test_switching_dataset_during_training_stops_the_worker(qtbot, page, small_data):
     page.start()
     qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)

@@ -36,3 +36,14 @@ def format_speed(snapshot, batch_size):
     speed = snapshot.images_per_second
     left = f" · {_duration(remaining * batch_size / speed)} left" if speed > 0 else ""
     return f"{speed:,.0f} images/s{left}"
+
+
+def not_learning_message(history, num_classes, learning_rate):
+    """What to say when the last epoch's accuracy is near chance (the loss stayed finite), or ``""``."""
+    accuracy = history.get("accuracy") or [None]
+    if accuracy[-1] is None or num_classes < 2 or accuracy[-1] >= 1.5 / num_classes:
+        return ""
+    epochs = len(history["loss"])
+    return (f"The model is not learning: its accuracy is {accuracy[-1]:.0%} after {epochs} "
+            f"epoch{'s' * (epochs != 1)}, about what guessing gets ({1 / num_classes:.0%}). The "
+            f"learning rate ({learning_rate:g}) is probably too large: try 0.001, then New model.")

@@ -16,7 +16,8 @@ from cnn_explorer.gui import settings as keys
 from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.pages.model_specs import specs_of
 from cnn_explorer.gui.pages.training_controls import TrainingControls
-from cnn_explorer.gui.pages.training_data import format_progress, format_speed
+from cnn_explorer.gui.pages.training_data import (format_progress, format_speed,
+                                                   not_learning_message)
 from cnn_explorer.gui.pages.training_datasets import DatasetChooser
 from cnn_explorer.gui.pages.training_display import TrainingDisplay
 from cnn_explorer.gui.pages.training_views import TrainingViews
@@ -340,6 +341,11 @@ class TrainingPage(Page):
         reason = getattr(self.latest, "reason", None) or "stopped"
         if reason.startswith("diverged"):
             self.controls.show_message(f"Training {reason}. Try a smaller learning rate.")
+        elif not self.last_error and self.dataset is not None:
+            warning = not_learning_message(self.model.history, self.dataset.num_classes,
+                                           self.controls.learning_rate.value())
+            if warning:
+                self.controls.show_message(warning)
         self.controls.status.setText(
             {"finished": "Finished.", "stopped": "Stopped."}.get(reason, "Stopped with an error.")
             + " Start continues training this model.")
