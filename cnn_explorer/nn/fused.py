@@ -179,7 +179,9 @@ def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
         dxp, dkernel = winograd.backward(dp, masks, a, kernel, xp_shape, (ph, pw), need_dx,
                                          partial(_buffer, ws), key)
     else:
-        dz = _buffer(ws, key + "dz", (q_count, m, cout), dtype)
+        # the forward pass's conv outputs are dead by now: their memory takes the gradient
+        # (a smaller working set stays in the caches)
+        dz = _buffer(ws, key + "z", (q_count * m, cout), dtype).reshape(q_count, m, cout)
         if pool == 2:
             pool2x2.route(dp, masks, dz)
         else:

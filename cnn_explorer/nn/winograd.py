@@ -152,7 +152,9 @@ def backward(dp, masks, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
     dtype = kernel.dtype
     # dm = A dz A^T with transformed row 3 and column 3 negated (see _SIGN); the conv-output
     # gradient dz = dp * masks goes straight into dm's rows 0 and 3 (columns 0 and 3)
-    dm = buffer(key + "wdm", (4, 4, tiles, cout), dtype)
+    # dm and dv take the memory of the forward pass's m (dead) and v (dead once du is
+    # computed): a smaller working set stays in the caches
+    dm = buffer(key + "wm", (16, tiles, cout), dtype).reshape(4, 4, tiles, cout)
     pool2x2.route(dp, masks, (dm[0, 0], dm[0, 3], dm[3, 0], dm[3, 3]))
     np.add(dm[0, ::3], dm[3, ::3], out=dm[1, ::3])
     np.subtract(dm[0, ::3], dm[3, ::3], out=dm[2, ::3])
@@ -167,7 +169,8 @@ def backward(dp, masks, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
         return None, np.ascontiguousarray(dkernel)
     # the sign-carrying dm times the plain U is the transformed input gradient with row and
     # column 3 negated, which is what _adjoint_pass expects
-    dv = buffer(key + "wdv", (16, tiles, cin), dtype)
+    dv = buffer(key + "wv", (4, 4) + tuple(xp_shape[:1]) + tuple(pooled_hw) + (cin,), dtype)
+    dv = dv.reshape(16, tiles, cin)
     np.matmul(dm, transform_kernel(kernel).transpose(0, 2, 1), out=dv)
     dv = dv.reshape(4, 4, tiles, cin)
     tmp = buffer(key + "wtmp", (4, tiles, cin), dtype)
