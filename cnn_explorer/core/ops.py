@@ -116,8 +116,26 @@ def _axis_text(values) -> str:
 _BLOCK_CELLS = 1 << 15
 
 
+def _finite_result(out: np.ndarray, what: str) -> np.ndarray:
+    """``out`` if every value is finite; finite inputs can still overflow (1e308 + 1e308)."""
+    if not np.isfinite(out).all():
+        position = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
+        raise ValueError(f"the {what} overflows at output {position}: a sum or product there is "
+                         "beyond ±1.8e308, the largest number a computer can hold; use smaller "
+                         "values")
+    return out
+
+
 def run_conv(setup: ConvSetup) -> np.ndarray:
-    """Cross-correlate ``setup.padded`` with ``setup.applied`` (the arguments already checked)."""
+    """Cross-correlate ``setup.padded`` with ``setup.applied`` (the arguments already checked).
+
+    Raises ``ValueError`` if a sum overflows (finite values beyond ±1.8e308).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):       # checked once, below
+        return _finite_result(_correlate(setup), "convolution")
+
+
+def _correlate(setup: ConvSetup) -> np.ndarray:
     # One shifted, strided view per kernel element, added in raster order, block of rows by block.
     out = np.empty(setup.output_shape)
     rows, row_cells = out.shape[0], int(np.prod(out.shape[1:]))
@@ -199,7 +217,8 @@ def conv2d(x, k, *, stride=1, padding="valid", pad_mode="zeros", dilation=1, anc
     ValueError
         Bad numbers (empty, NaN, text, ragged), a kernel that does not fit the padded input,
         stride or dilation below 1, unknown padding or pad mode, negative padding, an anchor
-        outside the kernel, reflect/circular padding larger than the input allows.
+        outside the kernel, reflect/circular padding larger than the input allows, a result
+        beyond the float range (overflow).
     """
     setup = conv_setup(x, k, 2, stride=stride, padding=padding, pad_mode=pad_mode,
                        dilation=dilation, anchor=anchor, flip=flip)
@@ -284,7 +303,15 @@ def pool_reduce(setup: PoolSetup, windows: np.ndarray, real: np.ndarray) -> np.n
 
 
 def run_pool(setup: PoolSetup) -> np.ndarray:
-    """Pool ``setup.padded`` (the arguments already checked)."""
+    """Pool ``setup.padded`` (the arguments already checked).
+
+    Raises ``ValueError`` if a result overflows (L2 squares of values beyond ±1.3e154).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):       # checked once, below
+        return _finite_result(_pool(setup), f"{setup.kind.replace('_', ' ')} pooling")
+
+
+def _pool(setup: PoolSetup) -> np.ndarray:
     if setup.kind.startswith("global_"):
         return pool_reduce(setup, pool_windows(setup, setup.padded),
                            pool_windows(setup, ~setup.is_pad))
@@ -366,7 +393,8 @@ def pool2d(x, size, *, stride=None, padding=0, kind="max", weights=None, ceil_mo
     ------
     ValueError
         Bad numbers, unknown kind, window larger than the padded input, stride below 1, negative
-        padding or padding as wide as the window, missing or wrongly shaped weights.
+        padding or padding as wide as the window, missing or wrongly shaped weights, a result
+        beyond the float range (overflow).
 
     Examples
     --------

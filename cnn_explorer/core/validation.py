@@ -51,7 +51,9 @@ def as_float_array(values, *, name: str, ndim: int) -> np.ndarray:
         raise ValueError(f"the {name} must be {want}; got {arr.ndim} dimension"
                          f"{'' if arr.ndim == 1 else 's'}")
     # A NaN or infinity anywhere makes the (fast) sum non-finite; only then look closer.
-    if not np.isfinite(arr.sum()) and not np.all(np.isfinite(arr)):
+    with np.errstate(over="ignore"):           # large finite values may overflow the sum
+        suspicious = not np.isfinite(arr.sum())
+    if suspicious and not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = ", ".join(str(int(i)) for i in bad)
         raise ValueError(f"the {name} contains {arr[tuple(bad)]} at position ({where}); "

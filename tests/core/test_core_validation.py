@@ -59,6 +59,11 @@ NAN = float("nan")
      "at most 2"),
     (lambda: ops.conv1d([1, 2], [1], padding=(0, 3), pad_mode="circular"),
      "circular padding 3 is too large for 2 values: wrapping around allows at most 2"),
+    # finite numbers whose sum is not: the output used to hold inf, silently
+    (lambda: ops.conv1d([1e308, 1e308, 0], [1, 1]),
+     "the convolution overflows at output (0,): a sum or product there is beyond ±1.8e308, the "
+     "largest number a computer can hold; use smaller values"),
+    (lambda: ops.conv2d([[1e200, 1]], [[1e200]]), "the convolution overflows at output (0, 0)"),
 ])
 def test_convolution_errors(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -86,6 +91,9 @@ def test_convolution_errors(call, message):
     (lambda: ops.pool2d(GRID, 2, kind="weighted", weights=[[1, NAN], [1, 1]]),
      "the weights contains nan"),
     (lambda: ops.pool2d([[1, NAN]], 1), "the input contains nan at position (0, 1)"),
+    (lambda: ops.pool2d([[1.0, 1e200], [0, 0]], 2, kind="l2"), "the l2 pooling overflows at "
+     "output (0, 0): a sum or product there is beyond ±1.8e308"),
+    (lambda: ops.pool1d([1e308, 1e308], 2, kind="avg"), "the avg pooling overflows at output (0,)"),
 ])
 def test_pooling_errors(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):

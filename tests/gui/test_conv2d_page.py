@@ -128,6 +128,23 @@ def test_bad_input_marks_the_cell_and_keeps_the_previous_value(qtbot, page, text
     assert not page.message.isVisible()
 
 
+def test_a_kernel_whose_sums_overflow_is_a_message_and_the_last_output_stays(qtbot, page):
+    page.stepper.to_end()
+    before = shown(page.output_map).copy()
+    type_into(qtbot, page.kernel_panel.editor, 0, 0, "1e308")     # one huge value: finite
+    page.stepper.to_end()
+    assert not page.message.isVisible()
+    assert shown(page.output_map).max() == 1e308
+    page.grab()                                   # painting 1e308 once crashed Qt
+    type_into(qtbot, page.kernel_panel.editor, 1, 0, "1e308")     # two: their sum is not
+    assert page.message.text().startswith("the convolution overflows at output (")
+    np.testing.assert_array_equal(page.kernel_panel.values()[:2, 0], [1e308, 1e308])
+    page.undo_stack.undo()
+    page.undo_stack.undo()
+    page.stepper.to_end()
+    np.testing.assert_array_equal(shown(page.output_map), before)
+
+
 def test_a_kernel_that_does_not_fit_shows_a_message_and_keeps_the_last_valid_state(qtbot, page):
     page.options.padding.setCurrentText("valid")
     page.stepper.to_end()
