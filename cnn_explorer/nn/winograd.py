@@ -81,7 +81,7 @@ def forward(xp, kernel, pooled_hw, buffer, key):
 
     Returns
     -------
-    z : ndarray, shape (4, N * ph * pw, cout)
+    z : tuple of 4 ndarrays, shape (N * ph * pw, cout)
         ``z[2 * di + dj]`` is the conv output at row ``2 * pr + di``, column ``2 * pc + dj``.
     v : ndarray, shape (16, N * ph * pw, cin)
         The transformed input tiles, kept for the backward pass.
@@ -91,28 +91,38 @@ def forward(xp, kernel, pooled_hw, buffer, key):
     ph, pw = pooled_hw
     tiles, width = n * ph * pw, 2 * pw + 2
     dtype = kernel.dtype
-    # row stage on whole-width strips (every second row from r), then the column stage
-    rows = buffer(key + "wrows", (4, n, ph, width, cin), dtype)
+    products = _products_buffer(buffer, key, xp.shape, pooled_hw, cout, dtype)
+    # row stage on whole-width strips (every second row from r), then the column stage; the
+    # strips live in the products' memory, free until the product
+    rows = products[:4 * n * ph * width * cin].reshape(4, n, ph, width, cin)
     _row_pass([xp[:, r:r + 2 * ph:2, :width, :] for r in range(4)], rows)
     v = buffer(key + "wv", (4, 4, n, ph, pw, cin), dtype)
     _row_pass([rows[:, :, :, c:c + 2 * pw:2, :] for c in range(4)],
               [v[:, j] for j in range(4)])
     v = v.reshape(16, tiles, cin)
-    m = buffer(key + "wm", (16, tiles, cout), dtype)
+    m = products[:16 * tiles * cout].reshape(16, tiles, cout)
     np.matmul(v, transform_kernel(kernel), out=m)
-    # output transform A^T m A: A^T = [[1, 1, 1, 0], [0, 1, -1, -1]], rows then columns
+    # output transform A^T m A, A^T = [[1, 1, 1, 0], [0, 1, -1, -1]], in place: rows into
+    # m[0], m[1], then columns into m[a, 0], m[a, 1]
     m = m.reshape(4, 4, tiles, cout)
-    s = buffer(key + "ws", (2, 4, tiles, cout), dtype)
-    np.add(m[0], m[1], out=s[0])
-    s[0] += m[2]
-    np.subtract(m[1], m[2], out=s[1])
-    s[1] -= m[3]
-    z = buffer(key + "wz", (2, 2, tiles, cout), dtype)
-    np.add(s[:, 0], s[:, 1], out=z[:, 0])
-    z[:, 0] += s[:, 2]
-    np.subtract(s[:, 1], s[:, 2], out=z[:, 1])
-    z[:, 1] -= s[:, 3]
-    return z.reshape(4, tiles, cout), v
+    m[0] += m[1]
+    m[0] += m[2]
+    m[1] -= m[2]
+    m[1] -= m[3]
+    m[:2, 0] += m[:2, 1]
+    m[:2, 0] += m[:2, 2]
+    m[:2, 1] -= m[:2, 2]
+    m[:2, 1] -= m[:2, 3]
+    return (m[0, 0], m[0, 1], m[1, 0], m[1, 1]), v
+
+
+def _products_buffer(buffer, key, xp_shape, pooled_hw, cout, dtype):
+    """One flat buffer for the 16 products (forward) and their gradient (backward), large
+    enough to hold the forward pass's row-stage strips too."""
+    n, cin = xp_shape[0], xp_shape[3]
+    ph, pw = pooled_hw
+    size = max(16 * n * ph * pw * cout, 4 * n * ph * (2 * pw + 2) * cin)
+    return buffer(key + "wm", (size,), dtype)
 
 
 def _adjoint_pass(y, tmp):
@@ -154,7 +164,8 @@ def backward(dp, masks, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
     # gradient dz = dp * masks goes straight into dm's rows 0 and 3 (columns 0 and 3)
     # dm and dv take the memory of the forward pass's m (dead) and v (dead once du is
     # computed): a smaller working set stays in the caches
-    dm = buffer(key + "wm", (16, tiles, cout), dtype).reshape(4, 4, tiles, cout)
+    dm = _products_buffer(buffer, key, xp_shape, pooled_hw, cout, dtype)
+    dm = dm[:16 * tiles * cout].reshape(4, 4, tiles, cout)
     pool2x2.route(dp, masks, (dm[0, 0], dm[0, 3], dm[3, 0], dm[3, 3]))
     np.add(dm[0, ::3], dm[3, ::3], out=dm[1, ::3])
     np.subtract(dm[0, ::3], dm[3, ::3], out=dm[2, ::3])
