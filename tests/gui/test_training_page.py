@@ -110,6 +110,29 @@ def test_start_pause_resume_stop_save_load_and_draw(qtbot, page, tmp_path):
     assert canvas.image().max() == 0 and page.views.draw_result.text() == "Draw a digit"
 
 
+def test_new_model_and_load_replacing_a_trained_model_can_be_undone(qtbot, page, tmp_path):
+    # New model (or Load…) silently threw away a trained, unsaved model
+    page.train_batches(2)
+    trained, weights = page.model, page.model.get_weights()
+    assert page.dirty and page.undo_stack.count() == 0
+    qtbot.mouseClick(page.controls.new_button, Qt.LeftButton)
+    assert page.model is not trained and not page.dirty
+    assert page.undo_stack.undoText() == "New model"
+    page.undo_stack.undo()
+    assert page.model is trained and page.dirty
+    for mine, before in zip(page.model.get_weights(), weights):
+        np.testing.assert_array_equal(mine, before)
+    assert "trained part of an epoch" in page.controls.model_label.text()
+    page.undo_stack.redo()
+    assert page.model is not trained
+    page.undo_stack.undo()
+    trained.save(tmp_path / "same.npz")
+    assert page.load_model(str(tmp_path / "same.npz"))
+    assert page.undo_stack.undoText() == "Load same.npz"
+    page.undo_stack.undo()
+    assert page.model is trained and page.dirty
+
+
 def test_a_loaded_model_resumes_its_training(qtbot, page, tmp_path):
     page.controls.epochs.setValue(1)
     page.start()

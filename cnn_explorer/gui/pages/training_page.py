@@ -7,28 +7,26 @@ and predictions work during training without touching the worker's model.
 
 import os
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, Slot
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMessageBox, QScrollArea
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QScrollArea
 
 from cnn_explorer.data import catalog
-from cnn_explorer.gui import settings as keys
 from cnn_explorer.gui.pages.base import Page
-from cnn_explorer.gui.pages.model_specs import specs_of
 from cnn_explorer.gui.pages.training_controls import TrainingControls
 from cnn_explorer.gui.pages.training_data import (format_progress, format_speed,
                                                    not_learning_message)
 from cnn_explorer.gui.pages.training_datasets import DatasetChooser
 from cnn_explorer.gui.pages.training_display import TrainingDisplay
+from cnn_explorer.gui.pages.training_files import ModelFiles
+from cnn_explorer.gui.pages.training_undo import ReplaceModel
 from cnn_explorer.gui.pages.training_views import TrainingViews
 from cnn_explorer.gui.workers import TrainingWorker, start_in_thread
 from cnn_explorer.nn import models, training
-from cnn_explorer.nn.model import Sequential
 
 PROBE_INTERVAL = 1.0  # s between the worker's predictions for the grid and feature maps
 
 
-class TrainingPage(Page):
+class TrainingPage(ModelFiles, Page):
     """Dataset and hyper-parameters on the left; live views of the training on the right."""
 
     def __init__(self, parent=None):
@@ -172,8 +170,22 @@ class TrainingPage(Page):
         self.display.refresh_all()
 
     def new_model(self):
-        model, key = self._fresh_model()
+        self.replace_model(*self._fresh_model(), "New model")
+
+    def replace_model(self, model, key, text):
+        """Use ``model``; undoable (Edit ▸ Undo) when it replaces a trained model."""
+        if self.model is None or not self._trained():
+            self.set_model(model, key)
+        else:
+            self.undo_stack.push(ReplaceModel(self, model, key, text))
+
+    def model_state(self):
+        return self.model, self._architecture_key, self.dirty
+
+    def restore_model(self, model, key, dirty):
         self.set_model(model, key)
+        self.dirty = dirty
+        self._describe_model()
 
     def _describe_model(self):
         epochs = len(self.model.history["loss"])
@@ -355,57 +367,6 @@ class TrainingPage(Page):
         ended_on_epoch = self.latest is not None and self.latest.epoch_end  # matrix is current
         if x_val is not None and self.display.enabled and not (self.last_error or ended_on_epoch):
             self.display.show_confusion(self.view_model.predict(x_val), "now")
-
-    # -- files ---------------------------------------------------------------------------
-    def save_model(self, path):
-        """Save the model to ``path``; on failure say why and keep it marked unsaved."""
-        try:
-            self.model.save(path)
-        except (ValueError, OSError) as exc:
-            self.controls.show_message(f"Could not save {os.path.basename(path)}: {exc}")
-            return False
-        self.dirty = False
-        self.controls.show_message(f"Saved {os.path.basename(path)}.", error=False)
-        return True
-
-    def load_model(self, path):
-        """Load a saved model (weights, optimiser state, history): Start continues its training."""
-        try:
-            model = Sequential.load(path)
-            if not all(np.isfinite(w).all() for w in model.get_weights()):
-                raise ValueError("some of its weights are not numbers (NaN or infinity): the file "
-                                 "is damaged or was saved from a training run that diverged")
-        except (ValueError, OSError) as exc:
-            self.controls.show_message(f"Could not load {os.path.basename(path)}: {exc}")
-            return False
-        page = self._model_page()
-        if page is not None:  # the Model page shows (and would build) the loaded architecture
-            page.set_specs(specs_of(model), "Use the loaded model's architecture")
-        self.set_model(model, page.architecture_key() if page is not None else None)
-        self.controls.show_message(f"Loaded {os.path.basename(path)}.", error=False)
-        return True
-
-    def _on_save(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Save the model", self._last_dir("model.npz"),
-                                              "Models (*.npz)")
-        if path:
-            self._remember_dir(path)
-            self.save_model(path)
-
-    def _on_load(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Load a model", self._last_dir(""),
-                                              "Models (*.npz)")
-        if path:
-            self._remember_dir(path)
-            self.load_model(path)
-
-    @staticmethod
-    def _last_dir(name):
-        return os.path.join(keys.settings().value(keys.LAST_DIRECTORY, os.path.expanduser("~")), name)
-
-    @staticmethod
-    def _remember_dir(path):
-        keys.settings().setValue(keys.LAST_DIRECTORY, os.path.dirname(path))
 
     # -- page hooks ----------------------------------------------------------------------
     def train_batches(self, batches, timeout_ms=120000):

@@ -1,0 +1,66 @@
+"""The training page's model files: Save…, Load… and the checks around them."""
+
+import os
+
+import numpy as np
+from PySide6.QtWidgets import QFileDialog
+
+from cnn_explorer.gui import settings as keys
+from cnn_explorer.gui.pages.model_specs import specs_of
+from cnn_explorer.nn.model import Sequential
+
+
+class ModelFiles:
+    """Mixed into the training page, which provides ``model``, ``dirty``, ``controls``,
+    ``_model_page()`` and ``replace_model()``."""
+
+    def save_model(self, path):
+        """Save the model to ``path``; on failure say why and keep it marked unsaved."""
+        try:
+            self.model.save(path)
+        except (ValueError, OSError) as exc:
+            self.controls.show_message(f"Could not save {os.path.basename(path)}: {exc}")
+            return False
+        self.dirty = False
+        self.controls.show_message(f"Saved {os.path.basename(path)}.", error=False)
+        return True
+
+    def load_model(self, path):
+        """Load a saved model (weights, optimiser state, history): Start continues its training."""
+        try:
+            model = Sequential.load(path)
+            if not all(np.isfinite(w).all() for w in model.get_weights()):
+                raise ValueError("some of its weights are not numbers (NaN or infinity): the file "
+                                 "is damaged or was saved from a training run that diverged")
+        except (ValueError, OSError) as exc:
+            self.controls.show_message(f"Could not load {os.path.basename(path)}: {exc}")
+            return False
+        page = self._model_page()
+        if page is not None:  # the Model page shows (and would build) the loaded architecture
+            page.set_specs(specs_of(model), "Use the loaded model's architecture")
+        self.replace_model(model, page.architecture_key() if page is not None else None,
+                           f"Load {os.path.basename(path)}")
+        self.controls.show_message(f"Loaded {os.path.basename(path)}.", error=False)
+        return True
+
+    def _on_save(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save the model", self._last_dir("model.npz"),
+                                              "Models (*.npz)")
+        if path:
+            self._remember_dir(path)
+            self.save_model(path)
+
+    def _on_load(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Load a model", self._last_dir(""),
+                                              "Models (*.npz)")
+        if path:
+            self._remember_dir(path)
+            self.load_model(path)
+
+    @staticmethod
+    def _last_dir(name):
+        return os.path.join(keys.settings().value(keys.LAST_DIRECTORY, os.path.expanduser("~")), name)
+
+    @staticmethod
+    def _remember_dir(path):
+        keys.settings().setValue(keys.LAST_DIRECTORY, os.path.dirname(path))
