@@ -164,8 +164,8 @@ def backward(dp, masks, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
     # gradient dz = dp * masks goes straight into dm's rows 0 and 3 (columns 0 and 3)
     # dm and dv take the memory of the forward pass's m (dead) and v (dead once du is
     # computed): a smaller working set stays in the caches
-    dm = _products_buffer(buffer, key, xp_shape, pooled_hw, cout, dtype)
-    dm = dm[:16 * tiles * cout].reshape(4, 4, tiles, cout)
+    products = _products_buffer(buffer, key, xp_shape, pooled_hw, cout, dtype)
+    dm = products[:16 * tiles * cout].reshape(4, 4, tiles, cout)
     pool2x2.route(dp, masks, (dm[0, 0], dm[0, 3], dm[3, 0], dm[3, 3]))
     np.add(dm[0, ::3], dm[3, ::3], out=dm[1, ::3])
     np.subtract(dm[0, ::3], dm[3, ::3], out=dm[2, ::3])
@@ -184,11 +184,17 @@ def backward(dp, masks, v, kernel, xp_shape, pooled_hw, need_dx, buffer, key):
     dv = dv.reshape(16, tiles, cin)
     np.matmul(dm, transform_kernel(kernel).transpose(0, 2, 1), out=dv)
     dv = dv.reshape(4, 4, tiles, cin)
-    tmp = buffer(key + "wtmp", (4, tiles, cin), dtype)
+    # dm is dead now: its memory holds the adjoint's temporary and the input gradient
+    tmp_size, dx_size = 4 * tiles * cin, int(np.prod(xp_shape))
+    if products.size >= tmp_size + dx_size:
+        tmp = products[:tmp_size].reshape(4, tiles, cin)
+        dxp = products[tmp_size:tmp_size + dx_size].reshape(xp_shape)
+    else:
+        tmp = buffer(key + "wtmp", (4, tiles, cin), dtype)
+        dxp = buffer(key + "wdxp", xp_shape, dtype)
     _adjoint_pass(dv, tmp)
     _adjoint_pass(dv.transpose(1, 0, 2, 3), tmp)
     n, ph, pw = xp_shape[0], pooled_hw[0], pooled_hw[1]
-    dxp = buffer(key + "wdxp", xp_shape, dtype)
     dxp.fill(0)
     d = dv.reshape(2, 2, 2, 2, n, ph, pw, cin)
     for a in range(2):
