@@ -142,8 +142,12 @@ def test_a_pasted_column_becomes_the_signal(qtbot, page):
     assert page.data_panel.size[0].value() == 5
     assert page.undo_stack.undoText() == "Signal: paste"
     paste_into(qtbot, page.data_panel.editor, "1 2\n3 4")
-    assert page.message.text() == ("Signal: nothing pasted: the signal is one row: paste one row "
-                                   "or one column of at most 64 numbers, not 2×2")
+    assert page.message.text() == ("Signal: nothing pasted: pasted 2×2 values, but the signal "
+                                   "takes one row or one column of at most 64 numbers")
+    paste_into(qtbot, page.data_panel.editor, "\n".join(["1"] * 500))      # a long column
+    assert page.message.text() == ("Signal: nothing pasted: pasted 500×1 values, but the signal "
+                                   "takes one row or one column of at most 64 numbers")
+    np.testing.assert_array_equal(page.data_panel.values(), [3, 1, 4, 1, 5])
 
 
 def test_a_kernel_longer_than_the_signal_says_why(qtbot, page):

@@ -29,12 +29,13 @@ def parse_number(text: str) -> float:
 
 
 def parse_table(text: str, max_shape: tuple[int, int] | None = None,
-                what: str = "this grid") -> list[list[float]]:
+                what: str = "this grid", vector: bool = False) -> list[list[float]]:
     """The rows of numbers in pasted ``text``; ``ValueError`` with a readable reason otherwise.
 
     Rows are lines (or ``[…], […]`` as numpy and papers print them); numbers are separated by
     tabs (a spreadsheet; a comma is then a decimal comma), or else by spaces, commas or
-    semicolons. ``max_shape`` (rows, cols) refuses larger tables before any number is read.
+    semicolons. ``max_shape`` (rows, cols) refuses larger tables before any number is read;
+    with ``vector`` the table must be one row or one column of at most ``max_shape[1]`` numbers.
     """
     stripped = text.strip().strip("[]()")
     lines = [line.strip().strip("[]()") for line in
@@ -51,7 +52,11 @@ def parse_table(text: str, max_shape: tuple[int, int] | None = None,
             raise ValueError(f"row {number} of the pasted text has {len(row)} "
                              f"number{'s' * (len(row) != 1)} but row 1 has {width}: every row "
                              "needs the same count")
-    if max_shape is not None and (len(cells) > max_shape[0] or width > max_shape[1]):
+    if vector and (min(len(cells), width) > 1 or max(len(cells), width) > max_shape[1]):
+        raise ValueError(f"pasted {len(cells)}×{width} values, but {what} takes one row or one "
+                         f"column of at most {max_shape[1]} numbers")
+    if not vector and max_shape is not None and (len(cells) > max_shape[0]
+                                                 or width > max_shape[1]):
         raise ValueError(f"pasted {len(cells)}×{width} values, but {what} can be at most "
                          f"{max_shape[0]}×{max_shape[1]}")
     values = []

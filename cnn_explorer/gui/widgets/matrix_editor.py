@@ -169,14 +169,10 @@ class MatrixEditor(QTableWidget):
 
     def paste_text(self, text: str) -> bool:
         """Replace the values with the table in ``text`` (``sigPasted``); False if refused."""
-        limit = self._max_shape
-        one_row = limit is not None and limit[0] == 1
+        one_row = self._max_shape is not None and self._max_shape[0] == 1
         try:
-            rows = parse_table(text, (limit[1], limit[1]) if one_row else limit, self._what)
-            new = np.array(rows, dtype=float)
-            if one_row and min(new.shape) > 1:
-                raise ValueError(f"{self._what} is one row: paste one row or one column of at "
-                                 f"most {limit[1]} numbers, not {new.shape[0]}×{new.shape[1]}")
+            new = np.array(parse_table(text, self._max_shape, self._what, vector=one_row),
+                           dtype=float)
         except ValueError as error:
             self.sigRejected.emit(f"nothing pasted: {error}")
             return False
