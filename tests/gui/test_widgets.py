@@ -134,6 +134,11 @@ def test_matrix_editor_pastes_and_copies_with_the_keyboard(qtbot):
     with qtbot.waitSignal(editor.sigRejected) as blocker:
         qtbot.keySequence(editor, QKeySequence.Paste)
     assert blocker.args == ["nothing pasted: pasted 1×4 values, but the kernel can be at most 3×3"]
+    # a grid pasted into an open cell: the refusal says how to paste it whole
+    with qtbot.waitSignal(editor.sigRejected) as blocker:
+        type_into(qtbot, editor, 0, 0, "1 2 3")
+    assert blocker.args == ["“1 2 3” is not a number; kept 1. To paste a whole grid, select a cell "
+                            "without opening it and press Ctrl+V"]
     np.testing.assert_array_equal(editor.values(), [[1, 2, 3], [4, 5, 6]])
 
 # -- heat map ----------------------------------------------------------------------------------

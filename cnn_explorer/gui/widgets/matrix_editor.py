@@ -15,6 +15,14 @@ _TABLE_KEYS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down, Qt.Key_Space, 
                Qt.Key_End}
 
 
+def _several_numbers(text: str) -> bool:
+    """True when ``text`` (typed into one cell) is a table of more than one number."""
+    try:
+        return sum(map(len, parse_table(text))) > 1
+    except ValueError:
+        return False
+
+
 class MatrixEditor(QTableWidget):
     """An editable grid of finite numbers; one row for 1D data.
 
@@ -135,6 +143,9 @@ class MatrixEditor(QTableWidget):
             value = parse_number(item.text())
         except ValueError as error:
             reason = f"{error}; kept {format_number(old_value)}"
+            if _several_numbers(item.text()):
+                reason += (". To paste a whole grid, select a cell without opening it and press "
+                           "Ctrl+V")
             self._writing = True
             try:
                 item.setText(format_number(old_value))
