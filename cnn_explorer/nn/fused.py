@@ -62,10 +62,10 @@ def _tap_slices(p, strides, kernel_hw, pooled_hw):
                            slice(c0, c0 + p * sw * pw, p * sw))
 
 
-def _im2col_conv(xp, kernel, strides, pool, pooled_hw, ws, key):
-    """Conv outputs grouped by pooling tap, ``(pool * pool, N * ph * pw, cout)``, and the im2col
-    matrix ``(pool * pool * N * ph * pw, kh * kw * cin)`` (a transposed view when cin is 1)."""
-    kh, kw, cin, cout = kernel.shape
+def _im2col(xp, kernel, strides, pool, pooled_hw, ws, key):
+    """The im2col matrix ``(pool * pool * N * ph * pw, kh * kw * cin)``, rows grouped by pooling
+    tap (a transposed view when cin is 1)."""
+    kh, kw, cin, _ = kernel.shape
     n, (ph, pw) = xp.shape[0], pooled_hw
     q_count, m, k = pool * pool, n * ph * pw, kh * kw * cin
     dtype = kernel.dtype
@@ -74,15 +74,41 @@ def _im2col_conv(xp, kernel, strides, pool, pooled_hw, ws, key):
         cols = _buffer(ws, key + "cols", (kh, kw, q_count, n, ph, pw), dtype)
         for q, i, j, rs, cs in _tap_slices(pool, strides, (kh, kw), (ph, pw)):
             cols[i, j, q] = xp[:, rs, cs, 0]
-        a = cols.reshape(k, q_count * m).T
-    else:
-        cols = _buffer(ws, key + "cols", (q_count, n, ph, pw, kh, kw, cin), dtype)
-        for q, i, j, rs, cs in _tap_slices(pool, strides, (kh, kw), (ph, pw)):
-            cols[q, :, :, :, i, j, :] = xp[:, rs, cs, :]
-        a = cols.reshape(q_count * m, k)
-    z = _buffer(ws, key + "z", (q_count * m, cout), dtype)
-    np.matmul(a, kernel.reshape(k, cout), out=z)
-    return z.reshape(q_count, m, cout), a
+        return cols.reshape(k, q_count * m).T
+    cols = _buffer(ws, key + "cols", (q_count, n, ph, pw, kh, kw, cin), dtype)
+    for q, i, j, rs, cs in _tap_slices(pool, strides, (kh, kw), (ph, pw)):
+        cols[q, :, :, :, i, j, :] = xp[:, rs, cs, :]
+    return cols.reshape(q_count * m, k)
+
+
+def _pool2_by_pairs(a, kernel, y, masks, ws, key):
+    """2x2 pooling of the im2col product computed two taps at a time: the conv outputs need
+    half the memory (a smaller working set stays in the caches)."""
+    m, cout = y.shape
+    kmat = kernel.reshape(-1, cout)
+    z = _buffer(ws, key + "z", (2 * m, cout), kernel.dtype)
+    no_masks = (None, None, None)
+    m0, m1, m2 = no_masks if masks is None else masks
+    np.matmul(a[:2 * m], kmat, out=z)
+    pool2x2.pair(z[:m], z[m:], y, m0)
+    np.matmul(a[2 * m:], kmat, out=z)
+    pool2x2.pair(z[:m], z[m:], z[:m], m1)
+    pool2x2.final(y, z[:m], y, m2)
+
+
+def _kernel_grad_by_pairs(dp, masks, a, kernel, ws, key):
+    """Kernel gradient of :func:`_pool2_by_pairs`'s conv, two taps at a time; ``dp`` (the
+    pooled gradient) is overwritten."""
+    m, cout = dp.shape
+    dz = _buffer(ws, key + "z", (2 * m, cout), kernel.dtype)  # the dead conv outputs' memory
+    np.multiply(dp, masks[2], out=dz[m:])  # the second pair's share
+    pool2x2.route_pair(dz[m:], masks[1], dz[:m], dz[m:])
+    dkernel = a[2 * m:].T @ dz
+    dp -= dz[:m]  # what is left is the first pair's share (exactly: one of the two is zero)
+    dp -= dz[m:]
+    pool2x2.route_pair(dp, masks[0], dz[:m], dz[m:])
+    dkernel += a[:2 * m].T @ dz
+    return dkernel.reshape(kernel.shape)
 
 
 def conv_relu_maxpool_forward(x, kernel, bias, strides=(1, 1), padding="valid", pool=2,
@@ -115,18 +141,21 @@ def conv_relu_maxpool_forward(x, kernel, bias, strides=(1, 1), padding="valid", 
     ph, pw = oh // pool, ow // pool
     q_count, m = pool * pool, n * ph * pw
     dtype = kernel.dtype
+    y = _buffer(ws, key + "y", (m, cout), dtype)
+    masks = _buffer(ws, key + "masks", (3, m, cout), np.bool_) if keep_cache else None
     if winograd.applies(kernel.shape, strides, pool):
         # a holds the transformed input tiles, which the backward pass needs instead
         z, a = winograd.forward(xp, kernel, (ph, pw), partial(_buffer, ws), key)
-    else:
-        z, a = _im2col_conv(xp, kernel, strides, pool, (ph, pw), ws, key)
-    y = _buffer(ws, key + "y", (m, cout), dtype)
-    cache = None
-    if pool == 2:
-        masks = _buffer(ws, key + "masks", (3, m, cout), np.bool_) if keep_cache else None
         pool2x2.forward(z, y, masks)
     else:
-        masks = _max_and_masks(z, y, keep_cache, ws, key)
+        a = _im2col(xp, kernel, strides, pool, (ph, pw), ws, key)
+        if pool == 2:
+            _pool2_by_pairs(a, kernel, y, masks, ws, key)
+        else:
+            z = _buffer(ws, key + "z", (q_count * m, cout), dtype)
+            np.matmul(a, kernel.reshape(-1, cout), out=z)
+            masks = _max_and_masks(z.reshape(q_count, m, cout), y, keep_cache, ws, key)
+    cache = None
     if keep_cache:
         cache = (x.shape, xp.shape, a, masks, y, kernel, strides, padding, pool, (ph, pw))
     if bias is not None:
@@ -178,10 +207,13 @@ def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
     if winograd.applies(kernel.shape, strides, pool):
         dxp, dkernel = winograd.backward(dp, masks, a, kernel, xp_shape, (ph, pw), need_dx,
                                          partial(_buffer, ws), key)
+    elif pool == 2 and not need_dx:
+        dkernel, dxp = _kernel_grad_by_pairs(dp, masks, a, kernel, ws, key), None
     else:
-        # the forward pass's conv outputs are dead by now: their memory takes the gradient
-        # (a smaller working set stays in the caches)
-        dz = _buffer(ws, key + "z", (q_count * m, cout), dtype).reshape(q_count, m, cout)
+        # with pool != 2 the forward pass's conv outputs (all taps at once) are dead by now:
+        # their memory takes the gradient (a smaller working set stays in the caches)
+        dz = _buffer(ws, key + ("dz" if pool == 2 else "z"), (q_count * m, cout), dtype)
+        dz = dz.reshape(q_count, m, cout)
         if pool == 2:
             pool2x2.route(dp, masks, dz)
         else:

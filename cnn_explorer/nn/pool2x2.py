@@ -11,12 +11,26 @@ the second pair only when its maximum is strictly greater.
 import numpy as np
 
 
+def pair(first, second, out, mask=None):
+    """``out = max(first, second)``; ``mask`` (bool or None) receives ``second <= first``."""
+    if mask is not None:
+        np.less_equal(second, first, out=mask)
+    np.maximum(first, second, out=out)
+
+
+def final(first, second, out, mask=None):
+    """``out = max(first, second)`` of the two pair winners; ``mask`` gets ``second > first``."""
+    if mask is not None:
+        np.greater(second, first, out=mask)
+    np.maximum(first, second, out=out)
+
+
 def forward(z, y, masks=None):
     """Window maxima of ``z`` into ``y``; ``z`` is overwritten.
 
     Parameters
     ----------
-    z : ndarray, shape (4, M, C)
+    z : sequence of four ndarrays, shape (M, C)
         Conv outputs of the four taps of M windows.
     y : ndarray, shape (M, C)
         Receives the maxima.
@@ -24,14 +38,20 @@ def forward(z, y, masks=None):
         Receives ``z1 <= z0``, ``z3 <= z2`` and ``max(z2, z3) > max(z0, z1)`` (None:
         inference, no masks).
     """
-    if masks is not None:
-        np.less_equal(z[1], z[0], out=masks[0])
-        np.less_equal(z[3], z[2], out=masks[1])
-    np.maximum(z[0], z[1], out=z[0])
-    np.maximum(z[2], z[3], out=z[2])
-    if masks is not None:
-        np.greater(z[2], z[0], out=masks[2])
-    np.maximum(z[0], z[2], out=y)
+    no_masks = (None, None, None)
+    m0, m1, m2 = no_masks if masks is None else masks
+    pair(z[0], z[1], z[0], m0)
+    pair(z[2], z[3], z[2], m1)
+    final(z[0], z[2], y, m2)
+
+
+def route_pair(d, mask, first, second):
+    """Split a pair's gradient ``d``: ``first`` where ``mask`` (uint8) is 1, ``second`` where 0.
+
+    ``second`` may be ``d`` itself.
+    """
+    np.multiply(d, mask, out=first)
+    np.subtract(d, first, out=second)
 
 
 def route(dp, masks, out):
@@ -46,10 +66,7 @@ def route(dp, masks, out):
     out : sequence of four ndarrays, shape (M, C)
         Receive the gradients of taps 0 to 3 (zero where the tap lost).
     """
-    first_pair, second_pair = out[1], out[3]
-    np.multiply(dp, masks[2], out=second_pair)
-    np.subtract(dp, second_pair, out=first_pair)
-    np.multiply(first_pair, masks[0], out=out[0])
-    first_pair -= out[0]
-    np.multiply(second_pair, masks[1], out=out[2])
-    second_pair -= out[2]
+    np.multiply(dp, masks[2], out=out[3])
+    np.subtract(dp, out[3], out=out[1])
+    route_pair(out[1], masks[0], out[0], out[1])
+    route_pair(out[3], masks[1], out[2], out[3])

@@ -88,6 +88,12 @@ def test_fused_conv_relu_pool_equals_the_layers_one_by_one(rng, cin, padding, st
         np.testing.assert_allclose(dx, wdx, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(dk, wdk, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(db, wdb, rtol=1e-10, atol=1e-12)
+        # without dx (a first layer) the kernel gradient takes another route for a 2x2 pool
+        fused_cache = conv_relu_maxpool_forward(x, kernel, bias, strides, padding, pool, ws)[1]
+        no_dx, dk, db = conv_relu_maxpool_backward(dy, fused_cache, False, ws)
+        assert no_dx is None
+        np.testing.assert_allclose(dk, wdk, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(db, wdb, rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("cin", [1, 3])  # im2col and Winograd
