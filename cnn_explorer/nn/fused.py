@@ -4,10 +4,11 @@ Bias and ReLU are monotonic, so ``max(relu(z + b)) == relu(max(z) + b)``: the bl
 convolution first and adds bias and ReLU to the four times smaller result. Conv outputs that a
 floor-mode pool never reads are not computed. The im2col rows are ordered by pooling tap first
 (``q = di * p + dj``, then image, row, column), so the product ``Z`` is ``p*p`` contiguous blocks
-and the pool is ``p*p - 1`` element-wise maxima over long contiguous arrays. A 3x3 stride-1
-convolution of several channels before a 2x2 pool computes the same grouped outputs with
-Winograd's F(2x2, 3x3) (:mod:`.winograd`, 2.25x fewer multiplications). Results equal the generic
-Conv2D -> MaxPooling2D layers (tested), up to rounding.
+and the pool is element-wise maxima over long contiguous arrays (for 2x2, a tournament:
+:mod:`.pool2x2`). A 3x3 stride-1 convolution of several channels before a 2x2 pool computes the
+same grouped outputs with Winograd's F(2x2, 3x3) (:mod:`.winograd`, 2.25x fewer
+multiplications). Results equal the generic Conv2D -> MaxPooling2D layers (tested), up to
+rounding.
 """
 
 from functools import partial
