@@ -208,10 +208,19 @@ def test_the_grid_marks_wrong_predictions_and_a_click_picks_the_feature_maps(qtb
 
 def test_a_dataset_that_does_not_fit_the_model_is_explained(qtbot, page, small_data):
     other_size = dataclasses.replace(small_data, x_train=np.zeros((64, 20, 20), np.uint8),
-                                     y_train=np.zeros(64, np.int64))
+                                     y_train=np.zeros(64, np.int64),
+                                     x_test=np.full((4, 20, 20), 9, np.uint8),
+                                     y_test=np.zeros(4, np.int64))
     page.set_dataset(other_size)
     assert page.controls.message.text() == (
         "The model takes 28×28 images but MNIST 5k (bundled) has 20×20 images.")
+    # the views show the new data without predictions (the old data's predictions stayed up)
+    grid = page.views.predictions
+    np.testing.assert_array_equal(grid.images, other_size.x_test)
+    assert grid.predicted is None
+    assert page.views.predictions_title.text().startswith("Test images (no predictions")
+    assert page.views.feature_maps.shown[0][1].shape == (20, 20, 1)
+    assert page.views.draw_result.text() == "No prediction: the model does not fit this data"
     page.start()
     assert not page.running
     page.set_dataset(small_data)
@@ -223,6 +232,9 @@ def test_a_dataset_that_does_not_fit_the_model_is_explained(qtbot, page, small_d
     assert page.controls.message.text().startswith("The model has 10 outputs but")
     page.set_model(Sequential([L.Conv2D(4, 3), L.Flatten(), L.Dense(2, activation="softmax")]))
     assert page.controls.message.isHidden()
+    assert page.views.predictions_title.text().startswith("Test images: predicted class")
+    assert page.views.predictions.predicted is not None
+    assert page.views.draw_result.text() == "Draw a digit"
     page.start()
     assert page.running
 

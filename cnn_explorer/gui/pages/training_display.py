@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from cnn_explorer.gui.pages.training_data import confusion_counts, predictions_of
 
 GRID_IMAGES = 24
+TEST_TITLE = "Test images: predicted class and confidence (red: wrong)"
 
 
 class TrainingDisplay(QObject):
@@ -32,6 +33,7 @@ class TrainingDisplay(QObject):
         self.val = (None, None)
         self.val_predictions = None
         self.enabled = False
+        self._data_only = False
         self.kernels = ()
         self._grid_source = (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64))
         self._grid_index = np.arange(0)
@@ -80,6 +82,29 @@ class TrainingDisplay(QObject):
         """Predictions of the grid, feature maps of the chosen image, the drawing's bars."""
         if self.enabled:
             self.show_probe(self.make_probe()(self.model))
+            if self._data_only:                 # the model fits again: undo the notices
+                self._data_only = False
+                self.views.predictions_title.setText(TEST_TITLE)
+                self.show_drawing(self.views.canvas.image())
+        elif self.dataset is not None:
+            self._show_data_only()
+
+    def _show_data_only(self):
+        """The data's own images without predictions: the model does not fit them (the previous
+        data's predictions stayed up, as if they were about these images)."""
+        images = self._grid_source[0][self._grid_index]
+        self.views.predictions.set_items(images, self._grid_source[1][self._grid_index],
+                                         class_names=self.dataset.class_names)
+        self.views.predictions_title.setText("Test images (no predictions: the model does not "
+                                             "fit this data)")
+        feature = images[self._feature_index] if len(images) else None
+        self.views.feature_maps.set_activations(
+            [] if feature is None else [("input", feature[:, :, None].astype(np.float32) / 255.0)])
+        self.views.confusion.set_counts(np.zeros((0, 0), int), ())
+        self._data_only = True
+        self.views.draw_result.setText("No prediction: the model does not fit this data")
+        self.views.bars.set_probabilities(np.zeros(self.dataset.num_classes),
+                                          self.dataset.class_names)
 
     def show_probe(self, result):
         """Draw what a probe computed (here or in the worker thread)."""
@@ -114,8 +139,7 @@ class TrainingDisplay(QObject):
         self._grid_index = np.arange(min(GRID_IMAGES, len(self.dataset.x_test)))
         self._feature_index = 0
         self.views.predictions.set_selected(0)
-        self.views.predictions_title.setText("Test images: predicted class and confidence "
-                                             "(red: wrong)")
+        self.views.predictions_title.setText(TEST_TITLE)
         self.views.show_test.hide()
         self._selection_changed()
 
