@@ -38,6 +38,7 @@ def test_starts_from_the_guide_model_with_its_exact_summary(page):
 
 def test_copy_puts_the_summary_on_the_clipboard(qtbot, page):
     qtbot.mouseClick(page.copy_button, Qt.LeftButton)
+    assert page.copy_button.text() == "Copied ✓"       # then "Copy" again after 1.5 s
     assert QApplication.clipboard().text() == page.summary.toPlainText()
 
 

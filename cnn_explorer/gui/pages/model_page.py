@@ -10,7 +10,7 @@ import json
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut, QUndoCommand
 from PySide6.QtWidgets import (QApplication, QComboBox, QGroupBox, QHBoxLayout, QLabel,
                                QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
@@ -187,6 +187,8 @@ class ModelPage(Page):
 
     def _on_copy(self):
         QApplication.clipboard().setText(self.summary.toPlainText())
+        self.copy_button.setText("Copied ✓")          # a click with no visible effect looks broken
+        QTimer.singleShot(1500, self.copy_button, lambda: self.copy_button.setText("Copy"))
 
     def _on_card_changed(self, card):
         index = self.cards.index(card)
