@@ -143,7 +143,9 @@ def conv_relu_maxpool_forward(x, kernel, bias, strides=(1, 1), padding="valid", 
     q_count, m = pool * pool, n * ph * pw
     dtype = kernel.dtype
     y = _buffer(ws, key + "y", (m, cout), dtype)
-    masks = _buffer(ws, key + "masks", (3, m, cout), np.bool_) if keep_cache else None
+    # a 2x2 pool keeps its tournament's three masks (pool2x2), others one mask per tap
+    masks = _buffer(ws, key + "masks", (3, m, cout), np.bool_) \
+        if keep_cache and pool == 2 else None
     if winograd.applies(kernel.shape, strides, pool):
         # a holds the transformed input tiles, which the backward pass needs instead
         z, a = winograd.forward(xp, kernel, (ph, pw), partial(_buffer, ws), key)
