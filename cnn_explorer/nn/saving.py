@@ -69,6 +69,11 @@ def load_model(path):
     """
     from .model import Sequential
 
+    with open(path, "rb") as f:  # FileNotFoundError/PermissionError reach the caller as they are
+        magic = f.read(4)
+    if magic != b"PK\x03\x04":
+        # np.load would talk about pickles here, which means nothing to a student
+        raise ValueError(f"{path} is not a CNN Explorer model file (not an .npz archive)")
     try:
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
@@ -96,6 +101,10 @@ def load_model(path):
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
     own = model.weight_arrays()
+    for layer_weight in own:
+        if not np.all(np.isfinite(layer_weight)):
+            raise ValueError(f"{path}: the weights contain NaN or infinite values (a diverged or "
+                             "damaged model); it was not loaded")
     if not isinstance(history, dict) or not all(
             isinstance(history.get(k), list) for k in HISTORY_KEYS):
         raise ValueError(f"{path}: the training history is damaged")

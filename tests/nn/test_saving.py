@@ -118,3 +118,23 @@ def test_text_file_is_not_a_model(tmp_path):
     path.write_text("hello")
     with pytest.raises(ValueError, match="not"):
         Sequential.load(path)
+
+
+def test_random_bytes_say_not_an_archive_not_pickle(tmp_path):
+    path = _random_bytes(None, tmp_path)
+    with pytest.raises(ValueError, match="not an .npz archive") as info:
+        Sequential.load(path)
+    assert "pickle" not in str(info.value)
+
+
+def test_non_finite_weights_are_refused(trained, tmp_path):
+    model, _ = trained
+    good = tmp_path / "good.npz"
+    model.save(good)
+    with np.load(good) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["weight_000"] = np.full_like(arrays["weight_000"], np.nan)
+    bad = tmp_path / "nan.npz"
+    np.savez(bad, **arrays)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        Sequential.load(bad)
