@@ -355,10 +355,11 @@ def test_a_damaged_model_file_is_a_message_and_the_model_stays(qtbot, page, tmp_
     np.savez(tmp_path / "nan.npz", **arrays)
     np.savez(tmp_path / "other.npz", a=np.arange(3))
     reasons = {"cut": "not a readable model file", "other": "not a CNN Explorer model file",
-               "nan": "some of its weights are not numbers (NaN or infinity)"}
+               "nan": "the weights contain NaN or infinite values"}
     for bad, reason in reasons.items():
         assert not page.load_model(str(tmp_path / f"{bad}.npz"))
-        assert page.controls.message.text().startswith(f"Could not load {bad}.npz: ")
+        assert page.controls.message.text().startswith(
+            f"Could not load the model: {tmp_path / bad}.npz")
         assert reason in page.controls.message.text()
         assert page.model is current
 

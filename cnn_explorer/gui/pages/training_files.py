@@ -2,7 +2,6 @@
 
 import os
 
-import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
 from cnn_explorer.gui import settings as keys
@@ -29,11 +28,8 @@ class ModelFiles:
         """Load a saved model (weights, optimiser state, history): Start continues its training."""
         try:
             model = Sequential.load(path)
-            if not all(np.isfinite(w).all() for w in model.get_weights()):
-                raise ValueError("some of its weights are not numbers (NaN or infinity): the file "
-                                 "is damaged or was saved from a training run that diverged")
-        except (ValueError, OSError) as exc:
-            self.controls.show_message(f"Could not load {os.path.basename(path)}: {exc}")
+        except (ValueError, OSError) as exc:  # the engine's message names the file
+            self.controls.show_message(f"Could not load the model: {exc}")
             return False
         page = self._model_page()
         if page is not None:  # the Model page shows (and would build) the loaded architecture
