@@ -27,8 +27,9 @@ class TrainingWorker(QObject):
     sigSnapshot(object)
         The latest ``Snapshot`` (throttled).
     sigEpochEnd(object, object)
-        An epoch-end ``Snapshot`` and the model's class probabilities on ``eval_x``
-        (``(N, classes)`` float32, or ``None`` without ``eval_x``), computed in this thread.
+        An epoch-end ``Snapshot`` and the class probabilities on ``eval_x`` (``(N, classes)``
+        float32, or ``None`` without ``eval_x``): taken from the engine's own validation pass when
+        ``eval_x`` is its split (``training.split_validation``), else predicted in this thread.
     sigProbe(object)
         What ``probe(model)`` returned, computed in this thread at most every ``probe_interval``
         seconds and at every epoch end (e.g. predictions for the views, so that the GUI thread
@@ -99,6 +100,15 @@ class TrainingWorker(QObject):
             self._last_emit = time.perf_counter()
             self.sigSnapshot.emit(self._latest)
 
+    def _epoch_end_probabilities(self, snapshot):
+        if self._eval_x is None:
+            return None
+        probs = snapshot.val_probabilities
+        # the engine's validation pass already predicted these images when they are its split
+        if probs is not None and len(probs) == len(self._eval_x):
+            return probs
+        return self._model.predict(self._eval_x)
+
     def run(self):
         final = None
         try:
@@ -111,8 +121,7 @@ class TrainingWorker(QObject):
                 if snapshot.epoch_end or snapshot.done or now - self._last_emit >= self._interval:
                     self._flush()
                 if snapshot.epoch_end:
-                    probs = None if self._eval_x is None else self._model.predict(self._eval_x)
-                    self.sigEpochEnd.emit(snapshot, probs)
+                    self.sigEpochEnd.emit(snapshot, self._epoch_end_probabilities(snapshot))
                 probe = self._probe
                 if probe is not None and (snapshot.epoch_end or snapshot.done
                                           or now - self._last_probe >= self._probe_interval):

@@ -352,13 +352,18 @@ class Sequential:
             return np.zeros((0,) + self.output_shape[1:], self.dtype)
         return np.concatenate(outs)
 
-    def evaluate(self, x, y, batch_size=256, should_stop=None):
-        """``(mean loss, accuracy)`` on ``x`` (inference mode); ``(None, None)`` if stopped."""
+    def evaluate(self, x, y, batch_size=256, should_stop=None, return_probabilities=False):
+        """``(mean loss, accuracy)`` on ``x`` (inference mode); ``(None, None)`` if stopped.
+
+        With ``return_probabilities`` a third item is the class probabilities ``(N, classes)``
+        (``None`` if stopped), so a caller that also wants predictions needs no second pass.
+        """
         y = self.check_labels(y, len(x))
         loss = correct = 0.0
+        parts = []
         for i in range(0, len(x), batch_size):
             if should_stop is not None and should_stop():
-                return None, None
+                return (None, None, None) if return_probabilities else (None, None)
             xb, yb = self.prepare_input(x[i:i + batch_size]), y[i:i + batch_size]
             if self.ends_in_softmax:
                 logits, _ = self._forward(xb, False, {}, None, False, True)
@@ -368,7 +373,13 @@ class Sequential:
                 part, _ = F.sparse_cross_entropy_from_probs(probs, yb)
             loss += part
             correct += int((probs.argmax(axis=1) == yb).sum())
+            if return_probabilities:
+                parts.append(probs.astype(np.float32))
         n = max(len(x), 1)
+        if return_probabilities:
+            probs = np.concatenate(parts) if parts else np.zeros((0, self.output_shape[-1]),
+                                                                 np.float32)
+            return loss / n, correct / n, probs
         return loss / n, correct / n
 
     def activations(self, x):

@@ -81,6 +81,9 @@ class Snapshot:
     history: dict
     done: bool
     reason: str | None
+    # epoch-end snapshots: the validation images' class probabilities (N, classes) float32, from
+    # the same pass that gave val_loss (a confusion matrix needs no second pass); else None
+    val_probabilities: np.ndarray | None = None
 
 
 def split_validation(x, y, validation_split, seed):
@@ -156,7 +159,7 @@ def train_steps(model, data, config=None, should_stop=None):
     first_epoch = len(history["loss"])
     last_finite = None
 
-    def snapshot(epoch, batch, loss, acc, epoch_end, done=False, reason=None):
+    def snapshot(epoch, batch, loss, acc, epoch_end, done=False, reason=None, val_probs=None):
         elapsed = time.perf_counter() - start
         return Snapshot(
             epoch=epoch, epochs=config.epochs, batch=max(batch, 0), batches_per_epoch=batches,
@@ -166,7 +169,7 @@ def train_steps(model, data, config=None, should_stop=None):
             epoch_end=epoch_end, images_per_second=seen / elapsed if elapsed > 0 else 0.0,
             elapsed=elapsed, conv_kernels=tuple(c.weights[0].copy() for c in convs),
             weights=tuple(model.get_weights()), history={k: list(v) for k, v in history.items()},
-            done=done, reason=reason)
+            done=done, reason=reason, val_probabilities=val_probs)
 
     if first_epoch >= config.epochs:
         yield snapshot(first_epoch - 1, batches - 1, history["loss"][-1], history["accuracy"][-1],
@@ -216,9 +219,10 @@ def train_steps(model, data, config=None, should_stop=None):
                 seen += len(idx)
                 if b < batches - 1 and (b + 1) % config.snapshot_every == 0:
                     yield snapshot(epoch, b, loss_sum / count, correct / count, False)
-            val_loss = val_acc = None
+            val_loss = val_acc = val_probs = None
             if len(x_val):
-                val_loss, val_acc = model.evaluate(x_val, y_val, should_stop=should_stop)
+                val_loss, val_acc, val_probs = model.evaluate(x_val, y_val, should_stop=should_stop,
+                                                              return_probabilities=True)
                 if val_loss is None:
                     yield snapshot(epoch, batches - 1, loss_sum / count, correct / count, False,
                                    True, "stopped")
@@ -227,4 +231,4 @@ def train_steps(model, data, config=None, should_stop=None):
                 history[key].append(value)
             last = epoch == config.epochs - 1
             yield snapshot(epoch, batches - 1, loss_sum / count, correct / count, True, last,
-                           "finished" if last else None)
+                           "finished" if last else None, val_probs)

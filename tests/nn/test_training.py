@@ -213,3 +213,17 @@ def test_augmented_training_is_deterministic_too(data):
     c = small_model()
     run(c, data, epochs=1)
     assert weights_bytes(a) != weights_bytes(c)
+
+
+def test_epoch_end_snapshots_carry_the_validation_probabilities(data):
+    model = small_model()
+    snaps = run(model, data, epochs=1, validation_split=0.1)
+    end = snaps[-1]
+    _, _, x_val, y_val = split_validation(*data, 0.1, 0)
+    assert end.epoch_end and end.val_probabilities.shape == (len(x_val), 3)
+    np.testing.assert_allclose(end.val_probabilities, model.predict(x_val), rtol=1e-5, atol=1e-6)
+    accuracy = float((end.val_probabilities.argmax(axis=1) == y_val).mean())
+    assert accuracy == pytest.approx(end.val_accuracy)
+    assert all(s.val_probabilities is None for s in snaps if not s.epoch_end)
+    loss, acc, probs = model.evaluate(x_val, y_val, return_probabilities=True)
+    assert (loss, acc) == model.evaluate(x_val, y_val) and probs.dtype == np.float32
