@@ -71,7 +71,8 @@ class GridPanel(QWidget):
             row.addWidget(self.size[1], 1)
             row.addWidget(QLabel("columns"))
             self.form.addRow("Size", row)
-        self.editor = MatrixEditor(role)
+        # a 1D signal is one long row: narrower cells show the guide's 7 values without scrolling
+        self.editor = MatrixEditor(role, cell_width=36 if ndim == 1 else 46)
         self.editor.setToolTip("Double-click or type to change a value; Ctrl+V pastes a whole "
                                "grid (numbers separated by spaces, commas or tabs), Ctrl+C copies")
         self.editor.set_shape_limit(1 if ndim == 1 else high, high, f"the {title.lower()}")
