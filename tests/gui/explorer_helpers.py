@@ -57,3 +57,19 @@ def hover(qtbot, heat_map, row, col):
 def shown(heat_map):
     """The numbers a HeatMap shows, NaN where a cell is still empty."""
     return np.asarray(heat_map.values(), dtype=float)
+
+
+def open_page(qtbot, page_class, size=(1280, 820)):
+    """Build a page, show it at ``size`` and wait until it is on screen."""
+    page = page_class()
+    qtbot.addWidget(page)
+    page.resize(*size)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def forward(qtbot, page, times):
+    """Click the stepper's step-forward button ``times`` times."""
+    for _ in range(times):
+        qtbot.mouseClick(page.stepper.forward_button, Qt.LeftButton)

@@ -3,8 +3,8 @@ kernel values, presets, padding, stepping, the formula, plots, undo/redo, bad in
 
 import numpy as np
 import pytest
-from explorer_helpers import choose, click_cell, hover, paste_into, shown, type_into
-from PySide6.QtCore import Qt
+from explorer_helpers import (choose, click_cell, forward, hover, open_page, paste_into, shown,
+                              type_into)
 
 from cnn_explorer.core import kernels, ops
 from cnn_explorer.gui.pages.conv1d_page import Conv1DPage
@@ -14,17 +14,7 @@ GUIDE = np.asarray(kernels.GUIDE_SIGNAL_1D, dtype=float)
 
 @pytest.fixture
 def page(qtbot):
-    page = Conv1DPage()
-    qtbot.addWidget(page)
-    page.resize(1280, 820)
-    page.show()
-    qtbot.waitExposed(page)
-    return page
-
-
-def forward(qtbot, page, times):
-    for _ in range(times):
-        qtbot.mouseClick(page.stepper.forward_button, Qt.LeftButton)
+    return open_page(qtbot, Conv1DPage)
 
 
 def test_starts_on_the_guides_derivative_with_one_zero_padded_on_the_left(page):

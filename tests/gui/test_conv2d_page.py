@@ -3,7 +3,8 @@ stepping, the formula, undo/redo, bad input, hovering, images and the output for
 
 import numpy as np
 import pytest
-from explorer_helpers import choose, click_cell, hover, paste_into, shown, type_into
+from explorer_helpers import (choose, click_cell, forward, hover, open_page, paste_into, shown,
+                              type_into)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QImageReader, QPainter
 
@@ -15,17 +16,7 @@ EDGE = np.asarray(kernels.GUIDE_EDGE_IMAGE, dtype=float)   # 6×6: three 0 colum
 
 @pytest.fixture
 def page(qtbot):
-    page = Conv2DPage()
-    qtbot.addWidget(page)
-    page.resize(1280, 820)
-    page.show()
-    qtbot.waitExposed(page)
-    return page
-
-
-def forward(qtbot, page, times):
-    for _ in range(times):
-        qtbot.mouseClick(page.stepper.forward_button, Qt.LeftButton)
+    return open_page(qtbot, Conv2DPage)
 
 
 def test_starts_on_the_guides_example_prewitt_x_on_a_vertical_edge(page):

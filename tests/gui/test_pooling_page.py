@@ -3,14 +3,14 @@ the one-pixel shift, undo and bad input."""
 
 import numpy as np
 import pytest
-from explorer_helpers import paste_into
+from explorer_helpers import open_page, paste_into
 from PySide6.QtCore import Qt
 
 from cnn_explorer.core import ops
 from cnn_explorer.core.kernels import PRESETS, gaussian_weights
+from cnn_explorer.core.shift import DIRECTIONS, compare_shift, shift_by_one
 from cnn_explorer.gui.main_window import MainWindow
 from cnn_explorer.gui.pages.pooling_page import PoolingPage
-from cnn_explorer.core.shift import DIRECTIONS, compare_shift, shift_by_one
 
 
 # -- the shift measurement (Qt-free) -----------------------------------------------------------
@@ -49,12 +49,7 @@ def test_max_pooling_absorbs_a_shift_inside_its_windows():
 
 @pytest.fixture
 def page(qtbot):
-    p = PoolingPage()
-    qtbot.addWidget(p)
-    p.resize(1200, 780)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+    return open_page(qtbot, PoolingPage, size=(1200, 780))
 
 
 def load(page, name, shape=None):
