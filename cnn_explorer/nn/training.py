@@ -171,6 +171,16 @@ def train_steps(model, data, config=None, should_stop=None):
             weights=tuple(model.get_weights()), history={k: list(v) for k, v in history.items()},
             done=done, reason=reason, val_probabilities=val_probs)
 
+    def ended_early(epoch, batch, loss_sum, correct, count, reason):
+        """The last snapshot of a run ending after ``batch`` of ``epoch``: with no batch of this
+        epoch counted, the running values are the last finished epoch's (0/0 is no loss of 0)."""
+        if count:
+            return snapshot(epoch, batch, loss_sum / count, correct / count, False, True, reason)
+        if history["loss"]:
+            return snapshot(epoch - 1, batches - 1, history["loss"][-1], history["accuracy"][-1],
+                            False, True, reason)
+        return snapshot(epoch, -1, float("nan"), float("nan"), False, True, reason)
+
     if first_epoch >= config.epochs:
         yield snapshot(first_epoch - 1, batches - 1, history["loss"][-1], history["accuracy"][-1],
                        True, True, "finished")
@@ -189,8 +199,7 @@ def train_steps(model, data, config=None, should_stop=None):
             loss_sum, correct, count = 0.0, 0, 0
             for b in range(batches):
                 if should_stop is not None and should_stop():
-                    yield snapshot(epoch, b - 1, loss_sum / max(count, 1), correct / max(count, 1),
-                                   False, True, "stopped")
+                    yield ended_early(epoch, b - 1, loss_sum, correct, count, "stopped")
                     return
                 idx = order[b * config.batch_size:(b + 1) * config.batch_size]
                 xb = model.prepare_input(x_tr[idx])
@@ -210,8 +219,7 @@ def train_steps(model, data, config=None, should_stop=None):
                         "finite but the gradients or weights overflowed"
                     reason = (f"diverged: loss became {what} at epoch {epoch + 1}, batch {b + 1}; "
                               "the weights of the last finite step were kept")
-                    yield snapshot(epoch, b, loss_sum / max(count, 1), correct / max(count, 1),
-                                   False, True, reason)
+                    yield ended_early(epoch, b, loss_sum, correct, count, reason)
                     return
                 loss_sum += part_loss
                 correct += part_correct

@@ -227,3 +227,17 @@ def test_epoch_end_snapshots_carry_the_validation_probabilities(data):
     assert all(s.val_probabilities is None for s in snaps if not s.epoch_end)
     loss, acc, probs = model.evaluate(x_val, y_val, return_probabilities=True)
     assert (loss, acc) == model.evaluate(x_val, y_val) and probs.dtype == np.float32
+
+
+def test_a_stop_before_an_epochs_first_batch_reports_no_fake_zero_loss(data):
+    # 0/0 batches used to give loss 0.0 and accuracy 0.0: the curves drew a point at zero
+    model = small_model()
+    run(model, data, epochs=1)
+    # the next run stops at its first check, before batch 1 of epoch 2
+    final = list(train_steps(model, data, TrainConfig(epochs=2), should_stop=lambda: True))[-1]
+    assert final.reason == "stopped" and final.epoch == 0
+    assert final.batch == final.batches_per_epoch - 1
+    assert final.loss == model.history["loss"][-1]
+    assert final.accuracy == model.history["accuracy"][-1]
+    untrained = list(train_steps(small_model(), data, TrainConfig(epochs=2), lambda: True))[-1]
+    assert np.isnan(untrained.loss) and np.isnan(untrained.accuracy) and untrained.step == 0
