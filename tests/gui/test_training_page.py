@@ -374,6 +374,21 @@ def test_a_failed_save_is_a_message_and_the_model_stays_unsaved(qtbot, page, tmp
     assert page.controls.message.text() == "Saved model.npz." and not page.dirty
 
 
+def test_save_adds_the_npz_suffix_the_load_dialog_lists(qtbot, page, tmp_path, monkeypatch):
+    # a name typed without ".npz" was saved as is, and Load…'s "*.npz" filter never showed it
+    from PySide6.QtCore import QSettings
+
+    from cnn_explorer.gui import settings as keys
+    from cnn_explorer.gui.pages import training_files
+    monkeypatch.setattr(keys, "settings",
+                        lambda: QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
+    monkeypatch.setattr(training_files.QFileDialog, "getSaveFileName",
+                        lambda *args: (str(tmp_path / "mine"), "Models (*.npz)"))
+    page._on_save()
+    assert (tmp_path / "mine.npz").is_file() and not (tmp_path / "mine").exists()
+    assert page.controls.message.text() == "Saved mine.npz."
+
+
 def test_download_shows_progress_and_cancel_stops_it(qtbot, page):
     started = threading.Event()
 

@@ -43,6 +43,8 @@ class ModelFiles:
         path, _ = QFileDialog.getSaveFileName(self, "Save the model", self._last_dir("model.npz"),
                                               "Models (*.npz)")
         if path:
+            if not path.lower().endswith(".npz"):  # Qt's own dialog adds no suffix: Load… lists *.npz
+                path += ".npz"
             self._remember_dir(path)
             self.save_model(path)
 
