@@ -44,3 +44,20 @@ def test_an_infinite_loss_keeps_the_axis_on_the_finite_values(qtbot):
     curves.add_snapshot(snapshot(0, 3, 3.0, 0.1, val=(np.inf, 0.1)))
     assert curves.loss_plot.getViewBox().viewRange()[1][1] == pytest.approx(3.3, rel=0.05)
     assert np.isinf(curves.data("val_loss")[1]).all()
+
+
+def test_a_resumed_epoch_replaces_its_abandoned_points_instead_of_doubling_back(qtbot):
+    # stopped after batch 3 of epoch 2, Start trains epoch 2 again from its first batch
+    curves = Curves()
+    qtbot.addWidget(curves)
+    for batch in range(4):
+        curves.add_snapshot(snapshot(0, batch, 2.0 - 0.1 * batch, 0.5,
+                                     val=(1.5, 0.6) if batch == 3 else None))
+    curves.add_snapshot(snapshot(1, 0, 1.2, 0.7))
+    curves.add_snapshot(snapshot(1, 1, 1.1, 0.7))
+    curves.add_snapshot(snapshot(1, 0, 1.3, 0.65))
+    x, y = curves.data("loss")
+    np.testing.assert_allclose(x, [0.25, 0.5, 0.75, 1.0, 1.25])
+    np.testing.assert_allclose(y, [2.0, 1.9, 1.8, 1.7, 1.3])
+    np.testing.assert_allclose(curves.data("accuracy")[1][-1], 0.65)
+    np.testing.assert_allclose(curves.data("val_loss")[0], [1.0])

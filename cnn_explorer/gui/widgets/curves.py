@@ -115,6 +115,13 @@ class Curves(QWidget):
     def add_snapshot(self, snapshot):
         """Append ``snapshot``'s running loss/accuracy (and validation ones at an epoch end)."""
         x = snapshot.epoch + (snapshot.batch + 1) / snapshot.batches_per_epoch
+        if len(self._series["loss"].x) and x < self._series["loss"].x[-1]:
+            # a run resumed after a stop inside an epoch trains that epoch again from its first
+            # batch: the abandoned points go, or the curves would double back
+            for key, series in self._series.items():
+                keep = series.x < x
+                series.replace(series.x[keep], series.y[keep])
+                self._pending.add(key)
         self._series["loss"].append(x, snapshot.loss)
         self._series["accuracy"].append(x, snapshot.accuracy)
         self._pending.update(("loss", "accuracy"))
