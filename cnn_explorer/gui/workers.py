@@ -50,8 +50,9 @@ class TrainingWorker(QObject):
     sigError = Signal(str)
 
     def __init__(self, model, data, config, eval_x=None, interval=0.05, probe=None,
-                 probe_interval=1.0):
+                 probe_interval=1.0, max_batches=None):
         super().__init__()
+        self._batches_left = max_batches  # stop after this many mini-batches (None: no limit)
         self._probe = probe
         self._probe_interval = probe_interval
         self._last_probe = 0.0
@@ -117,6 +118,10 @@ class TrainingWorker(QObject):
             for snapshot in steps:
                 self._latest = snapshot
                 self._emitted_latest = False
+                if self._batches_left is not None and not snapshot.done:
+                    self._batches_left -= 1
+                    if self._batches_left <= 0:
+                        self.stop()
                 now = time.perf_counter()
                 if snapshot.epoch_end or snapshot.done or now - self._last_emit >= self._interval:
                     self._flush()

@@ -113,6 +113,7 @@ def test_start_pause_resume_stop_save_load_and_draw(qtbot, page, tmp_path):
 def test_new_model_and_load_replacing_a_trained_model_can_be_undone(qtbot, page, tmp_path):
     # New model (or Load…) silently threw away a trained, unsaved model
     page.train_batches(2)
+    assert page.model.optimizer.iterations == 2   # exactly: it could train a whole epoch
     trained, weights = page.model, page.model.get_weights()
     assert page.dirty and page.undo_stack.count() == 0
     qtbot.mouseClick(page.controls.new_button, Qt.LeftButton)

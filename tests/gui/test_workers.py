@@ -97,6 +97,16 @@ def test_snapshots_are_throttled_but_the_latest_arrives(qtbot, digits):
     assert record.snapshots[-1].done and record.snapshots[-1].step == batches
 
 
+def test_max_batches_stops_after_exactly_that_many_batches(qtbot, digits):
+    # the page's train_batches counted throttled snapshots: a whole epoch could pass between two
+    config = TrainConfig(epochs=3, batch_size=8, validation_split=0.0, snapshot_every=1)
+    model = tiny_model()
+    record = run(qtbot, TrainingWorker(model, digits, config, interval=60.0, max_batches=5))
+    final = record.finished[0]
+    assert final.reason == "stopped" and final.step == 5
+    assert model.optimizer.iterations == 5 and model.history["loss"] == []
+
+
 def test_pause_stops_batches_until_resume_and_stop_ends_the_thread_quickly(qtbot, digits):
     config = TrainConfig(epochs=50, batch_size=16, validation_split=0.0, snapshot_every=1)
     worker = TrainingWorker(tiny_model(), digits, config, interval=0.0)

@@ -237,6 +237,11 @@ class TrainingPage(ModelFiles, Page):
 
     def start(self):
         """Start (or continue) training the model on the dataset in a worker thread."""
+        self._start()
+
+    def _start(self, max_batches=None, on_finished=None):
+        """``start()``, stopping after ``max_batches`` mini-batches; ``on_finished`` is connected
+        to the worker's ``sigFinished`` before its thread starts (so it cannot miss it)."""
         if self.running or self.dataset is None:
             return
         self._sync_architecture()
@@ -257,13 +262,15 @@ class TrainingPage(ModelFiles, Page):
         self.worker = TrainingWorker(self.model, (self.dataset.x_train, self.dataset.y_train),
                                      config, eval_x=self.display.val[0],
                                      interval=SNAPSHOT_INTERVAL, probe=self.display.make_probe(),
-                                     probe_interval=PROBE_INTERVAL)
+                                     probe_interval=PROBE_INTERVAL, max_batches=max_batches)
         self.worker.sigProbe.connect(self._on_probe)
         self.worker.sigSnapshot.connect(self._on_snapshot)
         self.worker.sigEpochEnd.connect(self._on_epoch_end)
         self.worker.sigPaused.connect(self._on_paused)
         self.worker.sigError.connect(self._on_error)
         self.worker.sigFinished.connect(self._on_finished)
+        if on_finished is not None:
+            self.worker.sigFinished.connect(on_finished)
         self.thread = start_in_thread(self.worker, self)
         self.controls.set_running(True)
         self.controls.status.setText("Training…")
@@ -376,21 +383,11 @@ class TrainingPage(ModelFiles, Page):
     # -- page hooks ----------------------------------------------------------------------
     def train_batches(self, batches, timeout_ms=120000):
         """Train ``batches`` mini-batches and wait (a local event loop) until they are done."""
-        self.start()
+        # counting the (throttled) snapshots let a whole epoch pass between two of them
+        loop = QEventLoop()
+        self._start(max_batches=batches, on_finished=loop.quit)
         if not self.running:
             return
-        loop = QEventLoop()
-        worker = self.worker
-        first = []
-
-        def check(snapshot):  # runs in the worker thread: only touches the worker's flags
-            if not first:
-                first.append(snapshot.step)
-            if snapshot.step - first[0] + 1 >= batches:
-                worker.stop()
-
-        worker.sigSnapshot.connect(check, Qt.DirectConnection)
-        self.worker.sigFinished.connect(loop.quit)
         QTimer.singleShot(timeout_ms, loop.quit)
         loop.exec()
         self.stop_training()
