@@ -52,7 +52,9 @@ class TrainingWorker(QObject):
     def __init__(self, model, data, config, eval_x=None, interval=0.05, probe=None,
                  probe_interval=1.0, max_batches=None):
         super().__init__()
-        self._batches_left = max_batches  # stop after this many mini-batches (None: no limit)
+        # stop after this many mini-batches (None: no limit), counted one per snapshot: with
+        # snapshot_every=k each counts k batches
+        self._batches_left = max_batches
         self._probe = probe
         self._probe_interval = probe_interval
         self._last_probe = 0.0
