@@ -390,6 +390,24 @@ def test_save_adds_the_npz_suffix_the_load_dialog_lists(qtbot, page, tmp_path, m
     assert page.controls.message.text() == "Saved mine.npz."
 
 
+def test_a_download_finishing_during_training_does_not_stop_it(qtbot, page, tmp_path,
+                                                              monkeypatch):
+    # the finished download switched to its dataset, which stopped the training under way
+    data, downloaded = page.dataset, dataclasses.replace(page.dataset, title="MNIST")
+    monkeypatch.setattr(catalog, "load", lambda name: downloaded)
+    fake = lambda name, progress, should_cancel: tmp_path  # noqa: E731
+    qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
+    page.datasets.start_download("mnist", download=fake)
+    qtbot.waitUntil(lambda: not page.datasets.downloading, timeout=5000)
+    assert page.running and page.dataset is data
+    assert page.controls.message.text().startswith("Downloaded MNIST: choose it in the list")
+    assert page.controls.dataset_combo.currentData() == catalog.BUNDLED
+    page.stop_training()
+    page.datasets.start_download("mnist", download=fake)   # not training: it is used at once
+    qtbot.waitUntil(lambda: page.dataset is downloaded, timeout=5000)
+    assert page.controls.message.text() == "Downloaded MNIST."
+
+
 def test_download_shows_progress_and_cancel_stops_it(qtbot, page):
     started = threading.Event()
 

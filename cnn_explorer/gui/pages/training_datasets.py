@@ -21,9 +21,12 @@ class DatasetChooser(QObject):
         A dataset name (``catalog.available()``) or folder path the user chose.
     sigMessage(str, bool)
         A message for the page and whether it is an error.
+    sigDownloaded(str)
+        A download finished: its key of ``catalog.DOWNLOADS``, now in ``catalog.available()``.
     """
 
     sigChosen = Signal(object)
+    sigDownloaded = Signal(str)
     sigMessage = Signal(str, bool)
 
     def __init__(self, controls, parent=None):
@@ -119,9 +122,7 @@ class DatasetChooser(QObject):
             return
         name = self._finish()
         if path:
-            self.sigMessage.emit(f"Downloaded {catalog.DOWNLOADS[name].title}.", False)
-            self.refresh(select=name)
-            self.sigChosen.emit(name)
+            self.sigDownloaded.emit(name)
 
     def _finish(self):
         worker, thread, name = self._download

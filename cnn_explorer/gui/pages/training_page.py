@@ -70,6 +70,7 @@ class TrainingPage(ModelFiles, Page):
         c = self.controls
         self.datasets.sigChosen.connect(self._load_dataset)
         self.datasets.sigMessage.connect(c.show_message)
+        self.datasets.sigDownloaded.connect(self._on_downloaded)
         self.display.sigSelectionChanged.connect(self._on_selection_changed)
         c.start_button.clicked.connect(self.start)
         c.pause_button.toggled.connect(self._on_pause_toggled)
@@ -95,6 +96,17 @@ class TrainingPage(ModelFiles, Page):
         self.set_dataset(dataset)
         self._dataset_source = name_or_path
         return True
+
+    def _on_downloaded(self, name):
+        title = catalog.DOWNLOADS[name].title
+        if self.running:  # switching to it would stop the training under way
+            self.datasets.refresh(select=self._dataset_source)
+            self.controls.show_message(f"Downloaded {title}: choose it in the list to train on it "
+                                       "(that stops this training).", error=False)
+        else:
+            self.datasets.refresh(select=name)
+            if self._load_dataset(name):
+                self.controls.show_message(f"Downloaded {title}.", error=False)
 
     def set_dataset(self, dataset):
         """Train on ``dataset`` from now on (stops a running training first)."""
