@@ -27,7 +27,7 @@ class TrainingWorker(QObject):
     sigSnapshot(object)
         The latest ``Snapshot`` (throttled).
     sigEpochEnd(object, object)
-        An epoch-end ``Snapshot`` and the class probabilities on ``eval_x`` (``(N, classes)``
+        An epoch-end or final ``Snapshot`` and the class probabilities on ``eval_x`` (``(N, classes)``
         float32, or ``None`` without ``eval_x``): taken from the engine's own validation pass when
         ``eval_x`` is its split (``training.split_validation``), else predicted in this thread.
     sigProbe(object)
@@ -127,7 +127,9 @@ class TrainingWorker(QObject):
                 now = time.perf_counter()
                 if snapshot.epoch_end or snapshot.done or now - self._last_emit >= self._interval:
                     self._flush()
-                if snapshot.epoch_end:
+                if snapshot.epoch_end or snapshot.done:
+                    # also after a stop inside an epoch: the confusion matrix then shows the final
+                    # weights without the GUI thread predicting the whole validation set
                     self.sigEpochEnd.emit(snapshot, self._epoch_end_probabilities(snapshot))
                 probe = self._probe
                 if probe is not None and (snapshot.epoch_end or snapshot.done

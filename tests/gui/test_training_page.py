@@ -477,3 +477,22 @@ def test_a_model_without_conv_layers_shows_no_stale_filters(qtbot, page):
     assert page.views.filters1.title() == "This model has no Conv2D layer: no filters to show."
     assert page.views.filters2.isHidden()
     assert [name for name, _ in page.views.feature_maps.shown] == ["input"]
+
+
+def test_a_stop_inside_an_epoch_gets_its_confusion_matrix_from_the_worker(qtbot, page,
+                                                                          monkeypatch):
+    qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.latest is not None and page.latest.step >= 2, timeout=20000)
+    predict = page.view_model.predict
+
+    def no_validation_pass_here(x, *args, **kwargs):
+        # the grid's few test images may be predicted here; the validation set may not
+        assert len(x) != len(page.display.val[0]), "the GUI thread predicted the validation set"
+        return predict(x, *args, **kwargs)
+
+    monkeypatch.setattr(page.view_model, "predict", no_validation_pass_here)
+    page.stop()  # (a waitSignal on the worker's signal would run in the worker's thread)
+    qtbot.waitUntil(lambda: not page.running, timeout=5000)
+    assert not page.latest.epoch_end and page.latest.reason == "stopped"
+    counts = page.views.confusion.counts
+    assert counts.sum() == len(page.display.val[1])

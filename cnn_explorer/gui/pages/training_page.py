@@ -42,6 +42,7 @@ class TrainingPage(ModelFiles, Page):
         self.worker = None
         self.thread = None
         self.latest = None
+        self._confusion_of = None  # the snapshot whose validation matrix is on screen
         self.last_error = ""
         self._architecture_key = None
         self._dataset_source = catalog.BUNDLED   # the combo's entry for the data in use
@@ -346,7 +347,9 @@ class TrainingPage(ModelFiles, Page):
     @Slot(object, object)
     def _on_epoch_end(self, snapshot, probabilities):
         if self._from_current_worker() and probabilities is not None:
-            self.display.show_confusion(probabilities, f"after epoch {snapshot.epoch + 1}")
+            when = f"after epoch {snapshot.epoch + 1}" if snapshot.epoch_end else "now"
+            self.display.show_confusion(probabilities, when)
+            self._confusion_of = snapshot
 
     @Slot(object)
     def _on_paused(self, snapshot):
@@ -388,8 +391,9 @@ class TrainingPage(ModelFiles, Page):
         self.display.refresh_all()
         self.views.curves.flush()
         x_val = self.display.val[0]
-        ended_on_epoch = self.latest is not None and self.latest.epoch_end  # matrix is current
-        if x_val is not None and self.display.enabled and not (self.last_error or ended_on_epoch):
+        # the worker sent the final snapshot's matrix, unless the stop came before it was queued
+        current = self.latest is not None and self._confusion_of is self.latest
+        if x_val is not None and self.display.enabled and not (self.last_error or current):
             self.display.show_confusion(self.view_model.predict(x_val), "now")
 
     # -- page hooks ----------------------------------------------------------------------
