@@ -35,7 +35,9 @@ def save_model(model, path):
         arrays["optimizer"] = _text({"config": model.optimizer.get_config(), "state": info})
         for i, a in enumerate(state):
             arrays[f"optimizer_{i:03d}"] = a
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent or ".")
+    if not path.parent.is_dir():  # mkstemp's error would name its temporary file, not the folder
+        raise ValueError(f"cannot save {path}: the folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)

@@ -138,3 +138,9 @@ def test_non_finite_weights_are_refused(trained, tmp_path):
     np.savez(bad, **arrays)
     with pytest.raises(ValueError, match="NaN or infinite"):
         Sequential.load(bad)
+
+
+def test_saving_into_a_missing_folder_names_the_folder(trained, tmp_path):
+    model, _ = trained
+    with pytest.raises(ValueError, match="the folder .*missing does not exist"):
+        model.save(tmp_path / "missing" / "m.npz")
