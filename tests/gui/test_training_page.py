@@ -496,3 +496,19 @@ def test_a_stop_inside_an_epoch_gets_its_confusion_matrix_from_the_worker(qtbot,
     assert not page.latest.epoch_end and page.latest.reason == "stopped"
     counts = page.views.confusion.counts
     assert counts.sum() == len(page.display.val[1])
+
+
+def test_cancel_in_the_close_question_leaves_the_training_running(qtbot, page, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    page.ask_to_save = True
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")       # the question is only asked on screen
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args: asked.append(args[1]) or QMessageBox.Cancel)
+    qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)
+    assert not page.can_close()
+    assert asked == ["Save the trained model?"] and page.running
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.Discard)
+    assert page.can_close() and not page.running

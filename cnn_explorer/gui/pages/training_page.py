@@ -64,6 +64,7 @@ class TrainingPage(ModelFiles, Page):
         self._connect()
         # last resort if the app quits without closing the window: never leave a thread running
         QCoreApplication.instance().aboutToQuit.connect(self.stop_training)
+        QCoreApplication.instance().aboutToQuit.connect(self.datasets.stop)
         self.controls.set_running(False)
         self._load_dataset(self.datasets.refresh())
 
@@ -415,16 +416,20 @@ class TrainingPage(ModelFiles, Page):
         self.views.canvas.stroke([(9, 6), (18, 7), (13, 13), (19, 18), (9, 23)])  # a "3"
 
     def can_close(self):
+        # ask before stopping anything, so that Cancel leaves a running training running
+        ask = ((self.dirty or self.running) and self.ask_to_save and self.isVisible()
+               and os.environ.get("QT_QPA_PLATFORM") != "offscreen")
+        answer = QMessageBox.Discard
+        if ask:
+            answer = QMessageBox.question(
+                self, "Save the trained model?",
+                "The model was trained since it was last saved. Save it before closing?",
+                QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+            if answer == QMessageBox.Cancel:
+                return False
         if not (self.stop_training() and self.datasets.stop()):
             return False
-        if not (self.dirty and self.ask_to_save and self.isVisible()
-                and os.environ.get("QT_QPA_PLATFORM") != "offscreen"):
-            return True
-        answer = QMessageBox.question(
-            self, "Save the trained model?",
-            "The model was trained since it was last saved. Save it before closing?",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
-        if answer == QMessageBox.Save:
+        if answer == QMessageBox.Save and self.dirty:
             self._on_save()
             return not self.dirty
-        return answer == QMessageBox.Discard
+        return True
