@@ -512,3 +512,13 @@ def test_cancel_in_the_close_question_leaves_the_training_running(qtbot, page, m
     assert asked == ["Save the trained model?"] and page.running
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.Discard)
     assert page.can_close() and not page.running
+
+
+def test_a_colour_model_on_grey_data_is_explained(qtbot, page):
+    page.set_model(Sequential([L.Conv2D(4, 3), L.Flatten(), L.Dense(10, activation="softmax")],
+                              input_shape=(28, 28, 3)))
+    assert page.controls.message.text() == (
+        "The model takes images with 3 channels but MNIST 5k (bundled) has grey images "
+        "(1 channel).")
+    page.start()
+    assert not page.running

@@ -141,7 +141,11 @@ class TrainingPage(ModelFiles, Page):
             return False
         size, model_size = self.dataset.x_train.shape[1:3], self.model.input_shape[:2]
         outputs = self.model.output_shape[-1]
-        if size != model_size:
+        if self.model.input_shape[2] != 1:   # datasets are grey: (N, H, W) uint8
+            self._fit_message = (
+                f"The model takes images with {self.model.input_shape[2]} channels but "
+                f"{self.dataset.title} has grey images (1 channel).")
+        elif size != model_size:
             self._fit_message = (
                 f"The model takes {model_size[0]}×{model_size[1]} images but {self.dataset.title} "
                 f"has {size[0]}×{size[1]} images.")
