@@ -127,6 +127,10 @@ def train_steps(model, data, config=None, should_stop=None):
     ----------
     model : Sequential
         Trained in place; its optimiser state and history carry over between calls.
+        ``config.epochs`` is the total (as Keras's ``initial_epoch``): a model with k finished
+        epochs continues at epoch k + 1. A stop inside an epoch keeps the updated weights and
+        optimiser state but not the partial epoch in the history, so the next call trains that
+        epoch again from its first batch.
     data : (x, y)
         uint8 images (N, H, W) or float (N, H, W, C); integer labels (N,).
     config : TrainConfig
