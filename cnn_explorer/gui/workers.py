@@ -69,6 +69,8 @@ class TrainingWorker(QObject):
         self._latest = None
         self._last_emit = 0.0
         self._emitted_latest = True
+        # the final Snapshot, readable once the thread has ended (its signals may still be queued)
+        self.final = None
 
     # -- controls, safe to call from any thread -------------------------------------------
     def pause(self):
@@ -137,7 +139,7 @@ class TrainingWorker(QObject):
                     self._last_probe = now
                     self.sigProbe.emit(probe(self._model))
                 if snapshot.done:
-                    final = snapshot
+                    final = self.final = snapshot
         except Exception as exc:  # noqa: BLE001 (any failure must reach the user, not kill the app)
             traceback.print_exc()
             self.sigError.emit(f"Training failed: {exc}")

@@ -522,3 +522,12 @@ def test_a_colour_model_on_grey_data_is_explained(qtbot, page):
         "(1 channel).")
     page.start()
     assert not page.running
+
+
+def test_stop_training_after_the_run_ended_reports_how_it_ended(page):
+    page.controls.epochs.setValue(1)
+    page.start()
+    assert page.thread.wait(20000)     # ended, its signals still queued (no events processed)
+    assert page.stop_training()
+    assert page.latest.done and page.latest.reason == "finished"
+    assert page.controls.status.text().startswith("Finished.")

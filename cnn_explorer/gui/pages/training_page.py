@@ -319,7 +319,8 @@ class TrainingPage(ModelFiles, Page):
         self.worker.stop()
         finished = self.thread.wait(timeout_ms)
         if finished:
-            self._finish(self.latest)
+            # the worker's last signals may still be queued: its final snapshot says why it ended
+            self._finish(self.worker.final or self.latest)
         return finished
 
     def _from_current_worker(self):
