@@ -172,3 +172,15 @@ def test_steps_generators_match_plans():
     assert list(steps.conv2d_steps(grid, [[1, 0], [0, -1]], stride=2)) == \
         list(steps.conv2d_plan(grid, [[1, 0], [0, -1]], stride=2).steps())
     assert list(steps.pool1d_steps(x, 3, kind="l2")) == list(steps.pool1d_plan(x, 3, kind="l2").steps())
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_plan_arrays_are_read_only_and_do_not_follow_the_callers_input(padding):
+    x = np.arange(30.0).reshape(5, 6)
+    plan = steps.conv2d_plan(x, np.ones((3, 3)), padding=padding)
+    before = plan.padded.copy()
+    assert x.flags.writeable
+    x[:] = -1.0
+    np.testing.assert_array_equal(plan.padded, before)
+    for arr in (plan.x, plan.padded, plan.is_pad, plan.output):
+        assert not arr.flags.writeable
