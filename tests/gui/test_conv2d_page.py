@@ -331,3 +331,20 @@ def test_edit_menu_undo_and_redo_follow_the_page(qtbot):
     assert page.kernel_panel.values()[2, 2] == 1
     window.actions["redo"].trigger()
     assert page.kernel_panel.values()[2, 2] == 3
+
+
+def test_moving_the_centre_is_undoable_and_undoing_a_resize_restores_it(qtbot, page):
+    click_cell(qtbot, page.kernel_panel.editor, 0, 0)
+    assert page.anchor() == (0, 0) and page.plan.pads == ((0, 2), (0, 2))
+    assert page.undo_stack.undoText() == "Kernel: centre at row 0, column 0"
+    page.undo_stack.undo()
+    assert page.anchor() == (1, 1) and page.plan.pads == ((1, 1), (1, 1))
+    assert page.centre_label.text().startswith("Centre: row 1, column 1")
+    page.undo_stack.redo()
+    assert page.anchor() == (0, 0)
+    page.kernel_panel.size[0].setValue(5)          # a resize resets the centre to the middle
+    assert page.kernel_panel.values().shape == (5, 3) and page.anchor() == (2, 1)
+    page.undo_stack.undo()
+    assert page.kernel_panel.values().shape == (3, 3) and page.anchor() == (0, 0)
+    np.testing.assert_array_equal(page.plan.output, ops.conv2d(
+        EDGE, page.kernel_panel.values(), padding="same", anchor=(0, 0)))

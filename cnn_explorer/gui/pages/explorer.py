@@ -218,7 +218,9 @@ class ConvExplorerPage(ExplorerPage):
         self.push_edit(f"{self.data_title}: {text}", self.set_data, old, new)
 
     def _on_kernel_change_requested(self, old, new, text):
-        self.push_edit(f"Kernel: {text}", self.set_kernel, old, new)
+        # the centre is part of the kernel's state: undoing a resize brings a custom centre back
+        keep = self._anchor if np.shape(new) == np.shape(old) else None
+        self.push_edit(f"Kernel: {text}", self._set_kernel_state, (old, self._anchor), (new, keep))
 
     def set_data(self, values) -> None:
         """Use ``values`` as the input and restart the trace."""
@@ -228,15 +230,24 @@ class ConvExplorerPage(ExplorerPage):
 
     def set_kernel(self, values) -> None:
         """Use ``values`` as the kernel (its centre resets if its size changed); restart."""
-        values = np.asarray(values, dtype=float)
-        if values.shape != self.kernel_panel.values().shape:
-            self._anchor = None
+        same_shape = np.shape(values) == self.kernel_panel.values().shape
+        self._set_kernel_state((values, self._anchor if same_shape else None))
+
+    def _set_kernel_state(self, state) -> None:
+        """``(values, anchor or None)``: the kernel and its centre, set together; restart."""
+        values, self._anchor = np.asarray(state[0], dtype=float), state[1]
         self.kernel_panel.set_values(values, self.kernel_panel.preset_matching(values))
         self._show_anchor()
         self.recompute()
 
     def _on_kernel_cell_clicked(self, row, col):
-        self._anchor = (col,) if self.ndim == 1 else (row, col)
+        anchor = (col,) if self.ndim == 1 else (row, col)
+        if anchor != self.anchor():   # a click to edit the centre's value moves nothing
+            where = f"element {col}" if self.ndim == 1 else f"row {row}, column {col}"
+            self.push_edit(f"Kernel: centre at {where}", self._set_anchor, self._anchor, anchor)
+
+    def _set_anchor(self, anchor) -> None:
+        self._anchor = anchor
         self._show_anchor()
         self.recompute()
 
