@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHUNK = 64 * 1024
-TIMEOUT = 30.0
+# seconds one blocking read may wait: cancel is checked between reads, and the app waits 10 s for
+# a cancelled download before it refuses to close, so a stalled server must give up sooner
+TIMEOUT = 8.0
 
 
 class DownloadCancelled(Exception):
