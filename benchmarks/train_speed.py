@@ -25,6 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _torch_ref  # noqa: E402
 from _data import fashion_mnist  # noqa: E402
 
 from cnn_explorer.nn.models import guide_convnet  # noqa: E402
@@ -80,37 +81,15 @@ def time_ours(x, y):
 
 
 def time_torch(x, y):
+    """Seconds for PyTorch to train the same model (Keras init) on (x, y), last batch loss."""
     import torch
-    from torch import nn
 
     torch.set_num_threads(2)
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-                          nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                          nn.Dropout(0.5), nn.Linear(1600, 10))
-    for m in model:
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.xavier_uniform_(m.weight)  # = Keras glorot_uniform
-            nn.init.zeros_(m.bias)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
-    loss_fn = nn.CrossEntropyLoss()
-    xt = torch.from_numpy(x[:, None].astype(np.float32) / 255)
-    yt = torch.from_numpy(y.astype(np.int64))
-
-    def epoch(n):
-        order = torch.randperm(n)
-        for i in range(0, n, 128):
-            idx = order[i:i + 128]
-            opt.zero_grad()
-            loss = loss_fn(model(xt[idx]), yt[idx])
-            loss.backward()
-            opt.step()
-        return loss.item()
-
-    model.train()
-    epoch(WARMUP)
+    model, opt = _torch_ref.guide_model(seed=0, init="keras")
+    xt, yt = _torch_ref.as_tensors(x, y)
+    _torch_ref.train_epoch(model, opt, xt[:WARMUP], yt[:WARMUP])
     start = time.perf_counter()
-    last_loss = epoch(len(x))
+    last_loss = _torch_ref.train_epoch(model, opt, xt, yt)
     return time.perf_counter() - start, last_loss
 
 
