@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHUNK = 64 * 1024
-# seconds one blocking read may wait: cancel is checked between reads, and the app waits 10 s for
-# a cancelled download before it refuses to close, so a stalled server must give up sooner
+# seconds one blocking read may wait: cancel is checked after every read, and the app waits 10 s
+# for a cancelled download before it refuses to close, so a stalled server must give up sooner
 TIMEOUT = 8.0
 
 
@@ -224,7 +224,9 @@ def _fetch(url: str, remote: RemoteFile, dest: Path, meter: _Meter,
         if should_cancel is not None and should_cancel():
             raise DownloadCancelled(f"download of {remote.name} cancelled")
         with urllib.request.urlopen(url, timeout=TIMEOUT) as response, open(part, "wb") as out:
-            while chunk := response.read(CHUNK):
+            # read1 returns what one socket read brought (read() would wait for a whole chunk,
+            # and on a slow connection the cancel checked between chunks would come too late)
+            while chunk := response.read1(CHUNK):
                 received += len(chunk)
                 if remote.size is not None and received > remote.size:
                     raise DownloadError(f"{url}: the server sent more than the expected "

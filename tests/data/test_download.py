@@ -17,12 +17,25 @@ SERVER_LIFETIME = 60.0  # seconds: the server stops itself even if a test hangs
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    """Serves the folder; ``/cut/<name>`` promises the whole file but sends only half of it."""
+    """Serves the folder; ``/cut/<name>`` promises the whole file but sends only half of it;
+    ``/trickle/<name>`` promises it, sends 100 bytes, then holds the connection open silently
+    (a stalled or very slow server) until the test releases it."""
 
     requests: list[str]
+    release: threading.Event
 
     def do_GET(self):
         self.requests.append(self.path)
+        if self.path.startswith("/trickle/"):
+            body = (self.directory_path / self.path[len("/trickle/"):]).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:100])
+            self.wfile.flush()
+            self.release.wait(SERVER_LIFETIME)
+            self.close_connection = True
+            return
         if self.path.startswith("/cut/"):
             body = (self.directory_path / self.path[len("/cut/"):]).read_bytes()
             self.send_response(200)
@@ -56,7 +69,9 @@ def served(tmp_path, shared_data):
     for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
         shutil.copy(shared_data / "mnist-test" / name, root / name)
     requests: list[str] = []
-    handler = type("Handler", (_Handler,), {"requests": requests, "directory_path": root})
+    release = threading.Event()
+    handler = type("Handler", (_Handler,), {"requests": requests, "directory_path": root,
+                                             "release": release})
     server = _QuietServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -64,6 +79,7 @@ def served(tmp_path, shared_data):
     watchdog.daemon = True
     watchdog.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/", root, requests
+    release.set()
     watchdog.cancel()
     server.shutdown()
     server.server_close()
@@ -164,6 +180,18 @@ def test_cancel_removes_the_partial_file(tmp_path, served, spec):
     assert "mnist" not in [i.name for i in catalog.available(cache_dir=tmp_path / "c")]
     with pytest.raises(ValueError, match="download it first"):
         catalog.load("mnist", cache_dir=tmp_path / "c")
+
+
+def test_cancel_while_the_server_sends_slowly(tmp_path, served, spec):
+    # The server sends 100 bytes and then nothing: the first read must hand those bytes back at
+    # once (not wait for a whole chunk), so the cancel asked for after them takes effect.
+    url, _, _ = served
+    calls = []
+    with pytest.raises(DownloadCancelled):
+        download("mnist", cache_dir=tmp_path / "c", base_url=url + "trickle/",
+                 progress=lambda d, t: calls.append(d), should_cancel=lambda: bool(calls))
+    assert calls == [100]
+    assert _leftovers(tmp_path / "c") == []
 
 
 def test_checksum_mismatch_keeps_nothing(tmp_path, served, spec, monkeypatch):
