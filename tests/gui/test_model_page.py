@@ -215,3 +215,20 @@ def test_clicking_the_output_chooses_the_cell(qtbot, page):
     qtbot.mouseClick(view.plot.viewport(), Qt.LeftButton, pos=view.plot.mapFromScene(scene_pos))
     assert (view.row.value(), view.col.value()) == (2, 7)
     assert view.text.text().startswith("Cell (2, 7) of conv2d_1")
+
+
+def test_in_a_1024_pixel_window_nothing_is_cut_off_or_drawn_over(qtbot, page):
+    page.resize(1024, 680)
+    # every card fits its column: the parameter count and the activation choice were cut off
+    qtbot.waitUntil(lambda: all(card.width() >= card.minimumSizeHint().width()
+                                for card in page.cards), timeout=2000)
+    viewport = page.cards_scroll.viewport().width()
+    assert all(card.width() <= viewport for card in page.cards)
+    # the sharing text sits below the table (it was drawn over its second row) and shows whole
+    sharing = page.sharing
+    assert sharing.total.y() >= sharing.table.geometry().bottom()
+    assert sharing.total.height() >= sharing.total.heightForWidth(sharing.total.width())
+    # the table's rows stay visible under its sideways scroll bar
+    table = sharing.table
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    assert table.viewport().height() >= rows

@@ -107,6 +107,7 @@ class ModelPage(Page):
         scroll.setWidget(holder)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.cards_scroll = scroll
         self.status = QLabel()
         self.status.setWordWrap(True)
         left = QWidget()
@@ -234,7 +235,20 @@ class ModelPage(Page):
             self._rebuild_cards()
         for card, spec in zip(self.cards, self.specs):
             card.set_spec(spec)
+        self._fit_cards_width()
         self._rebuild_model()
+
+    def _fit_cards_width(self):
+        """Keep the cards' column as wide as a card: in a 1024-pixel window the splitter cut off
+        their right ends (parameter counts, the activation choice)."""
+        scroll = self.cards_scroll
+        scroll.setMinimumWidth(scroll.widget().minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width()
+                               + 2 * scroll.frameWidth())
+
+    def showEvent(self, event):  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self._fit_cards_width()     # the cards know their width once they are polished
 
     def _rebuild_cards(self):
         for card in self.cards:

@@ -24,9 +24,11 @@ class SharingTable(QWidget):
         self.table.setHorizontalHeaderLabels(self.HEADERS)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        # every column as wide as its text: a narrow window scrolls sideways instead of cutting
+        # "A dense layer would need" and its formulas short
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
         self.total = QLabel()
         self.total.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -44,13 +46,28 @@ class SharingTable(QWidget):
                 if c:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.table.setItem(r, c, item)
-        self.table.setFixedHeight(self.table.horizontalHeader().height()
-                                  + sum(self.table.rowHeight(r) for r in range(len(rows)))
-                                  + 2 * self.table.frameWidth() + 2)
         self.total.setText(
             f"The same filter slides over every position (parameter sharing), and each output "
             f"looks at a small window (sparse interactions). Whole model: {total_params:,} "
             f"parameters, {total_mult_adds:,} multiply-adds per image.")
+        self._fit_height()
+
+    def _fit_height(self):
+        """Room for every row, the sideways scroll bar if the columns need it, and the wrapped
+        text: at 1024 pixels the splitter otherwise squeezed the text over the table's rows."""
+        table = self.table
+        columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        scroll = (table.horizontalScrollBar().sizeHint().height()
+                  if columns > table.viewport().width() else 0)
+        table.setFixedHeight(table.horizontalHeader().height() + scroll
+                             + sum(table.rowHeight(r) for r in range(table.rowCount()))
+                             + 2 * table.frameWidth() + 2)
+        spacing = self.layout().spacing()
+        self.setMinimumHeight(table.height() + spacing + self.total.heightForWidth(self.width()))
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_height()
 
 
 class ReceptiveFieldView(QWidget):
