@@ -10,7 +10,8 @@ from PySide6.QtCore import QPoint, Qt
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.main_window import MainWindow
-from cnn_explorer.gui.pages.training_data import confusion_counts, format_progress, format_speed
+from cnn_explorer.gui.pages.training_data import (confusion_counts, format_progress, format_speed,
+                                                   not_learning_message)
 from cnn_explorer.gui.pages.training_page import TrainingPage
 from cnn_explorer.nn import layers as L
 from cnn_explorer.nn.model import Sequential
@@ -468,6 +469,17 @@ def test_progress_texts():
     assert format_progress(snapshot) == "Epoch 2/15 · batch 17/32"
     remaining = 13 * 32 + 15  # batches after this one
     assert format_speed(snapshot, 128) == f"3,200 images/s · 0:{remaining * 128 // 3200:02d} left"
+
+
+def test_the_not_learning_message_never_suggests_the_learning_rate_in_use():
+    history = {"loss": [0.69, 0.69], "accuracy": [0.5, 0.5]}
+    # two images of two classes at 0.001 said "(0.001) is probably too large: try 0.001"
+    assert not_learning_message(history, 2, 0.001) == (
+        "The model is not learning: its accuracy is 50% after 2 epochs, about what guessing "
+        "gets (50%). The learning rate (0.001) is already small: train more epochs, or check "
+        "the data (enough images of each class, labels that match them).")
+    assert "(0.01) is probably too large: try 0.001, then" in not_learning_message(history, 2, 0.01)
+    assert not_learning_message({"loss": [0.3], "accuracy": [0.9]}, 2, 0.001) == ""
 
 
 def test_a_model_without_conv_layers_shows_no_stale_filters(qtbot, page):

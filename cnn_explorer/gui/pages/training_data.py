@@ -38,12 +38,21 @@ def format_speed(snapshot, batch_size):
     return f"{speed:,.0f} images/s{left}"
 
 
+SAFE_LEARNING_RATE = 0.001     # what the not-learning message suggests (Adam's default)
+
+
 def not_learning_message(history, num_classes, learning_rate):
     """What to say when the last epoch's accuracy is near chance (the loss stayed finite), or ``""``."""
     accuracy = history.get("accuracy") or [None]
     if accuracy[-1] is None or num_classes < 2 or accuracy[-1] >= 1.5 / num_classes:
         return ""
     epochs = len(history["loss"])
+    if learning_rate > SAFE_LEARNING_RATE:
+        advice = (f"The learning rate ({learning_rate:g}) is probably too large: try "
+                  f"{SAFE_LEARNING_RATE:g}, then New model.")
+    else:   # "try 0.001" when it already is 0.001 helps nobody
+        advice = (f"The learning rate ({learning_rate:g}) is already small: train more epochs, "
+                  "or check the data (enough images of each class, labels that match them).")
     return (f"The model is not learning: its accuracy is {accuracy[-1]:.0%} after {epochs} "
-            f"epoch{'s' * (epochs != 1)}, about what guessing gets ({1 / num_classes:.0%}). The "
-            f"learning rate ({learning_rate:g}) is probably too large: try 0.001, then New model.")
+            f"epoch{'s' * (epochs != 1)}, about what guessing gets ({1 / num_classes:.0%}). "
+            + advice)
