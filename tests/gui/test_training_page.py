@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLabel
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.main_window import MainWindow
@@ -469,6 +470,19 @@ def test_progress_texts():
     assert format_progress(snapshot) == "Epoch 2/15 · batch 17/32"
     remaining = 13 * 32 + 15  # batches after this one
     assert format_speed(snapshot, 128) == f"3,200 images/s · 0:{remaining * 128 // 3200:02d} left"
+
+
+def test_the_page_fits_a_1024_pixel_window_and_its_labels_show_whole(qtbot, page):
+    # the curves' legend and the filters' colour scales on one line each made the page at least
+    # 1211 pixels wide: a 1024-pixel screen cut its right side off
+    assert page.minimumSizeHint().width() <= 1000
+    page.resize(1000, 680)
+    qtbot.waitUntil(lambda: page.width() == 1000, timeout=2000)
+    labels = [label for label in page.views.findChildren(QLabel)
+              if label.isVisible() and label.wordWrap() and label.text()]
+    assert page.views.curves.legend in labels
+    for label in labels:
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
 
 
 def test_the_not_learning_message_never_suggests_the_learning_rate_in_use():

@@ -18,6 +18,7 @@ def legend_label() -> QLabel:
                    "validation (end of each epoch)")
     label.setTextFormat(Qt.RichText)
     label.setAlignment(Qt.AlignCenter)
+    label.setWordWrap(True)     # on one line it kept the window over 1024 pixels wide
     return label
 
 

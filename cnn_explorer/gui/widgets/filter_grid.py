@@ -62,6 +62,7 @@ class FilterGrid(QWidget):
         self._title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wrap, not widen
         self._scale = QLabel()
         self._scale.setStyleSheet("color: palette(mid);")
+        self._scale.setWordWrap(True)   # on one line two of them kept the window over 1024 wide
         self._plot = pg.GraphicsLayoutWidget()
         self._plot.setBackground(self.palette().window().color())  # opaque: repaints stay local
         self._plot.ci.setContentsMargins(0, 0, 0, 0)
