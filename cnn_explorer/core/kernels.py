@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_float_array, shape_text
+from .validation import as_float_array, as_int, shape_text
 
 __all__ = ["Preset", "PRESETS", "presets", "validate_kernel", "gaussian_weights",
            "GUIDE_SIGNAL_1D", "GUIDE_EDGE_IMAGE"]
@@ -29,10 +29,16 @@ class Preset:
 
 
 def _binomial(n: int) -> np.ndarray:
+    # halves, not ones: the row sums to 1 at every length (Pascal's numbers pass 1e308 at n=1030,
+    # and the weights then came out all 0 or NaN); exact in binary for the small sizes
     row = np.array([1.0])
     for _ in range(n - 1):
-        row = np.convolve(row, [1.0, 1.0])
+        row = np.convolve(row, [0.5, 0.5])
     return row
+
+
+#: Longest side :func:`gaussian_weights` builds (its cost grows with the square of a side).
+MAX_GAUSSIAN_SIDE = 1024
 
 
 def gaussian_weights(shape) -> np.ndarray:
@@ -47,13 +53,22 @@ def gaussian_weights(shape) -> np.ndarray:
     -------
     ndarray, float64, ``shape``
         Outer product of Pascal's-triangle rows, e.g. ``[[1, 2, 1], [2, 4, 2], [1, 2, 1]] / 16``.
+
+    Raises
+    ------
+    ValueError
+        A size that is not a whole number, below 1, or above :data:`MAX_GAUSSIAN_SIDE`.
     """
-    shape = (shape,) if np.isscalar(shape) else tuple(shape)
-    if not shape or any(int(s) < 1 for s in shape):
-        raise ValueError(f"weights need a shape of at least 1 per axis (got {shape})")
+    items = tuple(shape) if isinstance(shape, (tuple, list, np.ndarray)) else (shape,)
+    sizes = tuple(as_int(s, "the weights' size") for s in items)
+    if not sizes or any(s < 1 for s in sizes):
+        raise ValueError(f"weights need a shape of at least 1 per axis (got {sizes})")
+    if max(sizes) > MAX_GAUSSIAN_SIDE:
+        raise ValueError(f"Gaussian weights {shape_text(sizes)} are too large: at most "
+                         f"{MAX_GAUSSIAN_SIDE} per side")
     out = np.array(1.0)
-    for s in shape:
-        out = np.multiply.outer(out, _binomial(int(s)))
+    for s in sizes:
+        out = np.multiply.outer(out, _binomial(s))
     return out / out.sum()
 
 

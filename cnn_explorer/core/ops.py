@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import padding as _pad
-from .validation import as_float_array, per_axis, shape_text
+from .validation import as_bool, as_float_array, per_axis, shape_text
 
 POOL_KINDS = ("max", "avg", "l2", "weighted", "global_max", "global_avg")
 
@@ -75,7 +75,7 @@ def conv_setup(x, k, ndim, *, stride=1, padding="valid", pad_mode="zeros", dilat
     stride = per_axis(stride, ndim, "stride")
     dilation = per_axis(dilation, ndim, "dilation")
     anchor = _pad.resolve_anchor(anchor, kernel.shape)
-    flip = bool(flip)
+    flip = as_bool(flip, "flip")
     # The anchor names an element of the kernel as typed; flipping moves it to k-1-a.
     applied_anchor = tuple(s - 1 - a for s, a in zip(kernel.shape, anchor)) if flip else anchor
     applied = kernel[(slice(None, None, -1),) * ndim].copy() if flip else kernel.copy()
@@ -217,8 +217,9 @@ def conv2d(x, k, *, stride=1, padding="valid", pad_mode="zeros", dilation=1, anc
     ValueError
         Bad numbers (empty, NaN, text, ragged), a kernel that does not fit the padded input,
         stride or dilation below 1, unknown padding or pad mode, negative padding, an anchor
-        outside the kernel, reflect/circular padding larger than the input allows, a result
-        beyond the float range (overflow).
+        outside the kernel, reflect/circular padding larger than the input allows, a padded input
+        over ``padding.MAX_PADDED_VALUES`` values, ``flip`` not True/False, a result beyond the
+        float range (overflow).
     """
     setup = conv_setup(x, k, 2, stride=stride, padding=padding, pad_mode=pad_mode,
                        dilation=dilation, anchor=anchor, flip=flip)
@@ -229,6 +230,7 @@ def pool_setup(x, size, ndim, *, stride=None, padding=0, kind="max", weights=Non
                ceil_mode=False) -> PoolSetup:
     """Check pooling arguments and pad the input (see :func:`pool2d` for their meaning)."""
     x = as_float_array(x, name="input", ndim=ndim)
+    ceil_mode = as_bool(ceil_mode, "ceil_mode")
     if kind not in POOL_KINDS:
         raise ValueError(f"unknown pooling kind {kind!r}: use one of {', '.join(POOL_KINDS)}")
     if kind.startswith("global_"):
@@ -261,7 +263,7 @@ def pool_setup(x, size, ndim, *, stride=None, padding=0, kind="max", weights=Non
     fill = -np.inf if kind in ("max", "global_max") else 0.0
     padded = _pad.pad(x, pads, "zeros", value=fill)
     return PoolSetup(x, tuple(size), tuple(stride), pads, padded, _pad.pad_mask(x.shape, pads),
-                     kind, weights, bool(ceil_mode), out_shape)
+                     kind, weights, ceil_mode, out_shape)
 
 
 def _check_windows_see_data(x_shape, size, stride, pads, out_shape) -> None:
@@ -393,8 +395,8 @@ def pool2d(x, size, *, stride=None, padding=0, kind="max", weights=None, ceil_mo
     ------
     ValueError
         Bad numbers, unknown kind, window larger than the padded input, stride below 1, negative
-        padding or padding as wide as the window, missing or wrongly shaped weights, a result
-        beyond the float range (overflow).
+        padding or padding as wide as the window, missing or wrongly shaped weights, ``ceil_mode``
+        not True/False, a result beyond the float range (overflow).
 
     Examples
     --------

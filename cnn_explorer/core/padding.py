@@ -6,12 +6,17 @@ Pads are always stored as ``((before, after), ...)`` per axis: ``((left, right),
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .validation import as_int, per_axis
+from .validation import as_int, per_axis, shape_text
 
 #: Pad modes with PyTorch's meanings (``np.pad`` names: constant, reflect, edge, wrap).
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
+#: Most values a padded input may hold (400 MB as float64); beyond it NumPy fails with messages
+#: about "pad_width" or memory that tell a student nothing.
+MAX_PADDED_VALUES = 50_000_000
 PADDING_WORDS = ("valid", "same", "full")
 
 __all__ = ["PAD_MODES", "PADDING_WORDS", "default_anchor", "resolve_anchor", "resolve_padding", "output_length",
@@ -220,12 +225,25 @@ def pad(x, pads, mode="zeros", value=0.0) -> np.ndarray:
     Returns
     -------
     ndarray, float64, shape (n + before + after,) or (h + top + bottom, w + left + right)
+
+    Raises
+    ------
+    ValueError
+        Negative or non-integer amounts, unknown mode, reflect/circular padding larger than the
+        input allows, or a padded input over :data:`MAX_PADDED_VALUES` values.
     """
     x = np.asarray(x, dtype=np.float64)
-    pads = tuple((int(b), int(a)) for b, a in pads)
+    pads = tuple((as_int(b, "padding"), as_int(a, "padding")) for b, a in pads)
     if len(pads) != x.ndim:
         raise ValueError(f"pads has {len(pads)} axes but the input has {x.ndim}")
+    if any(b < 0 or a < 0 for b, a in pads):
+        raise ValueError(f"padding cannot be negative (got {pads_text(pads)})")
     check_pad_mode(mode, x.shape, pads)
+    shape = tuple(n + b + a for n, (b, a) in zip(x.shape, pads))
+    if math.prod(shape) > MAX_PADDED_VALUES:
+        raise ValueError(f"padding {pads_text(pads)} makes the input {shape_text(shape)} "
+                         f"({math.prod(shape):,} values), more than the "
+                         f"{MAX_PADDED_VALUES:,} this app computes with; use less padding")
     if mode == "zeros":
         return np.pad(x, pads, mode="constant", constant_values=value)
     return np.pad(x, pads, mode=_NP_MODES[mode])

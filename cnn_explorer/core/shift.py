@@ -10,6 +10,8 @@ from typing import Callable
 
 import numpy as np
 
+from .validation import as_float_array
+
 # Direction name -> (row step, column step) the content moves by.
 DIRECTIONS: dict[str, tuple[int, int]] = {
     "right": (0, 1),
@@ -31,10 +33,15 @@ def shift_by_one(x: np.ndarray, direction: str) -> np.ndarray:
     -------
     ndarray, shape (H, W)
         A new array; ``shift_by_one(x, "right")[:, 1:] == x[:, :-1]`` and its first column is 0.
+
+    Raises
+    ------
+    ValueError
+        Unknown direction, or ``x`` not a 2D grid of finite numbers.
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown shift direction {direction!r}; choose one of {', '.join(DIRECTIONS)}")
-    x = np.asarray(x, dtype=float)
+    x = as_float_array(x, name="feature map", ndim=2)
     dy, dx = DIRECTIONS[direction]
     out = np.zeros_like(x)
     h, w = x.shape

@@ -86,3 +86,12 @@ def as_int(value, name: str) -> int:
     if not float(value).is_integer():
         raise ValueError(f"{name} must be a whole number (got {value!r})")
     return int(value)
+
+
+def as_bool(value, name: str) -> bool:
+    """``True``/``False`` (or NumPy's, or 0/1) -> ``bool``; ``"no"`` would otherwise count as True."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Integral) and value in (0, 1):
+        return bool(value)
+    raise ValueError(f"{name} must be True or False (got {value!r})")

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from cnn_explorer.core import kernels, ops, padding
+from cnn_explorer.core.shift import shift_by_one
 
 GRID = [[1.0, 2.0, 3.0, 4.0]] * 3          # a 3×4 input
 NAN = float("nan")
@@ -131,6 +132,20 @@ def test_validate_kernel_errors(values, dims, message):
     (lambda: padding.resolve_padding(((1, 2), (3,)), (3, 3)), "is not understood"),
     (lambda: kernels.gaussian_weights((0, 2)), "weights need a shape of at least 1 per axis"),
     (lambda: kernels.presets(3), "dims must be 1 or 2 (got 3)"),
+    # these used to be truncated (2.7 -> 2), NumPy's words, or a MemoryError
+    (lambda: kernels.gaussian_weights(2.7), "the weights' size must be a whole number (got 2.7)"),
+    (lambda: kernels.gaussian_weights((10 ** 6, 10 ** 6)),
+     "Gaussian weights 1000000×1000000 are too large: at most 1024 per side"),
+    (lambda: padding.pad(GRID, ((-1, 1), (0, 0))),
+     "padding cannot be negative (got top -1, bottom 1, left 0, right 0)"),
+    (lambda: ops.conv2d(GRID, [[1]], padding=20_000),
+     "padding 20000 makes the input 40003×40004 (1,600,280,012 values), more than the "
+     "50,000,000 this app computes with; use less padding"),
+    (lambda: ops.conv1d([1, 2], [1], padding=10 ** 30), "more than the 50,000,000 this app"),
+    (lambda: ops.conv2d(GRID, [[1]], flip="no"), "flip must be True or False (got 'no')"),
+    (lambda: ops.pool2d(GRID, 2, ceil_mode="yes"), "ceil_mode must be True or False (got 'yes')"),
+    (lambda: shift_by_one([1.0, 2.0], "left"),
+     "the feature map must be rows of numbers (a 2D grid); got 1 dimension"),
 ])
 def test_helper_errors(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):

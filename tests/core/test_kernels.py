@@ -51,6 +51,10 @@ def test_gaussian_weights():
     w = kernels.gaussian_weights((3, 4))
     assert w.shape == (3, 4) and w.sum() == pytest.approx(1.0)
     assert (w * 32).tolist() == [[1, 3, 3, 1], [2, 6, 6, 2], [1, 3, 3, 1]]
+    # Pascal's numbers pass 1e308 at 1030: the weights came out all 0, then NaN, without a word
+    wide = kernels.gaussian_weights(1024)
+    assert np.isfinite(wide).all() and wide.sum() == pytest.approx(1.0)
+    assert wide[511] == wide.max() > 0
 
 
 def test_validate_kernel_accepts_numbers_and_returns_a_new_float_array():
