@@ -245,8 +245,11 @@ def _finish(name: str, title: str, data: FolderData, default_names: tuple[str, .
     if num_classes > len(class_names):
         raise ValueError(f"{where}: labels go up to {num_classes - 1} but only "
                          f"{len(class_names)} class names are known")
-    empty = np.flatnonzero(np.bincount(np.concatenate([y_train, y_test]),
-                                       minlength=len(class_names)) == 0)
+    counts = np.bincount(np.concatenate([y_train, y_test]), minlength=len(class_names))
+    if np.count_nonzero(counts) < 2:   # image folders refuse this too; training "learned" 100%
+        raise ValueError(f"{where}: every image has the label {int(np.argmax(counts))}; a "
+                         "classifier needs images of at least 2 classes (a damaged labels file?)")
+    empty = np.flatnonzero(counts == 0)
     if empty.size:      # one damaged label (200 among digits) would add 190 empty classes
         notes.append(f"{_count(empty.size, 'class')} of {len(class_names)} "
                      f"{'has' if empty.size == 1 else 'have'} no images ({_listing(empty)}): "

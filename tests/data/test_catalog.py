@@ -174,6 +174,11 @@ def test_idx_folder_errors(tmp_path, rng):
     with pytest.raises(ValueError, match="labels go up to 4 but only 2 class names"):
         load(folder)
     (folder / "classes.txt").unlink()
+    # one class only: it loaded, and training then reported 100% accuracy
+    write_idx(folder / "train-labels-idx1-ubyte", np.full(5, 3, dtype=np.uint8))
+    with pytest.raises(ValueError, match=r"broken: every image has the label 3; a classifier "
+                                         r"needs images of at least 2 classes"):
+        load(folder)
     write_idx(folder / "train-images-idx3-ubyte.gz", np.zeros((5, 28, 28), dtype=np.uint8))
     with pytest.raises(ValueError, match="two train images files"):
         load(folder)
