@@ -293,6 +293,16 @@ def test_a_huge_image_is_shrunk_with_a_message_and_undo_brings_the_grid_back(pag
     np.testing.assert_array_equal(page.data_panel.values(), EDGE)
 
 
+def test_a_long_thin_strip_is_shrunk_to_one_row_not_refused(page, tmp_path):
+    # 10000×1 scaled to 512×0, and Qt then said "could not read an image (Unknown error)"
+    page.load_image(picture(tmp_path / "strip.png", (10000, 1), QImage.Format_Grayscale8, 0,
+                            (5000, 0, 5000, 1), Qt.white))
+    data = page.data_panel.values()
+    assert data.shape == (1, 512)
+    assert data[0, :250].max() == 0 and data[0, 262:].min() == 1
+    assert page.message.text().startswith("strip.png is 10000×1 pixels: shrunk to 512×1")
+
+
 def test_a_picture_over_qts_memory_limit_says_it_is_too_large(page, tmp_path):
     path = picture(tmp_path / "giant.png", (2000, 1000), QImage.Format_Grayscale8, 0,
                    (0, 0, 1, 1), Qt.white)

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPainter
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QPushButton
 
@@ -18,6 +18,13 @@ MAX_IMAGE_SIDE = 512
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.pgm *.ppm *.tif *.tiff);;All files (*)"
 
 
+def _shrunk(size: QSize, max_side: int) -> QSize:
+    """``size`` scaled to fit ``max_side`` × ``max_side``, aspect kept, at least 1 pixel a side
+    (a 10000×1 strip scaled to 512×0, and Qt then refused to read it)."""
+    fitted = size.scaled(max_side, max_side, Qt.KeepAspectRatio)
+    return QSize(max(1, fitted.width()), max(1, fitted.height()))
+
+
 def image_to_grey(path: str, max_side: int | None = None) -> np.ndarray:
     """The picture at ``path`` as grey levels 0-1, shape (height, width); ValueError if unreadable.
 
@@ -26,7 +33,7 @@ def image_to_grey(path: str, max_side: int | None = None) -> np.ndarray:
     reader = QImageReader(path)
     size = reader.size()
     if max_side is not None and size.isValid() and max(size.width(), size.height()) > max_side:
-        reader.setScaledSize(size.scaled(max_side, max_side, Qt.KeepAspectRatio))
+        reader.setScaledSize(_shrunk(size, max_side))
     image = reader.read()
     if image.isNull():
         # Qt refuses to decode pictures over its allocation limit (256 MB: 4 bytes a pixel)
@@ -38,7 +45,8 @@ def image_to_grey(path: str, max_side: int | None = None) -> np.ndarray:
         raise ValueError(f"could not read an image from {path} ({reader.errorString()})")
     if max_side is not None and max(image.width(), image.height()) > max_side:
         # formats that ignore the scaled size (and a size unknown before reading)
-        image = image.scaled(max_side, max_side, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+        image = image.scaled(_shrunk(image.size(), max_side), Qt.IgnoreAspectRatio,
+                             Qt.SmoothTransformation)
     if image.hasAlphaChannel():        # transparent parts read as white paper, not as black
         flat = QImage(image.size(), QImage.Format_RGB32)
         flat.fill(Qt.white)
