@@ -87,6 +87,24 @@ def test_add_move_remove_and_undo(qtbot, page):
     assert page.cards[1].layer_type == "BatchNormalization"
 
 
+def test_a_model_without_spatial_layers_shows_no_stale_receptive_field(page):
+    view = page.field
+    for _ in range(4):                                   # conv, pool, conv, pool
+        page.cards[0].sigRemove.emit(page.cards[0])
+    assert [c.layer_type for c in page.cards] == ["Flatten", "Dropout", "Dense"]
+    # the last conv model's feature map and outline stayed up beside this text
+    assert view.text.text() == "No layer with a spatial output."
+    assert view.layer.count() == 0 and view.field is None
+    assert view._output.image is None
+    assert not view._field_rect.isVisible() and not view._cell_rect.isVisible()
+    assert not view.row.isEnabled() and not view.col.isEnabled()
+    for _ in range(4):
+        page.undo_stack.undo()
+    assert view.layer.count() == 4 and view.field is not None
+    assert view._field_rect.isVisible() and view.row.isEnabled()
+    assert view._output.image is not None
+
+
 def test_moves_and_removals_that_cannot_happen_are_disabled_and_say_why(qtbot, page):
     first, last = page.cards[0], page.cards[-1]
     assert not first.buttons["up"].isEnabled() and first.buttons["down"].isEnabled()

@@ -146,7 +146,16 @@ class ReceptiveFieldView(QWidget):
 
     def _on_layer_changed(self, *_):
         index = self.layer.currentData()
-        if index is None:
+        spatial = index is not None
+        # without one, the last model's map and outline stayed up beside "No layer ..."
+        for box in (self.row, self.col):
+            box.setEnabled(spatial)
+        for rect in (self._field_rect, self._cell_rect):
+            rect.setVisible(spatial)
+        if not spatial:
+            self.field = None
+            self._output.clear()
+            self.output_label.setText("output", size="8pt", color=OUTPUT)
             self.text.setText("No layer with a spatial output.")
             return
         _, h, w, _ = self._shapes[index]
