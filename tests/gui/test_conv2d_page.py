@@ -220,6 +220,25 @@ def test_options_per_axis_and_flip(page):
     assert page.applied_map.title.text() == "× Kernel as applied (flipped)"
 
 
+def test_option_changes_are_undone_one_by_one_before_the_kernel(qtbot, page):
+    type_into(qtbot, page.kernel_panel.editor, 0, 0, "5")
+    page.options.stride[1].setValue(2)
+    page.options.padding.setCurrentText("valid")
+    assert page.plan.output_shape == (4, 2)
+    # Ctrl+Z after a padding change used to undo the kernel edit made before it
+    assert page.undo_stack.undoText() == "Options: padding"
+    page.undo_stack.undo()
+    assert page.options.padding.currentText() == "same" and page.plan.output_shape == (6, 3)
+    page.undo_stack.undo()
+    assert page.options.stride[1].value() == 1 and page.plan.output_shape == (6, 6)
+    assert page.kernel_panel.values()[0, 0] == 5
+    page.undo_stack.undo()
+    assert page.kernel_panel.values()[0, 0] == -1
+    page.undo_stack.redo()
+    page.undo_stack.redo()
+    assert page.options.stride[1].value() == 2 and page.plan.output_shape == (6, 3)
+
+
 def test_output_goes_to_the_pooling_page(qtbot, page):
     with qtbot.waitSignal(page.sigOutputChanged) as blocker:
         choose(page.data_panel.preset, "diagonal line")

@@ -15,7 +15,7 @@ from cnn_explorer.core import kernels
 from cnn_explorer.core.padding import default_anchor
 from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.conv_options import ConvOptions
+from cnn_explorer.gui.widgets.conv_options import STATE_NAMES, ConvOptions
 from cnn_explorer.gui.widgets.grid_panel import GridPanel
 from cnn_explorer.gui.widgets.panel import ExplorerLayout, legend, set_text
 from cnn_explorer.gui.widgets.stepper import Stepper
@@ -203,7 +203,8 @@ class ConvExplorerPage(ExplorerPage):
         for panel, what in ((self.data_panel, self.data_title), (self.kernel_panel, "Kernel")):
             panel.editor.sigRejected.connect(
                 lambda reason, what=what: self.show_message(f"{what}: {reason}"))
-        self.options.sigChanged.connect(self.recompute)
+        self._options_state = self.options.state()
+        self.options.sigChanged.connect(self._on_options_changed)
         self.input_map.sigCellHovered.connect(self._on_input_hovered)
         self.output_map.sigCellHovered.connect(self._on_output_hovered)
         self.input_map.view.setToolTip("Hover a cell: the output cells that read it turn purple")
@@ -221,6 +222,18 @@ class ConvExplorerPage(ExplorerPage):
         # the centre is part of the kernel's state: undoing a resize brings a custom centre back
         keep = self._anchor if np.shape(new) == np.shape(old) else None
         self.push_edit(f"Kernel: {text}", self._set_kernel_state, (old, self._anchor), (new, keep))
+
+    def _on_options_changed(self):
+        # undoable like the data: Ctrl+Z after a stride change used to undo the edit before it
+        old, new = self._options_state, self.options.state()
+        if new != old:
+            names = [n for n, a, b in zip(STATE_NAMES, old, new) if a != b]
+            self.push_edit(f"Options: {', '.join(names)}", self._set_options_state, old, new)
+
+    def _set_options_state(self, state) -> None:
+        self._options_state = state
+        self.options.set_state(state)
+        self.recompute()
 
     def set_data(self, values) -> None:
         """Use ``values`` as the input and restart the trace."""

@@ -7,6 +7,8 @@ from cnn_explorer.core.padding import PAD_MODES
 from cnn_explorer.gui.widgets.panel import section
 
 PADDING_CHOICES = ("valid", "same", "full", "custom")
+#: What each entry of :meth:`ConvOptions.state` is, in the words of the undo menu.
+STATE_NAMES = ("padding", "pad amounts", "pad mode", "stride", "dilation", "flip")
 PADDING_TIPS = {
     "valid": "No padding: the kernel only sits where it fits entirely inside the input",
     "same": "Pad so the output has the input's size; the zeros go where the kernel's centre needs them",
@@ -18,6 +20,7 @@ PADDING_TIPS = {
 def _spin(low, high, value, tip):
     box = QSpinBox()
     box.setRange(low, high)
+    box.setKeyboardTracking(False)   # typing "12" is one change (one undo step), not 1 then 12
     box.setValue(value)
     box.setToolTip(tip)
     return box
@@ -90,6 +93,30 @@ class ConvOptions(QWidget):
 
     def set_padding(self, choice: str) -> None:
         self.padding.setCurrentText(choice)
+
+    def state(self) -> tuple:
+        """Every option as shown, custom pad amounts included (for undo): see :data:`STATE_NAMES`."""
+        return (self.padding.currentText(), tuple(s.value() for s in self.custom),
+                self.pad_mode.currentText(), tuple(s.value() for s in self.stride),
+                tuple(s.value() for s in self.dilation), self.flip.isChecked())
+
+    def set_state(self, state: tuple) -> None:
+        """Show ``state`` (from :meth:`state`) without emitting ``sigChanged``."""
+        padding, custom, pad_mode, stride, dilation, flip = state
+        widgets = [self.padding, self.pad_mode, self.flip, *self.custom, *self.stride,
+                   *self.dilation]
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.padding.setCurrentText(padding)
+        self.pad_mode.setCurrentText(pad_mode)
+        self.flip.setChecked(flip)
+        for boxes, values in ((self.custom, custom), (self.stride, stride),
+                              (self.dilation, dilation)):
+            for box, value in zip(boxes, values):
+                box.setValue(value)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._on_padding_changed(padding, notify=False)
 
     def keywords(self) -> dict:
         """``stride``, ``padding``, ``pad_mode``, ``dilation``, ``flip`` for ``core.ops``/``steps``."""
