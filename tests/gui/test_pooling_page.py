@@ -219,6 +219,28 @@ def test_weighted_pooling_uses_the_edited_weights(page):
     np.testing.assert_allclose(page.weights.values() * 16, [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
 
 
+def test_option_changes_are_undoable_and_bring_the_weights_back(page):
+    page.options.set_kind("weighted")
+    page.weights.editor.item(0, 0).setText("3")
+    custom = page.weights.values()
+    page.options.size_rows.setValue(3)
+    page.options.size_cols.setValue(3)
+    np.testing.assert_allclose(page.weights.values() * 16, [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+    # Ctrl+Z after a window change used to undo the edit before it (and lost custom weights)
+    assert page.undo_stack.undoText() == "Pooling options"
+    page.undo_stack.undo()
+    assert page.options.options().size == (3, 2) and page.weights.values().shape == (3, 2)
+    page.undo_stack.undo()
+    assert page.options.options().size == (2, 2)
+    np.testing.assert_array_equal(page.weights.values(), custom)
+    assert page.plan.output_shape == (3, 3) and page.plan.kind == "weighted"
+    page.undo_stack.undo()                                   # the weight typed
+    page.undo_stack.undo()                                   # the kind
+    assert page.options.options().kind == "max" and page.weights.isHidden()
+    page.undo_stack.redo()
+    assert page.options.options().kind == "weighted" and page.plan.kind == "weighted"
+
+
 def test_pasted_grid_and_weights_replace_them_undoably(page, qtbot):
     grid = np.arange(20.0).reshape(4, 5)
     paste_into(qtbot, page.editor, "\n".join("\t".join(str(v) for v in row) for row in grid))

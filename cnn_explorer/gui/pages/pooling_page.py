@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from cnn_explorer.core import ops, steps
+from cnn_explorer.core.kernels import gaussian_weights
 from cnn_explorer.gui.pages.explorer import ExplorerPage
 from cnn_explorer.gui.pages.pooling_inputs import PRESET_NAMES, guide_feature_map, preset
 from cnn_explorer.gui.pages.pooling_options import KINDS, PoolOptionsPanel
@@ -170,7 +171,8 @@ class PoolingPage(ExplorerPage):
             shortcut.activated.connect(partial(self.options.set_kind, kind))
         self.options.kind.setToolTip("What each window is reduced to: Alt+1 max … Alt+6 global "
                                      "average")
-        self._on_options_changed(self.options.options())
+        self._pool_state = (self.options.options(), self.weights.values())
+        self._on_options_changed(self._pool_state[0])
 
     # -- the input -------------------------------------------------------------------------
     def source_key(self) -> str:
@@ -257,9 +259,28 @@ class PoolingPage(ExplorerPage):
 
     # -- options ---------------------------------------------------------------------------
     def _on_options_changed(self, options):
-        self.weights.setVisible(options.kind == "weighted")
-        self.weights.fit_to(options.size)
-        self.recompute()
+        if options == self._pool_state[0]:        # shown by _set_pool_state: draw it
+            self.weights.setVisible(options.kind == "weighted")
+            self.weights.fit_to(options.size)
+            self.recompute()
+            return
+        # undoable like the data: Ctrl+Z after a window change used to undo the edit before it;
+        # the weights go with it, as a new window size replaces them
+        weights = self.weights.values()
+        if weights.shape != options.size:
+            weights = gaussian_weights(options.size)
+        self.push_edit("Pooling options", self._set_pool_state, self._pool_state,
+                       (options, weights))
+
+    def _set_pool_state(self, state):
+        """``(options, weights)``: show both and recompute (also on undo/redo)."""
+        self._pool_state = state
+        options, weights = state
+        self.weights.set_values(weights)
+        if self.options.options() != options:
+            self.options.set_options(options)     # emits: _on_options_changed draws it
+        else:
+            self._on_options_changed(options)
 
     def _set_weights(self, values):
         """Apply a weights edit (also on undo/redo); the window takes the weights' shape."""
@@ -267,8 +288,11 @@ class PoolingPage(ExplorerPage):
         self.weights.set_values(values)
         options = self.options.options()
         if values.shape != options.size:
-            self.options.set_options(replace(options, size=values.shape))
+            options = replace(options, size=values.shape)
+            self._pool_state = (options, values)
+            self.options.set_options(options)
         else:
+            self._pool_state = (options, values)
             self.recompute()
 
     # -- ExplorerPage hooks ----------------------------------------------------------------
