@@ -11,7 +11,7 @@ from cnn_explorer.nn.model import Sequential
 
 class ModelFiles:
     """Mixed into the training page, which provides ``model``, ``dirty``, ``controls``,
-    ``_model_page()`` and ``replace_model()``."""
+    ``dataset``, ``_fit_message``, ``_check_fit()``, ``_model_page()`` and ``replace_model()``."""
 
     def save_model(self, path):
         """Save the model to ``path``; on failure say why and keep it marked unsaved."""
@@ -36,7 +36,10 @@ class ModelFiles:
             page.set_specs(specs_of(model), "Use the loaded model's architecture")
         self.replace_model(model, page.architecture_key() if page is not None else None,
                            f"Load {os.path.basename(path)}")
-        self.controls.show_message(f"Loaded {os.path.basename(path)}.", error=False)
+        if self.dataset is None or self._check_fit():
+            self.controls.show_message(f"Loaded {os.path.basename(path)}.", error=False)
+        else:   # "Loaded" used to replace the reason it cannot train on this data
+            self.controls.show_message(f"Loaded {os.path.basename(path)}. {self._fit_message}")
         return True
 
     def _on_save(self):
