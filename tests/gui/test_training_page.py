@@ -482,6 +482,15 @@ def test_progress_texts():
     assert format_speed(snapshot, 128) == f"3,200 images/s · 0:{remaining * 128 // 3200:02d} left"
 
 
+def test_the_dataset_notes_read_as_sentences(page, small_data):
+    page.set_dataset(dataclasses.replace(small_data, notes=(
+        "no separate test set: 4 of 40 images are held out for testing",
+        "2 classes of 12 have no images (labels 10 to 11)")))
+    assert page.controls.dataset_info.text() == (
+        "640 training and 40 test images 28×28, 10 classes. No separate test set: 4 of 40 images "
+        "are held out for testing. 2 classes of 12 have no images (labels 10 to 11).")
+
+
 def test_the_page_fits_a_1024_pixel_window_and_its_labels_show_whole(qtbot, page):
     # the curves' legend and the filters' colour scales on one line each made the page at least
     # 1211 pixels wide: a 1024-pixel screen cut its right side off

@@ -117,7 +117,9 @@ class TrainingPage(ModelFiles, Page):
         info = (f"{len(dataset.x_train):,} training and {len(dataset.x_test):,} test images "
                 f"{dataset.x_train.shape[1]}×{dataset.x_train.shape[2]}, "
                 f"{dataset.num_classes} classes.")
-        notes = [note[:1].upper() + note[1:] for note in dataset.notes]
+        # the catalog's notes are clauses: each becomes a sentence (they ran into one another)
+        notes = [note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".")
+                 for note in dataset.notes]
         self.controls.dataset_info.setText(" ".join((info, *notes)))
         self.controls.show_message("")
         self.display.dataset = dataset
