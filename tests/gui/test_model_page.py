@@ -7,6 +7,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
+from explorer_helpers import open_page
+
 from cnn_explorer.nn.counts import receptive_field, sharing_rows
 from cnn_explorer.gui.pages.model_page import ModelPage
 from cnn_explorer.gui.pages.model_specs import build
@@ -85,6 +87,17 @@ def test_add_move_remove_and_undo(qtbot, page):
     assert len(page.cards) == 7 and page.model.count_params() == 34_826
     page.undo_stack.redo()
     assert page.cards[1].layer_type == "BatchNormalization"
+
+
+def test_cards_added_after_the_page_is_shown_keep_their_height(qtbot):
+    page = open_page(qtbot, ModelPage, size=(1024, 680))
+    while len(page.cards) > 1:
+        page.cards[0].sigRemove.emit(page.cards[0])
+    for _ in range(30):
+        page.add_button.click()
+    QApplication.processEvents()          # the layout requests the adds posted
+    # the card list stopped growing: 31 cards were squeezed to 5 pixels each, unreadable
+    assert all(card.height() >= card.minimumSizeHint().height() for card in page.cards)
 
 
 def test_a_model_without_spatial_layers_shows_no_stale_receptive_field(page):

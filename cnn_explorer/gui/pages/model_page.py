@@ -248,7 +248,9 @@ class ModelPage(Page):
 
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
-        self._fit_cards_width()     # the cards know their width once they are polished
+        # the cards know their width once polished; measured inside showEvent, the card list
+        # stopped growing with added cards (41 cards squeezed to 3 pixels each)
+        QTimer.singleShot(0, self, self._fit_cards_width)
 
     def _rebuild_cards(self):
         for card in self.cards:
