@@ -249,7 +249,7 @@ class ModelPage(Page):
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
         # the cards know their width once polished; measured inside showEvent, the card list
-        # stopped growing with added cards (41 cards squeezed to 3 pixels each)
+        # lagged behind added cards (squeezed to a few pixels each for a moment)
         QTimer.singleShot(0, self, self._fit_cards_width)
 
     def _rebuild_cards(self):
