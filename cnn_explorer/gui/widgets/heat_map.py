@@ -150,9 +150,6 @@ class HeatMap(QWidget):
 
         self.title = QLabel(title)
         self.title.setStyleSheet(f"color: {colours.ROLE_COLOURS[role]}; font-weight: bold;")
-        # "Input 512×512 + padding 20,20 (top, bottom), 20,20 (left, right) = 552×552" on one
-        # line made the Convolution 2D page 1141 pixels wide: wrap it instead
-        self.title.setWordWrap(True)
         self.view = pg.GraphicsView(background="w")
         self.view.setStyleSheet(f"border: 2px solid {colours.ROLE_COLOURS[role]};")
         self.view.setMinimumSize(40, 30)
