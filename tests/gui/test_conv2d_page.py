@@ -265,6 +265,20 @@ def test_a_large_image_is_shown_as_a_picture_not_a_table(qtbot, page, tmp_path):
     np.testing.assert_array_equal(page.data_panel.values(), EDGE)
 
 
+def test_a_long_grid_title_wraps_instead_of_widening_the_page(qtbot, page):
+    page.resize(1024, 680)
+    page.set_data(np.zeros((512, 512)))
+    page.options.padding.setCurrentText("custom")
+    for side in page.options.custom:
+        side.setValue(20)
+    title = page.input_map.title
+    assert title.text() == ("Input 512×512 + padding 20,20 (top, bottom), 20,20 (left, right) "
+                            "= 552×552")
+    # on one line it made the page 1141 pixels wide: a 1024-pixel screen cut its right side off
+    assert page.minimumSizeHint().width() <= 1024
+    qtbot.waitUntil(lambda: title.height() >= title.heightForWidth(title.width()), timeout=2000)
+
+
 def test_an_unreadable_image_file_is_a_message(page, tmp_path):
     bad = tmp_path / "not-an-image.png"
     bad.write_text("hello")

@@ -241,6 +241,14 @@ def test_option_changes_are_undoable_and_bring_the_weights_back(page):
     assert page.options.options().kind == "weighted" and page.plan.kind == "weighted"
 
 
+def test_in_a_short_window_the_grids_stay_above_the_size_panel(page, qtbot):
+    page.resize(1024, 633)                      # the page's room in a 1024×700 main window
+    # wrapping grid titles once made the grids ignore their minimum height and overlap it
+    qtbot.waitUntil(lambda: page.input_view.geometry().bottom()
+                    < page.size_panel.geometry().top(), timeout=2000)
+    assert page.input_view.height() >= 300
+
+
 def test_pasted_grid_and_weights_replace_them_undoably(page, qtbot):
     grid = np.arange(20.0).reshape(4, 5)
     paste_into(qtbot, page.editor, "\n".join("\t".join(str(v) for v in row) for row in grid))

@@ -120,6 +120,23 @@ def _overlay(colour, width, fill_alpha=0, z=10, style=Qt.SolidLine):
     return item
 
 
+class _Title(QLabel):
+    """A grid's title that wraps: on one line "Input 512×512 + padding 20,20 (top, bottom),
+    20,20 (left, right) = 552×552" made the Convolution 2D page 1141 pixels wide.
+
+    It claims no height-for-width, which box layouts would honour by ignoring the grid's minimum
+    height (the Pooling page's grids then overlapped its Size panel); its size hint already
+    leaves room for the wrapped lines.
+    """
+
+    def __init__(self, text):
+        super().__init__(text)
+        self.setWordWrap(True)
+
+    def hasHeightForWidth(self):  # noqa: N802 (Qt name)
+        return False
+
+
 class HeatMap(QWidget):
     """A labelled grid of numbers: colours for every cell, numbers where they fit, overlays.
 
@@ -148,7 +165,7 @@ class HeatMap(QWidget):
         self._drawn_padding = None
         self._drawn_window = None
 
-        self.title = QLabel(title)
+        self.title = _Title(title)
         self.title.setStyleSheet(f"color: {colours.ROLE_COLOURS[role]}; font-weight: bold;")
         self.view = pg.GraphicsView(background="w")
         self.view.setStyleSheet(f"border: 2px solid {colours.ROLE_COLOURS[role]};")
