@@ -33,8 +33,22 @@ def _shape_text(shape):
     return "(" + ", ".join(str(s) for s in shape) + ")"
 
 
-def glorot_uniform(rng, shape, fan_in, fan_out, dtype):
-    """Keras's default kernel initialiser: U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out))."""
+# Sizes beyond any model this app can train in memory: refused with a message before anything
+# is allocated (a 1×1 conv with 512 filters, flattened into Dense(4096), asked for 12 GiB).
+MAX_WEIGHTS = 20_000_000       # in one weight array (80 MB as float32)
+MAX_VALUES = 4_000_000         # in one image's output of one layer (16 MB as float32)
+
+
+def glorot_uniform(rng, shape, fan_in, fan_out, dtype, name="layer"):
+    """Keras's default kernel initialiser: U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)).
+
+    ValueError, naming ``name``, for more than ``MAX_WEIGHTS`` weights.
+    """
+    size = int(np.prod(shape, dtype=object))
+    if size > MAX_WEIGHTS:
+        raise ValueError(f"{name}: a {' × '.join(str(s) for s in shape)} kernel is {size:,} "
+                         f"weights, more than the {MAX_WEIGHTS:,} one layer may have here; use "
+                         "fewer filters or units, or pool before this layer")
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
@@ -64,6 +78,11 @@ class Layer:
         """
         self.input_shape = tuple(input_shape)
         self._output_shape = tuple(self._build(self.input_shape, rng, np.dtype(dtype), source))
+        values = int(np.prod(self._output_shape, dtype=object))
+        if values > MAX_VALUES:
+            raise ValueError(f"{self.name}: its output {_shape_text(self._output_shape)} is "
+                             f"{values:,} values per image, more than the {MAX_VALUES:,} a layer "
+                             "may produce here; use smaller images, fewer filters or a stride")
         return self._output_shape
 
     def _build(self, input_shape, rng, dtype, source):
@@ -138,7 +157,7 @@ class Conv2D(Layer):
             raise ValueError(f"{self.name}: {kh}×{kw} kernel does not fit the {h}×{w} output of "
                              f"{source}")
         kernel = glorot_uniform(rng, (kh, kw, cin, self.filters), kh * kw * cin,
-                                kh * kw * self.filters, dtype)
+                                kh * kw * self.filters, dtype, self.name)
         self.weights = [kernel] + ([np.zeros(self.filters, dtype)] if self.use_bias else [])
         self.trainable = [True] * len(self.weights)
         return oh, ow, self.filters
@@ -271,7 +290,7 @@ class Dense(Layer):
             raise ValueError(f"{self.name}: a dense layer needs a flat vector, but {source} outputs "
                              f"{_shape_text(input_shape)}; add a Flatten layer before it")
         n_in = input_shape[0]
-        self.weights = [glorot_uniform(rng, (n_in, self.units), n_in, self.units, dtype)]
+        self.weights = [glorot_uniform(rng, (n_in, self.units), n_in, self.units, dtype, self.name)]
         if self.use_bias:
             self.weights.append(np.zeros(self.units, dtype))
         self.trainable = [True] * len(self.weights)

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import functional as F
 from .fused import Workspace, conv_relu_maxpool_backward, conv_relu_maxpool_forward
-from .layers import BatchNormalization, Conv2D, Layer, MaxPooling2D, layer_from_config
+from .layers import MAX_VALUES, BatchNormalization, Conv2D, Layer, MaxPooling2D, layer_from_config
 
 
 class _Single:
@@ -84,7 +84,13 @@ class Sequential:
             raise ValueError("a model needs at least one layer")
         self.name = name
         self.input_shape = tuple(int(s) for s in input_shape)
+        size = int(np.prod(self.input_shape, dtype=object))
+        if not self.input_shape or min(self.input_shape) < 1 or size > MAX_VALUES:
+            raise ValueError(f"input_shape must be positive sizes of at most {MAX_VALUES:,} values "
+                             f"in all, got {self.input_shape}")
         self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"a model computes in float32 or float64, not {self.dtype}")
         self._name_layers()
         rng = np.random.default_rng(seed)
         shape, source = self.input_shape, "the input"
@@ -202,6 +208,9 @@ class Sequential:
             raise ValueError(f"{self.name} has {len(own)} weight arrays, got {len(weights)}")
         names = [(layer.name, k) for layer in self.layers for k in range(len(layer.weights))]
         for (name, k), mine, new in zip(names, own, weights):
+            if np.asarray(new).dtype.kind not in "fiu":
+                raise ValueError(f"{name}: weight {k} must hold real numbers, got "
+                                 f"{np.asarray(new).dtype}")
             if np.shape(new) != mine.shape:
                 raise ValueError(f"{name}: weight {k} must have shape {mine.shape}, "
                                  f"got {np.shape(new)}")

@@ -71,6 +71,13 @@ def test_weights_are_glorot_uniform_and_in_keras_layout():
                                           "outputs (6, 6, 2); add a Flatten layer"),
     ([MaxPooling2D(4)], (3, 3, 1), "max_pooling2d: 4×4 pool does not fit"),
     ([Dense(3, name="a"), Dense(3, name="a")], (4,), "layer names must be unique"),
+    # sizes refused before anything is allocated (this one asked for 12 GiB as it was typed)
+    ([Conv2D(512, 1, padding="same"), Flatten(), Dense(4096)], (28, 28, 1),
+     "dense: a 401408 × 4096 kernel is 1,644,167,168 weights, more than the 20,000,000"),
+    ([Conv2D(64, 3, padding="same")], (512, 512, 1),
+     "conv2d: its output (512, 512, 64) is 16,777,216 values per image, more than the 4,000,000"),
+    ([Dense(3)], (10 ** 6, 10 ** 6, 1), "input_shape must be positive sizes of at most 4,000,000"),
+    ([Dense(3)], (0, 28, 1), "input_shape must be positive sizes"),
 ])
 def test_impossible_architectures_name_the_layer(layers, shape, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -84,6 +91,19 @@ def test_impossible_architectures_name_the_layer(layers, shape, message):
 def test_bad_layer_arguments(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_only_float_models_and_real_weights():
+    with pytest.raises(ValueError, match="float32 or float64, not object"):
+        Sequential([Flatten(), Dense(2)], (2, 2, 1), dtype=object)
+    with pytest.raises(ValueError, match="float32 or float64, not int8"):
+        Sequential([Flatten(), Dense(2)], (2, 2, 1), dtype=np.int8)
+    model = Sequential([Flatten(), Dense(2)], (2, 2, 1))
+    before = model.get_weights()
+    for bad in (np.ones((4, 2), complex), np.full((4, 2), "x"), np.ones((4, 2), object)):
+        with pytest.raises(ValueError, match="dense: weight 0 must hold real numbers"):
+            model.set_weights([bad, np.zeros(2)])
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), before))
 
 
 def test_set_weights_checks_count_and_shapes():

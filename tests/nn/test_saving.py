@@ -1,5 +1,7 @@
 """Model files: exact round trip, and clear errors for anything that is not one."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -100,9 +102,29 @@ def _wrong_shapes(path, tmp_path):
     return bad
 
 
+def _crafted(name, weight=None, **architecture):
+    """A well-formed file whose architecture fields or first weight were changed by hand."""
+    def make(path, tmp_path):
+        with np.load(path) as data:
+            arrays = {k: data[k] for k in data.files}
+        record = json.loads(str(arrays["architecture"][()]))
+        record.update(architecture)
+        arrays["architecture"] = np.array(json.dumps(record))
+        if weight is not None:
+            arrays["weight_000"] = arrays["weight_000"].astype(weight)
+        bad = tmp_path / f"{name}.npz"
+        np.savez(bad, **arrays)
+        return bad
+    make.__name__ = name
+    return make
+
+
 @pytest.mark.parametrize("make_bad", [_truncated, _random_bytes, _no_architecture, _single_array,
                                       _flipped_bytes, _missing_weight, _damaged_json,
-                                      _wrong_shapes])
+                                      _wrong_shapes, _crafted("object_dtype", dtype="O"),
+                                      _crafted("int_dtype", dtype="int8"),
+                                      _crafted("huge_input", input_shape=[10 ** 6, 10 ** 6, 1]),
+                                      _crafted("complex_weights", weight=np.complex128)])
 def test_bad_files_raise_a_clear_value_error(trained, tmp_path, make_bad):
     model, _ = trained
     good = tmp_path / "good.npz"
