@@ -576,3 +576,30 @@ def test_stop_training_after_the_run_ended_reports_how_it_ended(page):
     assert page.stop_training()
     assert page.latest.done and page.latest.reason == "finished"
     assert page.controls.status.text().startswith("Finished.")
+
+
+def test_a_loaded_model_for_other_images_keeps_its_input_shape_on_the_model_page(qtbot, tmp_path):
+    # the Model page built every architecture for 28×28×1: an 8×8 model read 27,090 parameters
+    path = tmp_path / "tiny.npz"
+    tiny = Sequential([L.Conv2D(4, 3, activation="relu"), L.Flatten(),
+                       L.Dense(10, activation="softmax")], input_shape=(8, 8, 1))
+    tiny.save(path)
+    window = MainWindow(pages=["model", "training"], restore_settings=False)
+    qtbot.addWidget(window)
+    page = window.show_page("training")
+    page.ask_to_save = False
+    assert page.load_model(str(path))
+    model_page = window.pages["model"]
+    assert model_page.input_label.text() == "Input 8×8×1"
+    assert model_page.summary.toPlainText() == tiny.summary()
+    assert "Total params: 1,490" in model_page.summary.toPlainText()
+    assert model_page.build_model().input_shape == (8, 8, 1)
+    window.show_page("model")
+    window.show_page("training")
+    assert page.model.count_params() == 1_490  # the loaded model stays: same architecture
+    window.show_page("model")
+    model_page.undo_stack.undo()
+    assert model_page.input_label.text() == "Input 28×28×1"
+    assert "Total params: 34,826" in model_page.summary.toPlainText()
+    model_page.undo_stack.redo()
+    assert model_page.input_label.text() == "Input 8×8×1"

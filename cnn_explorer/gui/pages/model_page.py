@@ -27,7 +27,8 @@ from cnn_explorer.nn import models
 
 
 class _SetSpecs(QUndoCommand):
-    """Replace the page's layer specs; consecutive edits of one field of one layer merge."""
+    """Replace the page's (input shape, layer specs); consecutive edits of one field of one layer
+    merge."""
 
     def __init__(self, page, before, after, text, merge_key=None):
         super().__init__(text)
@@ -44,10 +45,10 @@ class _SetSpecs(QUndoCommand):
         return True
 
     def redo(self):
-        self._page._apply_specs(self._after)
+        self._page._apply_specs(*self._after)
 
     def undo(self):
-        self._page._apply_specs(self._before)
+        self._page._apply_specs(*self._before)
 
 
 def _sample_image():
@@ -56,6 +57,18 @@ def _sample_image():
         return catalog.load(catalog.BUNDLED).x_test[0].astype(np.float32) / 255.0
     except (ValueError, OSError):
         return np.zeros(INPUT_SHAPE[:2], np.float32)
+
+
+def _sample_for(digit, input_shape):
+    """The digit resized (nearest pixel) to an (h, w, c) input: ``(image (h, w), batch (1, h, w,
+    c))``; None for inputs that are not images."""
+    if len(input_shape) != 3:
+        return None
+    h, w, c = input_shape
+    rows = np.arange(h) * digit.shape[0] // h
+    cols = np.arange(w) * digit.shape[1] // w
+    image = digit[np.ix_(rows, cols)]
+    return image, np.repeat(image[None, :, :, None], c, axis=-1)
 
 
 class ModelPage(Page):
@@ -74,12 +87,13 @@ class ModelPage(Page):
         self.cards = []
         self.specs = []
         self.valid_specs = []
+        self.input_shape = self.valid_input_shape = INPUT_SHAPE
         self.model = None
         self.error = None
         self._selected = None
         self._image = _sample_image()
         self._setup_ui()
-        self._apply_specs(specs_of(models.guide_convnet()))
+        self._apply_specs(INPUT_SHAPE, specs_of(models.guide_convnet()))
         self.undo_stack.clear()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -92,7 +106,10 @@ class ModelPage(Page):
         self.guide_button = QPushButton("The guide's model")
         self.guide_button.setToolTip("Start again from the guide's convnet")
         top = QHBoxLayout()
-        for widget in (QLabel("Input 28×28×1"), self.add_type, self.add_button):
+        self.input_label = QLabel()
+        self.input_label.setToolTip("One image's shape (height × width × channels); a loaded model "
+                                    "brings its own, the guide's model 28×28×1")
+        for widget in (self.input_label, self.add_type, self.add_button):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.guide_button)
@@ -165,15 +182,17 @@ class ModelPage(Page):
     # -- public API ------------------------------------------------------------------------
     def build_model(self, seed=0):
         """A freshly initialised model of the last valid architecture."""
-        return build(self.valid_specs, seed=seed)
+        return build(self.valid_specs, seed=seed, input_shape=self.valid_input_shape)
 
     def architecture_key(self):
         """A string that changes exactly when the valid architecture changes."""
-        return json.dumps(self.valid_specs, sort_keys=True)
+        return json.dumps({"input_shape": list(self.valid_input_shape),
+                           "layers": self.valid_specs}, sort_keys=True)
 
-    def set_specs(self, specs, text="Change the model"):
-        """Replace every layer (undoable)."""
-        self.undo_stack.push(_SetSpecs(self, list(self.specs), [dict(s) for s in specs], text))
+    def set_specs(self, specs, text="Change the model", input_shape=None):
+        """Replace every layer, and the input shape if given (undoable)."""
+        after = (tuple(input_shape or self.input_shape), [dict(s) for s in specs])
+        self.undo_stack.push(_SetSpecs(self, (self.input_shape, list(self.specs)), after, text))
 
     # -- editing ---------------------------------------------------------------------------
     def _on_add(self):
@@ -184,7 +203,7 @@ class ModelPage(Page):
         self.set_specs(specs, f"Add {kind}")
 
     def _on_guide(self):
-        self.set_specs(specs_of(models.guide_convnet()), "Use the guide's model")
+        self.set_specs(specs_of(models.guide_convnet()), "Use the guide's model", INPUT_SHAPE)
 
     def _on_copy(self):
         QApplication.clipboard().setText(self.summary.toPlainText())
@@ -198,7 +217,8 @@ class ModelPage(Page):
         fields = sorted(k for k in new if new[k] != old.get(k))
         specs = list(self.specs)
         specs[index] = new
-        self.undo_stack.push(_SetSpecs(self, list(self.specs), specs,
+        self.undo_stack.push(_SetSpecs(self, (self.input_shape, list(self.specs)),
+                                       (self.input_shape, specs),
                                        f"Edit {', '.join(fields)} of layer {index + 1}",
                                        merge_key=(index, tuple(fields))))
 
@@ -229,7 +249,9 @@ class ModelPage(Page):
             other.set_selected(other is card)
 
     # -- applying specs --------------------------------------------------------------------
-    def _apply_specs(self, specs):
+    def _apply_specs(self, input_shape, specs):
+        self.input_shape = tuple(input_shape)
+        self.input_label.setText("Input " + "×".join(str(n) for n in self.input_shape))
         self.specs = [dict(s) for s in specs]
         if [c.layer_type for c in self.cards] != [s["type"] for s in self.specs]:
             self._rebuild_cards()
@@ -271,13 +293,14 @@ class ModelPage(Page):
 
     def _rebuild_model(self):
         try:
-            model = build(self.specs)
+            model = build(self.specs, input_shape=self.input_shape)
         except ValueError as exc:
             self._show_error(exc)
             return
         self.error = None
         self.model = model
         self.valid_specs = [dict(s) for s in self.specs]
+        self.valid_input_shape = self.input_shape
         for card, layer in zip(self.cards, model.layers):
             card.set_info(layer.name, layer.output_shape, layer.count_params())
         self.status.setStyleSheet("")
@@ -290,7 +313,7 @@ class ModelPage(Page):
         index = getattr(exc, "layer_index", None)
         self.error = str(exc)
         if index is not None and index > 0:
-            prefix = build(self.specs[:index])
+            prefix = build(self.specs[:index], input_shape=self.input_shape)
             for card, layer in zip(self.cards, prefix.layers):
                 card.set_info(layer.name, layer.output_shape, layer.count_params())
         for i, card in enumerate(self.cards):
@@ -311,7 +334,10 @@ class ModelPage(Page):
         self.sharing.set_rows(sharing_rows(self.valid_specs, names, shapes, model.input_shape),
                               model.count_params(),
                               mult_adds_per_image(self.valid_specs, shapes, model.input_shape))
-        activations = {name: a[0] for name, a in model.activations(self._image[None, :, :, None])
-                       if a.ndim == 4}
-        self.field.set_model(self.valid_specs, names, shapes, model.input_shape, self._image,
+        sample = _sample_for(self._image, model.input_shape)
+        image, activations = np.zeros((1, 1), np.float32), {}
+        if sample is not None:
+            image = sample[0]
+            activations = {name: a[0] for name, a in model.activations(sample[1]) if a.ndim == 4}
+        self.field.set_model(self.valid_specs, names, shapes, model.input_shape, image,
                              activations)

@@ -33,7 +33,8 @@ class ModelFiles:
             return False
         page = self._model_page()
         if page is not None:  # the Model page shows (and would build) the loaded architecture
-            page.set_specs(specs_of(model), "Use the loaded model's architecture")
+            page.set_specs(specs_of(model), "Use the loaded model's architecture",
+                           model.input_shape)
         self.replace_model(model, page.architecture_key() if page is not None else None,
                            f"Load {os.path.basename(path)}")
         if self.dataset is None or self._check_fit():
