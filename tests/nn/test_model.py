@@ -73,7 +73,7 @@ def test_weights_are_glorot_uniform_and_in_keras_layout():
     ([Dense(3, name="a"), Dense(3, name="a")], (4,), "layer names must be unique"),
     # sizes refused before anything is allocated (this one asked for 12 GiB as it was typed)
     ([Conv2D(512, 1, padding="same"), Flatten(), Dense(4096)], (28, 28, 1),
-     "dense: a 401408 × 4096 kernel is 1,644,167,168 weights, more than the 20,000,000"),
+     "dense: a 401408 × 4096 kernel is 1,644,167,168 weights, more than the 64,000,000"),
     ([Conv2D(64, 3, padding="same")], (512, 512, 1),
      "conv2d: its output (512, 512, 64) is 16,777,216 values per image, more than the 4,000,000"),
     ([Dense(3)], (10 ** 6, 10 ** 6, 1), "input_shape must be positive sizes of at most 4,000,000"),
@@ -91,6 +91,11 @@ def test_impossible_architectures_name_the_layer(layers, shape, message):
 def test_bad_layer_arguments(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_a_large_but_ordinary_student_model_still_builds():
+    model = Sequential([Conv2D(32, 3), Conv2D(64, 3), Flatten(), Dense(1024)], (28, 28, 1))
+    assert model.count_params() == 320 + 18_496 + 24 * 24 * 64 * 1024 + 1024
 
 
 def test_only_float_models_and_real_weights():
