@@ -216,7 +216,8 @@ def test_a_dataset_that_does_not_fit_the_model_is_explained(qtbot, page, small_d
                                      y_test=np.zeros(4, np.int64))
     page.set_dataset(other_size)
     assert page.controls.message.text() == (
-        "The model takes 28×28 images but MNIST 5k (bundled) has 20×20 images.")
+        "The model takes 28×28 images but MNIST 5k (bundled) has 20×20 images: set the input to "
+        "20×20×1 on the Model page, then press New model.")
     # the views show the new data without predictions (the old data's predictions stayed up)
     grid = page.views.predictions
     np.testing.assert_array_equal(grid.images, other_size.x_test)
@@ -374,7 +375,8 @@ def test_a_loaded_model_for_other_images_says_why_it_cannot_train_here(page, tmp
     assert page.model.input_shape == (8, 8, 1)
     # "Loaded tiny.npz." alone replaced the reason: Start then seemed to do nothing
     assert page.controls.message.text() == (
-        "Loaded tiny.npz. The model takes 8×8 images but MNIST 5k (bundled) has 28×28 images.")
+        "Loaded tiny.npz. The model takes 8×8 images but MNIST 5k (bundled) has 28×28 images: "
+        "set the input to 28×28×1 on the Model page, then press New model.")
 
 
 def test_a_failed_save_is_a_message_and_the_model_stays_unsaved(qtbot, page, tmp_path):
@@ -563,8 +565,8 @@ def test_a_colour_model_on_grey_data_is_explained(qtbot, page):
     page.set_model(Sequential([L.Conv2D(4, 3), L.Flatten(), L.Dense(10, activation="softmax")],
                               input_shape=(28, 28, 3)))
     assert page.controls.message.text() == (
-        "The model takes images with 3 channels but MNIST 5k (bundled) has grey images "
-        "(1 channel).")
+        "The model takes images with 3 channels but MNIST 5k (bundled) has grey images: set the "
+        "input to 28×28×1 on the Model page, then press New model.")
     page.start()
     assert not page.running
 
@@ -589,17 +591,33 @@ def test_a_loaded_model_for_other_images_keeps_its_input_shape_on_the_model_page
     page = window.show_page("training")
     page.ask_to_save = False
     assert page.load_model(str(path))
+    assert page.controls.message.text().startswith("Loaded tiny.npz. The model takes 8×8 images")
     model_page = window.pages["model"]
-    assert model_page.input_label.text() == "Input 8×8×1"
+    assert model_page.input_shape_box.shape() == (8, 8, 1)
     assert model_page.summary.toPlainText() == tiny.summary()
     assert "Total params: 1,490" in model_page.summary.toPlainText()
     assert model_page.build_model().input_shape == (8, 8, 1)
     window.show_page("model")
     window.show_page("training")
     assert page.model.count_params() == 1_490  # the loaded model stays: same architecture
+
+    # the message's remedy: the same layers for 28×28×1 images, then New model
     window.show_page("model")
+    height, width, _ = model_page.input_shape_box.boxes
+    height.setValue(28)
+    width.setValue(28)
+    assert "Total params: 27,090" in model_page.summary.toPlainText()  # 40 + 26·26·4·10 + 10
+    window.show_page("training")
+    page.new_model()
+    assert page.model.input_shape == (28, 28, 1) and page.model.count_params() == 27_090
+    assert page.display.enabled
+    assert page.controls.message.text() == ""   # the red "Loaded tiny.npz. ..." went away
+
+    window.show_page("model")
+    model_page.undo_stack.undo()   # both sizes in one step (consecutive shape edits merge)
+    assert model_page.input_shape_box.shape() == (8, 8, 1)
     model_page.undo_stack.undo()
-    assert model_page.input_label.text() == "Input 28×28×1"
+    assert model_page.input_shape_box.shape() == (28, 28, 1)
     assert "Total params: 34,826" in model_page.summary.toPlainText()
     model_page.undo_stack.redo()
-    assert model_page.input_label.text() == "Input 8×8×1"
+    assert model_page.input_shape_box.shape() == (8, 8, 1)

@@ -23,6 +23,7 @@ from cnn_explorer.gui.pages.model_specs import INPUT_SHAPE, build, specs_of
 from cnn_explorer.gui.pages.model_views import ReceptiveFieldView, SharingTable
 from cnn_explorer.gui.widgets.colours import ERROR
 from cnn_explorer.gui.widgets.layer_card import LAYER_TYPES, LayerCard, default_spec
+from cnn_explorer.gui.widgets.shape_input import ShapeInput
 from cnn_explorer.nn import models
 
 
@@ -105,11 +106,11 @@ class ModelPage(Page):
         self.add_button.setToolTip("Insert a layer after the selected card (or at the end)")
         self.guide_button = QPushButton("The guide's model")
         self.guide_button.setToolTip("Start again from the guide's convnet")
+        self.input_shape_box = ShapeInput(INPUT_SHAPE)
+        self.input_shape_box.setToolTip("One image's shape (height × width × channels): the data "
+                                         "you train on must have it; a loaded model brings its own")
         top = QHBoxLayout()
-        self.input_label = QLabel()
-        self.input_label.setToolTip("One image's shape (height × width × channels); a loaded model "
-                                    "brings its own, the guide's model 28×28×1")
-        for widget in (self.input_label, self.add_type, self.add_button):
+        for widget in (self.input_shape_box, self.add_type, self.add_button):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.guide_button)
@@ -170,6 +171,7 @@ class ModelPage(Page):
 
         self.add_button.clicked.connect(self._on_add)
         self.guide_button.clicked.connect(self._on_guide)
+        self.input_shape_box.sigChanged.connect(self._on_input_shape)
         self.copy_button.clicked.connect(self._on_copy)
         # the selected card (clicked, or holding the focus); a text field keeps Delete for itself
         for keys, slot in ((QKeySequence.Delete, self._on_remove),
@@ -204,6 +206,11 @@ class ModelPage(Page):
 
     def _on_guide(self):
         self.set_specs(specs_of(models.guide_convnet()), "Use the guide's model", INPUT_SHAPE)
+
+    def _on_input_shape(self, shape):
+        self.undo_stack.push(_SetSpecs(self, (self.input_shape, list(self.specs)),
+                                       (tuple(shape), list(self.specs)), "Change the input shape",
+                                       merge_key="input"))
 
     def _on_copy(self):
         QApplication.clipboard().setText(self.summary.toPlainText())
@@ -251,7 +258,7 @@ class ModelPage(Page):
     # -- applying specs --------------------------------------------------------------------
     def _apply_specs(self, input_shape, specs):
         self.input_shape = tuple(input_shape)
-        self.input_label.setText("Input " + "×".join(str(n) for n in self.input_shape))
+        self.input_shape_box.set_shape(self.input_shape)
         self.specs = [dict(s) for s in specs]
         if [c.layer_type for c in self.cards] != [s["type"] for s in self.specs]:
             self._rebuild_cards()

@@ -146,11 +146,13 @@ class TrainingPage(ModelFiles, Page):
         if self.model.input_shape[2] != 1:   # datasets are grey: (N, H, W) uint8
             self._fit_message = (
                 f"The model takes images with {self.model.input_shape[2]} channels but "
-                f"{self.dataset.title} has grey images (1 channel).")
+                f"{self.dataset.title} has grey images: set the input to {size[0]}×{size[1]}×1 "
+                "on the Model page, then press New model.")
         elif size != model_size:
             self._fit_message = (
                 f"The model takes {model_size[0]}×{model_size[1]} images but {self.dataset.title} "
-                f"has {size[0]}×{size[1]} images.")
+                f"has {size[0]}×{size[1]} images: set the input to {size[0]}×{size[1]}×1 on the "
+                "Model page, then press New model.")
         elif outputs != self.dataset.num_classes:
             self._fit_message = (
                 f"The model has {outputs} outputs but {self.dataset.title} has "
