@@ -335,6 +335,10 @@ class TrainingPage(ModelFiles, Page):
         if not self._from_current_worker():
             return
         self.latest = snapshot
+        if snapshot.images_seen == 0:
+            # a stop (or divergence) before the run's first batch: nothing was trained, and its
+            # NaN point and "batch 1" progress would say otherwise (the model was marked trained)
+            return
         self.dirty = True
         self.controls.progress.setMaximum(snapshot.epochs * snapshot.batches_per_epoch)
         self.controls.progress.setValue(snapshot.step)
