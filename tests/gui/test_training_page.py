@@ -13,7 +13,7 @@ from cnn_explorer.data import catalog
 from cnn_explorer.gui.main_window import MainWindow
 from cnn_explorer.gui.pages.training_data import (confusion_counts, format_progress, format_speed,
                                                    not_learning_message)
-from cnn_explorer.gui.pages.training_page import TrainingPage
+from cnn_explorer.gui.pages.training_page import ARCHITECTURE_CHANGED, TrainingPage
 from cnn_explorer.nn import layers as L
 from cnn_explorer.nn.model import Sequential
 
@@ -49,6 +49,19 @@ def page(qtbot, small_data):
     page.resize(1200, 800)
     page.show()
     yield page
+    page.stop_training()
+
+
+@pytest.fixture
+def in_window(qtbot, small_data):
+    """The Model and Training pages in a main window, the Training page shown with the data."""
+    window = MainWindow(pages=["model", "training"], restore_settings=False)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("training")
+    page.ask_to_save = False
+    page.set_dataset(small_data)
+    yield window, page
     page.stop_training()
 
 
@@ -315,13 +328,8 @@ def test_switching_dataset_during_training_stops_the_worker(qtbot, page, small_d
     assert not page.running and thread.isFinished()
 
 
-def test_closing_the_window_during_training_shuts_down_cleanly(qtbot, small_data):
-    window = MainWindow(pages=["model", "training"], restore_settings=False)
-    qtbot.addWidget(window)
-    window.show()
-    page = window.show_page("training")
-    page.ask_to_save = False
-    page.set_dataset(small_data)
+def test_closing_the_window_during_training_shuts_down_cleanly(qtbot, in_window):
+    window, page = in_window
     page.start()
     qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)
     thread = page.thread
@@ -352,6 +360,29 @@ def test_the_model_page_architecture_is_what_trains(qtbot, small_data):
     assert page.controls.message.text().startswith("The Model page's architecture changed")
     qtbot.mouseClick(page.controls.new_button, Qt.LeftButton)
     assert page.model.layers[0].filters == 5 and not page.model.history["loss"]
+
+
+def test_a_model_page_change_during_a_run_is_said_until_new_model(qtbot, in_window):
+    # a change made during a run was never mentioned (Start then trained the old architecture
+    # without a word), and after New model the note stayed up beside the new model
+    window, page = in_window
+    page.controls.batch_size.setValue(32)
+    qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)
+    model_page = window.show_page("model")
+    model_page.cards[0].editor("filters").setValue(5)
+    window.show_page("training")
+    assert page.running and page.controls.message.text() == ARCHITECTURE_CHANGED
+    page.stop_training()
+    qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)   # continues the kept model
+    assert page.running and page.model.layers[0].filters == 32
+    assert page.controls.message.text() == ARCHITECTURE_CHANGED
+    page.stop_training()
+    qtbot.mouseClick(page.controls.new_button, Qt.LeftButton)
+    assert page.model.layers[0].filters == 5 and page.controls.message.isHidden()
+    page.undo_stack.undo()      # the trained model again: the Model page still differs
+    assert page.model.layers[0].filters == 32
+    assert page.controls.message.text() == ARCHITECTURE_CHANGED
 
 
 def test_a_bad_data_file_is_a_message_and_the_current_data_stays(qtbot, page, tmp_path):

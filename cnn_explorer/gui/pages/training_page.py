@@ -28,6 +28,8 @@ PROBE_INTERVAL = 1.0  # s between the worker's predictions for the grid and feat
 # training threads on a 2-core machine; at 20 frames/s the app trained at ~84% of the engine's
 # bare speed, the issue's floor being 85%
 SNAPSHOT_INTERVAL = 0.08
+ARCHITECTURE_CHANGED = ("The Model page's architecture changed: press New model to train it (this "
+                        "trained model is kept until then).")
 
 
 class TrainingPage(ModelFiles, Page):
@@ -192,6 +194,7 @@ class TrainingPage(ModelFiles, Page):
         if history.get("loss"):
             self.views.curves.set_history(history)
         self._describe_model()
+        self._note_architecture()
         self._check_fit()
         self.display.refresh_all()
 
@@ -228,21 +231,28 @@ class TrainingPage(ModelFiles, Page):
             if self.model is None:
                 self.new_model()
             return
-        key = page.architecture_key()
-        if self.model is None or (key != self._architecture_key and not self._trained()):
+        if self.model is None or (page.architecture_key() != self._architecture_key
+                                  and not self.running and not self._trained()):
             self.new_model()
-        elif key != self._architecture_key:
-            self.controls.show_message("The Model page's architecture changed: press New model to "
-                                       "train it (this trained model is kept until then).",
-                                       error=False)
+        else:
+            self._note_architecture()
+
+    def _note_architecture(self):
+        """Say so while the Model page shows another architecture than the model's; once they
+        agree again (New model, Load, Undo) the note goes (it stayed up after New model)."""
+        page = self._model_page()
+        if page is not None and self.model is not None \
+                and page.architecture_key() != self._architecture_key:
+            self.controls.show_message(ARCHITECTURE_CHANGED, error=False)
+        elif self.controls.message.text() == ARCHITECTURE_CHANGED:
+            self.controls.show_message("")
 
     def _trained(self):
         return self.dirty or bool(self.model.history["loss"])
 
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
-        if not self.running:
-            self._sync_architecture()
+        self._sync_architecture()   # during a run only the note: a change made meanwhile is said
 
     # -- training ------------------------------------------------------------------------
     @property
@@ -266,7 +276,8 @@ class TrainingPage(ModelFiles, Page):
         to the worker's ``sigFinished`` before its thread starts (so it cannot miss it)."""
         if self.running or self.dataset is None:
             return
-        self._sync_architecture()
+        self.controls.show_message("")
+        self._sync_architecture()   # its note stays up: Start trains the model, not the Model page's
         if not self._check_fit():
             return
         done = len(self.model.history["loss"])
@@ -275,7 +286,6 @@ class TrainingPage(ModelFiles, Page):
                 f"This model has already trained {done} epochs: set Epochs above {done} to "
                 "continue its training.", error=False)
             return
-        self.controls.show_message("")
         self.last_error = ""
         self._update_validation()
         self.display.model = self.model.clone()
