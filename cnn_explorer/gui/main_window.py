@@ -112,7 +112,8 @@ class MainWindow(QMainWindow):
 
     def _on_page_changed(self, index):
         page = self.tabs.widget(index)
-        stack = getattr(page, "undo_stack", None)
+        # a page may hold its undo back while it works (the training page during a run)
+        stack = None if getattr(page, "undo_held", False) else getattr(page, "undo_stack", None)
         self._undo_group.setActiveStack(stack)
 
     def report_error(self, exc_type, exc, tb):

@@ -385,6 +385,27 @@ def test_a_model_page_change_during_a_run_is_said_until_new_model(qtbot, in_wind
     assert page.controls.message.text() == ARCHITECTURE_CHANGED
 
 
+def test_edit_undo_is_off_while_training_runs(qtbot, in_window):
+    # Ctrl+Z during a run undid "New model": it stopped the run and swapped the model back,
+    # while the New model and Load… buttons are disabled for that very reason
+    window, page = in_window
+    page.train_batches(2)
+    page.new_model()
+    fresh, undo = page.model, window.actions["undo"]
+    assert undo.isEnabled() and undo.text() == "&Undo New model"
+    qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
+    assert not undo.isEnabled()
+    window.show_page("model")
+    assert undo.isEnabled() == window.pages["model"].undo_stack.canUndo()
+    window.show_page("training")
+    assert not undo.isEnabled()
+    undo.trigger()
+    assert page.running and page.model is fresh
+    qtbot.mouseClick(page.controls.stop_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not page.running, timeout=5000)
+    assert undo.isEnabled() and undo.text() == "&Undo New model"
+
+
 def test_a_bad_data_file_is_a_message_and_the_current_data_stays(qtbot, page, tmp_path):
     (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(b"not an IDX file")
     (tmp_path / "train-labels-idx1-ubyte.gz").write_bytes(b"nor this")

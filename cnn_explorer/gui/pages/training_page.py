@@ -259,6 +259,12 @@ class TrainingPage(ModelFiles, Page):
     def running(self):
         return self.thread is not None
 
+    @property
+    def undo_held(self):
+        """Edit ▸ Undo would swap the model under a run, like New model and Load (disabled then);
+        the main window and the page keep this page's undo stack inactive meanwhile."""
+        return self.running
+
     def config(self):
         c = self.controls
         return training.TrainConfig(
@@ -304,6 +310,7 @@ class TrainingPage(ModelFiles, Page):
         if on_finished is not None:
             self.worker.sigFinished.connect(on_finished)
         self.thread = start_in_thread(self.worker, self)
+        self.undo_stack.setActive(False)   # Ctrl+Z stopped the run and put the old model back
         self.controls.set_running(True)
         self.controls.status.setText("Training…")
 
@@ -398,6 +405,8 @@ class TrainingPage(ModelFiles, Page):
         self.thread.deleteLater()
         self.worker.deleteLater()
         self.thread = self.worker = None
+        if self.isVisible():   # the current page: its undo stack is the Edit menu's again
+            self.undo_stack.setActive(True)
         self.controls.set_running(False)
         self.view_model.set_weights(self.model.get_weights())
         self._describe_model()
