@@ -13,6 +13,7 @@ from cnn_explorer.data import catalog
 from cnn_explorer.gui.main_window import MainWindow
 from cnn_explorer.gui.pages.training_data import (confusion_counts, format_progress, format_speed,
                                                    not_learning_message)
+from cnn_explorer.gui.pages.training_display import NO_CONFUSION, TEST_TITLE
 from cnn_explorer.gui.pages.training_page import ARCHITECTURE_CHANGED, TrainingPage
 from cnn_explorer.nn import layers as L
 from cnn_explorer.nn.model import Sequential
@@ -228,6 +229,36 @@ def test_epoch_end_fills_the_confusion_matrix_and_a_click_shows_its_images(qtbot
     assert page.views.predictions_title.text().startswith(f"{counts[t, p]} validation image")
     qtbot.mouseClick(page.views.show_test, Qt.LeftButton)
     assert len(grid.images) == 24
+
+
+def test_another_model_or_data_clears_the_confusion_matrix(qtbot, page, small_data):
+    # after New model the last model's matrix stayed up ("after epoch 1"), and a click on it
+    # listed images by the old predictions beside the new model's
+    page.controls.epochs.setValue(1)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    confusion, grid = page.views.confusion, page.views.predictions
+    t, p = np.argwhere(confusion.counts == confusion.counts.max())[0]
+    confusion.table.cellClicked.emit(int(t), int(p))
+    assert page.views.predictions_title.text().startswith(f"{confusion.counts[t, p]} validation")
+    qtbot.mouseClick(page.controls.new_button, Qt.LeftButton)
+    assert confusion.table.rowCount() == 0 and confusion.counts.size == 0
+    assert confusion.findChild(QLabel).text() == NO_CONFUSION
+    assert page.views.predictions_title.text() == TEST_TITLE and page.views.show_test.isHidden()
+    np.testing.assert_array_equal(grid.images, page.dataset.x_test[:24])
+    np.testing.assert_array_equal(
+        grid.predicted, page.model.predict(page.dataset.x_test[:24]).argmax(axis=1))
+    confusion.table.cellClicked.emit(0, 0)      # a click where the cells were: nothing to list
+    assert page.views.predictions_title.text() == TEST_TITLE
+
+    page.undo_stack.undo()
+    page.controls.epochs.setValue(2)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    assert confusion.counts.sum() == 128
+    page.set_dataset(dataclasses.replace(small_data, title="Letters",
+                                         class_names=tuple("abcdefghij")))
+    assert confusion.table.rowCount() == 0 and confusion.findChild(QLabel).text() == NO_CONFUSION
 
 
 def test_the_grid_marks_wrong_predictions_and_a_click_picks_the_feature_maps(qtbot, page):

@@ -7,6 +7,8 @@ from cnn_explorer.gui.pages.training_data import confusion_counts, predictions_o
 
 GRID_IMAGES = 24
 TEST_TITLE = "Test images: predicted class and confidence (red: wrong)"
+NO_CONFUSION = ("No confusion matrix of this model on these images yet: training fills it in "
+                "(rows true class, columns predicted).")
 
 
 class TrainingDisplay(QObject):
@@ -51,6 +53,15 @@ class TrainingDisplay(QObject):
         if x_val is None or self.val[0] is None or not np.array_equal(self.val[0], x_val):
             self.val_predictions = None  # they were of other images
         self.val = (x_val, y_val)
+
+    def clear_confusion(self):
+        """Forget the matrix: it was another model's or other data's (a click then listed images
+        by the old predictions, beside the new model's)."""
+        self.val_predictions = None
+        self.views.confusion.set_counts(np.zeros((0, 0), int), ())
+        self.views.confusion.set_title(NO_CONFUSION)
+        if not self.views.show_test.isHidden() and self.dataset is not None:
+            self._use_test_images()      # the grid showed one of its cells; the page redraws it
 
     def show_kernels(self, kernels):
         """The conv kernels to draw, each (kh, kw, cin, cout) (a snapshot's or the model's)."""
@@ -100,7 +111,6 @@ class TrainingDisplay(QObject):
         feature = images[self._feature_index] if len(images) else None
         self.views.feature_maps.set_activations(
             [] if feature is None else [("input", feature[:, :, None].astype(np.float32) / 255.0)])
-        self.views.confusion.set_counts(np.zeros((0, 0), int), ())
         self._data_only = True
         self.views.draw_result.setText("No prediction: the model does not fit this data")
         self.views.bars.set_probabilities(np.zeros(self.dataset.num_classes),
@@ -135,13 +145,16 @@ class TrainingDisplay(QObject):
             "(click a cell to see its images)")
 
     def show_test_images(self):
+        self._use_test_images()
+        self._selection_changed()
+
+    def _use_test_images(self):
         self._grid_source = (self.dataset.x_test, self.dataset.y_test)
         self._grid_index = np.arange(min(GRID_IMAGES, len(self.dataset.x_test)))
         self._feature_index = 0
         self.views.predictions.set_selected(0)
         self.views.predictions_title.setText(TEST_TITLE)
         self.views.show_test.hide()
-        self._selection_changed()
 
     def show_drawing(self, image):
         """Prediction bars for the drawn image (28, 28) in [0, 1]."""

@@ -125,6 +125,7 @@ class TrainingPage(ModelFiles, Page):
         self.controls.dataset_info.setText(" ".join((info, *notes)))
         self.controls.show_message("")
         self.display.dataset = dataset
+        self.display.clear_confusion()
         self._update_validation()
         self._check_fit()
         self.display.show_test_images()
@@ -186,6 +187,7 @@ class TrainingPage(ModelFiles, Page):
         self.model = model
         self._architecture_key = key
         self.display.model = model.clone()
+        self.display.clear_confusion()
         self.dirty = False
         self.latest = None
         self.views.reset_levels()
@@ -283,7 +285,7 @@ class TrainingPage(ModelFiles, Page):
         if self.running or self.dataset is None:
             return
         self.controls.show_message("")
-        self._sync_architecture()   # its note stays up: Start trains the model, not the Model page's
+        self._sync_architecture()   # its note stays up: Start trains this model, kept
         if not self._check_fit():
             return
         done = len(self.model.history["loss"])
