@@ -666,6 +666,25 @@ def test_cancel_in_the_close_question_leaves_the_training_running(qtbot, page, m
     assert page.can_close() and not page.running
 
 
+def test_closing_from_another_page_still_asks_to_save_the_trained_model(qtbot, in_window,
+                                                                        monkeypatch):
+    # with the Model page showing, the window closed and the trained model went without a word
+    from PySide6.QtWidgets import QMessageBox
+
+    window, page = in_window
+    page.ask_to_save = True
+    page.train_batches(2)
+    window.show_page("model")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")       # the question is only asked on screen
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args: asked.append(args[1]) or QMessageBox.Cancel)
+    assert not window.close()
+    assert asked == ["Save the trained model?"] and window.isVisible() and page.dirty
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.Discard)
+    assert window.close()
+
+
 def test_a_colour_model_on_grey_data_is_explained(qtbot, page):
     page.set_model(Sequential([L.Conv2D(4, 3), L.Flatten(), L.Dense(10, activation="softmax")],
                               input_shape=(28, 28, 3)))

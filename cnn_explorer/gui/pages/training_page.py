@@ -451,7 +451,8 @@ class TrainingPage(ModelFiles, Page):
 
     def can_close(self):
         # ask before stopping anything, so that Cancel leaves a running training running
-        ask = ((self.dirty or self.running) and self.ask_to_save and self.isVisible()
+        # the window's visibility, not the page's: from another tab the model went unasked
+        ask = ((self.dirty or self.running) and self.ask_to_save and self.window().isVisible()
                and os.environ.get("QT_QPA_PLATFORM") != "offscreen")
         answer = QMessageBox.Discard
         if ask:
