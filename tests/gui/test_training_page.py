@@ -335,6 +335,23 @@ def test_divergence_is_reported_and_the_last_finite_weights_kept(qtbot, page):
     assert all(np.isfinite(w).all() for w in page.view_model.get_weights())
 
 
+def test_new_model_clears_the_last_runs_progress_status_and_advice(qtbot, page):
+    # after New model the bar still read "Epoch 1/40 · batch 3/16", the status "Start continues
+    # training this model" and the message "Training diverged ... smaller learning rate"
+    page.train_batches(3)
+    controls = page.controls
+    assert controls.progress.text() == "Epoch 1/40 · batch 3/16"
+    weights = page.model.get_weights()
+    weights[-2] *= np.float32(1e37)  # finite weights whose logits overflow: the loss is nan
+    page.model.set_weights(weights)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    assert controls.message.text().startswith("Training diverged")
+    qtbot.mouseClick(controls.new_button, Qt.LeftButton)
+    assert controls.progress.text() == "not started" and controls.progress.value() == 0
+    assert controls.status.text() == "Press Start to train." and controls.message.isHidden()
+
+
 def test_a_run_that_stays_at_chance_says_the_learning_rate_is_too_large(qtbot, page):
     # a learning rate of 10 kept the loss finite but the accuracy at chance: "Finished." only
     page.controls.optimizer.setCurrentText("adam")

@@ -196,6 +196,13 @@ class TrainingPage(ModelFiles, Page):
         if history.get("loss"):
             self.views.curves.set_history(history)
         self._describe_model()
+        # the last run's progress, status and advice ("... then New model") were about the model
+        # this one replaces: after New model they stayed up beside "untrained"
+        self.controls.progress.setValue(0)
+        self.controls.progress.setFormat("not started")
+        self.controls.status.setText("Press Start to continue its training." if history.get("loss")
+                                     else "Press Start to train.")
+        self.controls.show_message("")
         self._note_architecture()
         self._check_fit()
         self.display.refresh_all()
