@@ -275,6 +275,14 @@ def test_the_grid_marks_wrong_predictions_and_a_click_picks_the_feature_maps(qtb
                                page.dataset.x_test[5] / 255.0)
 
 
+def test_the_views_a_click_or_drag_acts_on_say_so(page):
+    # the test-image grid (a click picks the feature maps) had no tooltip
+    views = page.views
+    assert views.predictions.toolTip() == "Click an image to see its feature maps above"
+    assert views.canvas.toolTip().startswith("Draw a digit")
+    assert views.confusion.table.toolTip() == "Click a cell to see its images"
+
+
 def test_a_dataset_that_does_not_fit_the_model_is_explained(qtbot, page, small_data):
     other_size = dataclasses.replace(small_data, x_train=np.zeros((64, 20, 20), np.uint8),
                                      y_train=np.zeros(64, np.int64),

@@ -77,6 +77,7 @@ class TrainingViews(QWidget):
         self.feature_maps = FeatureMaps()
         self.feature_title = QLabel("Feature maps of test image 1 (click an image below to choose)")
         self.predictions = PredictionGrid(columns=8)
+        self.predictions.setToolTip("Click an image to see its feature maps above")
         self.predictions_title = QLabel("Test images: predicted class and confidence")
         self.predictions_title.setWordWrap(True)
         self.predictions_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
