@@ -210,6 +210,18 @@ def test_keyboard_starts_pauses_resumes_and_stops(qtbot, page):
     qtbot.waitUntil(lambda: not page.running, timeout=5000)
 
 
+def test_a_late_paused_signal_after_a_quick_resume_does_not_say_paused(qtbot, page):
+    # Pause then Resume at once: the worker's queued "paused" came after the resume and the
+    # status read "Paused between two batches." while it trained (until the next snapshot)
+    page.start()
+    qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)
+    qtbot.mouseClick(page.controls.pause_button, Qt.LeftButton)
+    qtbot.mouseClick(page.controls.pause_button, Qt.LeftButton)
+    page.worker.sigPaused.emit(page.latest)      # as it arrives, queued, after the resume
+    assert not page.controls.status.text().startswith("Paused")
+    assert page.controls.pause_button.text() == "Pause"
+
+
 def test_epoch_end_fills_the_confusion_matrix_and_a_click_shows_its_images(qtbot, page):
     page.controls.epochs.setValue(1)
     page.start()

@@ -393,7 +393,8 @@ class TrainingPage(ModelFiles, Page):
 
     @Slot(object)
     def _on_paused(self, snapshot):
-        if self._from_current_worker():
+        # not after a quick Resume: the worker's "paused" may arrive once it runs again
+        if self._from_current_worker() and self.worker.paused:
             self.controls.status.setText("Paused between two batches.")
 
     @Slot(str)
