@@ -272,6 +272,17 @@ def test_another_model_or_data_clears_the_confusion_matrix(qtbot, page, small_da
                                          class_names=tuple("abcdefghij")))
     assert confusion.table.rowCount() == 0 and confusion.findChild(QLabel).text() == NO_CONFUSION
 
+    # another validation split: the matrix was of the images the split no longer holds
+    page.set_dataset(small_data)
+    page.controls.epochs.setValue(3)
+    page.start()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    assert confusion.counts.sum() == 128
+    page.controls.validation_split.setValue(0.3)
+    page.controls.epochs.setValue(4)
+    page.start()
+    assert confusion.table.rowCount() == 0 and confusion.findChild(QLabel).text() == NO_CONFUSION
+
 
 def test_the_grid_marks_wrong_predictions_and_a_click_picks_the_feature_maps(qtbot, page):
     grid = page.views.predictions

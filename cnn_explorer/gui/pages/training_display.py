@@ -51,7 +51,7 @@ class TrainingDisplay(QObject):
     def set_validation(self, x_val, y_val):
         """The validation images (N, H, W) and labels (N,) the confusion matrix is about."""
         if x_val is None or self.val[0] is None or not np.array_equal(self.val[0], x_val):
-            self.val_predictions = None  # they were of other images
+            self.clear_confusion()  # its counts were of other images (another split or seed)
         self.val = (x_val, y_val)
 
     def clear_confusion(self):
