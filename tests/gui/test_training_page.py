@@ -15,6 +15,7 @@ from cnn_explorer.gui.pages.training_data import (confusion_counts, format_progr
                                                    not_learning_message)
 from cnn_explorer.gui.pages.training_display import NO_CONFUSION, TEST_TITLE
 from cnn_explorer.gui.pages.training_page import ARCHITECTURE_CHANGED, TrainingPage
+from cnn_explorer.gui.pages.training_views import FIRST_TEST_IMAGE
 from cnn_explorer.nn import layers as L
 from cnn_explorer.nn.model import Sequential
 
@@ -234,13 +235,23 @@ def test_epoch_end_fills_the_confusion_matrix_and_a_click_shows_its_images(qtbot
     table = page.views.confusion.table
     t, p = np.argwhere(counts == counts.max())[0]
     assert table.item(t, p).text() == str(counts[t, p])
+    grid, titles = page.views.predictions, page.views.feature_title
+    qtbot.mouseClick(grid, Qt.LeftButton, pos=grid._cell(5).center().toPoint())
+    assert titles.text() == "Feature maps of the selected image (6)" and grid.selected == 5
     table.cellClicked.emit(int(t), int(p))
-    grid = page.views.predictions
     assert len(grid.images) == min(counts[t, p], 24)
     assert np.all(grid.true == t) and np.all(grid.predicted == p)
     assert page.views.predictions_title.text().startswith(f"{counts[t, p]} validation image")
+    # the maps are of the cell's first image: the title and the mark said "(6)" still
+    assert titles.text().startswith("Feature maps of this cell's image 1") and grid.selected == 0
+    np.testing.assert_allclose(page.views.feature_maps.shown[0][1][:, :, 0], grid.images[0] / 255)
+    empty = np.argwhere(counts == 0)[0]
+    table.cellClicked.emit(int(empty[0]), int(empty[1]))
+    assert titles.text() == "No feature maps: this cell has no images"
+    assert page.views.feature_maps.shown == []
     qtbot.mouseClick(page.views.show_test, Qt.LeftButton)
     assert len(grid.images) == 24
+    assert titles.text() == FIRST_TEST_IMAGE and grid.selected == 0
 
 
 def test_another_model_or_data_clears_the_confusion_matrix(qtbot, page, small_data):

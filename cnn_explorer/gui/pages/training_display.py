@@ -4,6 +4,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from cnn_explorer.gui.pages.training_data import confusion_counts, predictions_of
+from cnn_explorer.gui.pages.training_views import FIRST_TEST_IMAGE
 
 GRID_IMAGES = 24
 TEST_TITLE = "Test images: predicted class and confidence (red: wrong)"
@@ -129,6 +130,8 @@ class TrainingDisplay(QObject):
             self.views.feature_maps.set_activations(
                 [("input", feature[:, :, None].astype(np.float32) / 255.0)]
                 + [(name, a[0]) for name, a in activations])
+        else:   # an empty confusion cell: the last image's maps stayed up
+            self.views.feature_maps.set_activations([])
         drawing = self.views.canvas.image()
         if drawing.any() or self.views.bars.probabilities is None:
             self.show_drawing(drawing)
@@ -151,8 +154,7 @@ class TrainingDisplay(QObject):
     def _use_test_images(self):
         self._grid_source = (self.dataset.x_test, self.dataset.y_test)
         self._grid_index = np.arange(min(GRID_IMAGES, len(self.dataset.x_test)))
-        self._feature_index = 0
-        self.views.predictions.set_selected(0)
+        self._first_image(FIRST_TEST_IMAGE)
         self.views.predictions_title.setText(TEST_TITLE)
         self.views.show_test.hide()
 
@@ -189,10 +191,18 @@ class TrainingDisplay(QObject):
         self.views.show_test.show()
         self._grid_source = (x_val, y_val)
         self._grid_index = cell[:GRID_IMAGES]
-        self._feature_index = 0
+        self._first_image("Feature maps of this cell's image 1 (click an image below to choose)"
+                          if len(cell) else "No feature maps: this cell has no images")
         if len(cell) == 0:
             self.views.predictions.set_items(np.zeros((0, 28, 28), np.uint8), [], [], [], names)
         self._selection_changed()
+
+    def _first_image(self, title):
+        """The feature maps are of the grid's first image now: mark it and say so (the title and
+        the mark stayed on the image clicked before, e.g. "(6)")."""
+        self._feature_index = 0
+        self.views.predictions.set_selected(0)
+        self.views.feature_title.setText(title)
 
     def _selection_changed(self):
         self.refresh_predictions()

@@ -14,6 +14,9 @@ from cnn_explorer.gui.widgets.filter_grid import FilterGrid
 from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
 
 
+FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
+
+
 def _group(title, *widgets, stretch=None):
     group = QGroupBox(title)
     layout = QVBoxLayout(group)
@@ -75,7 +78,7 @@ class TrainingViews(QWidget):
         channel_row.addWidget(self.channel)
         channel_row.addStretch(1)
         self.feature_maps = FeatureMaps()
-        self.feature_title = QLabel("Feature maps of test image 1 (click an image below to choose)")
+        self.feature_title = QLabel(FIRST_TEST_IMAGE)
         self.predictions = PredictionGrid(columns=8)
         self.predictions.setToolTip("Click an image to see its feature maps above")
         self.predictions_title = QLabel("Test images: predicted class and confidence")
