@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
             self.actions[f"page:{name}"] = action(
                 title, self, f"Show the {title} page", f"Ctrl+{i + 1}",
                 lambda _=False, i=i: self.tabs.setCurrentIndex(i))
+            self.tabs.setTabToolTip(i, f"Show the {title} page (Ctrl+{i + 1})")  # the tabs had none
 
     def _create_menu(self):
         bar = self.menuBar()
