@@ -473,6 +473,8 @@ def test_a_model_page_change_during_a_run_is_said_until_new_model(qtbot, in_wind
     page.undo_stack.undo()      # the trained model again: the Model page still differs
     assert page.model.layers[0].filters == 32
     assert page.controls.message.text() == ARCHITECTURE_CHANGED
+    page.datasets.sigChosen.emit(catalog.BUNDLED)     # other data: the note stays true
+    assert page.controls.message.text() == ARCHITECTURE_CHANGED
 
 
 def test_edit_undo_is_off_while_training_runs(qtbot, in_window):

@@ -127,6 +127,7 @@ class TrainingPage(ModelFiles, Page):
         self.display.dataset = dataset
         self.display.clear_confusion()
         self._update_validation()
+        self._note_architecture()   # still true of the model with other data
         self._check_fit()
         self.display.show_test_images()
 
