@@ -14,7 +14,8 @@ from cnn_explorer.gui.main_window import MainWindow
 from cnn_explorer.gui.pages.training_data import (confusion_counts, format_progress, format_speed,
                                                    not_learning_message)
 from cnn_explorer.gui.pages.training_display import NO_CONFUSION, TEST_TITLE
-from cnn_explorer.gui.pages.training_page import ARCHITECTURE_CHANGED, TrainingPage
+from cnn_explorer.gui.pages.training_models import ARCHITECTURE_CHANGED
+from cnn_explorer.gui.pages.training_page import TrainingPage
 from cnn_explorer.gui.pages.training_views import FIRST_TEST_IMAGE
 from cnn_explorer.nn import layers as L
 from cnn_explorer.nn.model import Sequential
