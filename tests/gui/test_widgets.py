@@ -290,3 +290,38 @@ def test_grid_panel_resize_keeps_the_values_that_still_fit(qtbot):
     panel.set_values(np.zeros((40, 40)))
     assert panel.editor.isHidden() and "40×40 values" in panel.too_large.text()
 
+
+
+def test_prediction_captions_drop_the_confidence_rather_than_cut_it(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
+
+    grid = PredictionGrid()
+    qtbot.addWidget(grid)
+    grid.set_items(np.zeros((2, 28, 28), np.uint8), [4, 1], [4, 7], [1.0, 0.52], "0123456789")
+    metrics = QFontMetrics(grid.font())
+    assert grid.caption(0, metrics, 200) == "4 100%"
+    assert grid.caption(1, metrics, 200) == "7 52%"
+    assert grid.caption(0, metrics, 20) == "4"   # was "4 1…" in a 1024-pixel window
+
+
+def test_confusion_counts_shrink_to_stay_readable_in_a_small_window(qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from cnn_explorer.gui.widgets.confusion_matrix import ConfusionMatrixView
+
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    counts = np.diag(np.full(10, 642))
+    view.set_counts(counts, range(10))
+    view.resize(200, 220)   # the Validation box of a 1024×705 window
+    view.show()
+    qtbot.waitExposed(view)
+    table = view.table
+    assert table.item(0, 0).text() == "642"
+    assert QFontMetrics(table.font()).horizontalAdvance("642") <= table.columnWidth(0) - 4
+    assert not table.verticalScrollBar().isVisible()   # all ten rows show
+    assert table.font().pointSizeF() < view.font().pointSizeF()
+    view.resize(600, 500)
+    qtbot.waitUntil(lambda: table.font().pointSizeF() == view.font().pointSizeF())

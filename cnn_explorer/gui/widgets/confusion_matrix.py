@@ -2,7 +2,7 @@
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -33,6 +33,7 @@ class ConfusionMatrixView(QWidget):
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.Stretch)
             header.setMinimumSectionSize(18)
+        self.table.setTextElideMode(Qt.ElideNone)
         self.table.setToolTip("Click a cell to see its images")
         self.table.cellClicked.connect(self.sigCellClicked)
         layout = QVBoxLayout(self)
@@ -40,6 +41,30 @@ class ConfusionMatrixView(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self._title)
         layout.addWidget(self.table, 1)
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_font()
+
+    def _fit_font(self):
+        """The largest font (down to 6 pt) in which the biggest count fits its cell: in a
+        1024×705 window the counts were elided to "…" and the rows needed a scroll bar."""
+        if self.counts is None or not len(self.counts):
+            return
+        k, frame = len(self.counts), 2 * self.table.frameWidth()
+        width = (self.table.width() - self.table.verticalHeader().width() - frame) / k - 4
+        height = (self.table.height() - self.table.horizontalHeader().height() - frame) / k
+        font = QFont(self.font())
+        size = font.pointSizeF()
+        text = str(int(self.counts.max()))
+        while size > 6 and (QFontMetrics(font).horizontalAdvance(text) > width
+                            or QFontMetrics(font).height() + 2 > height):
+            size -= 0.5
+            font.setPointSizeF(size)
+        if font != self.table.font():
+            self.table.setFont(font)
+        self.table.verticalHeader().setMinimumSectionSize(
+            min(18, QFontMetrics(font).height() + 2))
 
     def set_title(self, text):
         self._title.setText(text)
@@ -69,3 +94,4 @@ class ConfusionMatrixView(QWidget):
                 colour.setAlphaF(0.12 + 0.8 * value / totals[t] if value else 0.0)
                 item.setBackground(QBrush(colour))
                 item.setToolTip(f"true {labels[t]}, predicted {labels[p]}: {value} image(s)")
+        self._fit_font()

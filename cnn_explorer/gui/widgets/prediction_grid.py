@@ -98,6 +98,18 @@ class PredictionGrid(QWidget):
                 self.sigImageClicked.emit(i)
                 return
 
+    def caption(self, i, metrics, width):
+        """Image ``i``'s caption as drawn in ``width`` pixels: "4 98%", or only the class when
+        that does not fit ("4 1…" read as a number; the tooltip has the confidence)."""
+        if self.predicted is None:
+            text = self._name(int(self.true[i]))
+        else:
+            name = self._name(int(self.predicted[i]))
+            text = f"{name} {100 * self.confidence[i]:.0f}%"
+            if metrics.horizontalAdvance(text) > width:
+                text = name
+        return metrics.elidedText(text, Qt.ElideRight, int(width))
+
     def paintEvent(self, event):  # noqa: N802
         painter = QPainter(self)
         font = QFont(self.font())
@@ -114,12 +126,8 @@ class PredictionGrid(QWidget):
                 painter.setPen(QPen(SELECTED if i == self.selected else WRONG, 2))
                 painter.drawRect(square.adjusted(-1, -1, 1, 1))
             text_rect = QRectF(cell.x(), square.bottom() + 1, cell.width(), cell.height() - cell.width())
-            if self.predicted is None:
-                painter.setPen(self.palette().text().color())
-                text = self._name(int(self.true[i]))
-            else:
-                painter.setPen(WRONG if wrong[i] else RIGHT)
-                text = f"{self._name(int(self.predicted[i]))} {100 * self.confidence[i]:.0f}%"
+            painter.setPen(self.palette().text().color() if self.predicted is None
+                           else WRONG if wrong[i] else RIGHT)
             painter.drawText(text_rect, Qt.AlignHCenter | Qt.AlignTop,
-                             painter.fontMetrics().elidedText(text, Qt.ElideRight, int(cell.width())))
+                             self.caption(i, painter.fontMetrics(), cell.width()))
         painter.end()
