@@ -4,7 +4,8 @@ the one-pixel shift, undo and bad input."""
 import numpy as np
 import pytest
 from explorer_helpers import open_page, paste_into
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
 
 from cnn_explorer.core import ops
 from cnn_explorer.core.kernels import PRESETS, gaussian_weights
@@ -247,6 +248,24 @@ def test_in_a_short_window_the_grids_stay_above_the_size_panel(page, qtbot):
     qtbot.waitUntil(lambda: page.input_view.geometry().bottom()
                     < page.size_panel.geometry().top(), timeout=2000)
     assert page.input_view.height() >= 300
+
+
+def test_in_the_smallest_main_window_with_the_shift_on_nothing_overlaps(qtbot):
+    # 300-pixel grids were squeezed to 246 and drawn over the Size panel at 1024×705
+    window = MainWindow(restore_settings=False)
+    qtbot.addWidget(window)
+    window.resize(1024, 705)
+    window.show()
+    page = window.show_page("pooling")
+    page.prepare_screenshot()   # the shift experiment on, a step in the middle
+    qtbot.waitExposed(window)
+    for _ in range(3):   # let every nested layout settle (each pass may post the next request)
+        QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        QApplication.processEvents()
+    assert window.height() == 705
+    assert page.input_view.geometry().bottom() < page.size_panel.geometry().top()
+    assert page.size_panel.geometry().bottom() < page.shift_panel.geometry().top()
+    assert page.input_view.height() >= page.input_view.minimumHeight()
 
 
 def test_pasted_grid_and_weights_replace_them_undoably(page, qtbot):

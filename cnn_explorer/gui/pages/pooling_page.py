@@ -139,8 +139,11 @@ class PoolingPage(ExplorerPage):
         self.size_panel = SizePanel()
         self.shift_panel = ShiftPanel()
         # The stepping views get the height; the comparison keeps a readable but bounded band.
+        # 200, not 300: the band's wrapped labels make the column lay out height-for-width, which
+        # counts the band at its full 290 pixels, and in a 705-pixel-high window 300-pixel grids
+        # were squeezed to 246 and drawn over the Size panel
         for view in (self.input_view, self.out_view):
-            view.setMinimumHeight(300)
+            view.setMinimumHeight(200)
         self.shift_panel.setMaximumHeight(290)
         self.frame.views.addLayout(top, 1)
         self.frame.views.addWidget(self.size_panel)
