@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
     def __init__(self, pages=None, restore_settings=True):
         super().__init__()
         self.setWindowTitle("CNN Explorer")
-        self.resize(*DEFAULT_SIZE)
+        self.resize(*self.first_size())
         self.pages = {}
         self._undo_group = QUndoGroup(self)
         self._setup_ui(pages or list(PAGES))
@@ -44,6 +44,14 @@ class MainWindow(QMainWindow):
         if restore_settings:
             self._restore_settings()
         self._on_page_changed(self.tabs.currentIndex())
+
+    def first_size(self):
+        """DEFAULT_SIZE, or less on a smaller screen (1280×860 ran off a 1366×768 laptop's)."""
+        screen = self.screen()
+        if screen is None:
+            return DEFAULT_SIZE
+        room = screen.availableGeometry()
+        return min(DEFAULT_SIZE[0], room.width()), min(DEFAULT_SIZE[1], room.height())
 
     # -- set-up ----------------------------------------------------------------------------
     def _setup_ui(self, names):

@@ -67,3 +67,13 @@ def test_screenshot_command_writes_a_full_size_png(qapp, tmp_path, name, capsys)
     image = QImage(str(path))
     assert (image.width(), image.height()) == DEFAULT_SIZE
     assert f"wrote {path}" in capsys.readouterr().out
+
+
+def test_the_first_window_fits_the_screen(qtbot):
+    # 1280×860 ran off a 1366×768 laptop's screen; the offscreen test screen is 800×800
+    window = MainWindow(pages=["conv1d"], restore_settings=False)
+    qtbot.addWidget(window)
+    room = window.screen().availableGeometry()
+    width, height = window.first_size()
+    assert width == min(DEFAULT_SIZE[0], room.width())
+    assert height == min(DEFAULT_SIZE[1], room.height()) < DEFAULT_SIZE[1]
