@@ -197,6 +197,21 @@ def test_hovering_an_output_cell_outlines_its_window_and_back(qtbot, page):
     assert page.output_map.hover_cells() == []
 
 
+def test_the_hovered_cell_links_again_after_an_edit_clears_the_hover(qtbot, page):
+    # the mouse rests on output cell (1, 2) while Ctrl+Z (or a preset) rebuilds the plan: the
+    # purple links go, and a small move inside that same cell used to bring nothing back
+    hover(qtbot, page.output_map, 1, 2)
+    choose(page.kernel_panel.preset, "sobel x")
+    assert page.input_map.hover_cells() == [] and page.hover_info.text() == " "
+    hover(qtbot, page.output_map, 1, 2)
+    assert sorted(page.input_map.hover_cells()) == [(r, c) for r in range(1, 4) for c in range(2, 5)]
+    assert page.hover_info.text().startswith("Output[1, 2] = ")
+    hover(qtbot, page.input_map, 3, 3)
+    page.undo_stack.undo()
+    hover(qtbot, page.input_map, 3, 3)
+    assert len(page.output_map.hover_cells()) == 9
+
+
 def test_clicking_a_kernel_cell_moves_the_centre_and_same_padding_follows(qtbot, page):
     click_cell(qtbot, page.kernel_panel.editor, 0, 0)
     assert page.anchor() == (0, 0)

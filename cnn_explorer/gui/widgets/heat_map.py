@@ -303,6 +303,10 @@ class HeatMap(QWidget):
 
     def set_hover(self, cells) -> None:
         """Highlight ``cells`` linked to the cell under the mouse (empty to clear)."""
+        if not cells:
+            # a page clears the links when its plan changes: the next move over the same cell
+            # must link it again (it used to stay unlinked until the mouse left that cell)
+            self._hovered = (-1, -1)
         self._hover.setPath(_cells_path(cells))
 
     def set_winner(self, cell) -> None:
