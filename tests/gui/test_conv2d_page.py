@@ -6,7 +6,7 @@ import pytest
 from explorer_helpers import (choose, click_cell, forward, hover, open_page, paste_into, shown,
                               type_into)
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QImageReader, QPainter
+from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPainter
 
 from cnn_explorer.core import kernels, ops
 from cnn_explorer.gui.pages.conv2d_page import Conv2DPage
@@ -210,6 +210,23 @@ def test_the_hovered_cell_links_again_after_an_edit_clears_the_hover(qtbot, page
     page.undo_stack.undo()
     hover(qtbot, page.input_map, 3, 3)
     assert len(page.output_map.hover_cells()) == 9
+
+
+def test_ctrl_z_in_a_spin_box_undoes_the_page_edit_as_the_edit_menu_says(qtbot, page):
+    # the main window's Undo/Redo actions, with their shortcuts
+    for key, make in ((QKeySequence.Undo, page.undo_stack.createUndoAction),
+                      (QKeySequence("Ctrl+Shift+Z"), page.undo_stack.createRedoAction)):
+        action = make(page)
+        action.setShortcut(key)
+        page.addAction(action)
+    stride = page.options.stride[0]
+    stride.setFocus()
+    qtbot.keyClick(stride, Qt.Key_Up)                  # the spin box keeps the focus
+    assert page.output_map.title.text() == "Output feature map 3×6"
+    qtbot.keySequence(stride, QKeySequence.Undo)
+    assert stride.value() == 1 and page.output_map.title.text() == "Output feature map 6×6"
+    qtbot.keySequence(stride, QKeySequence("Ctrl+Shift+Z"))
+    assert stride.value() == 2 and page.output_map.title.text() == "Output feature map 3×6"
 
 
 def test_clicking_a_kernel_cell_moves_the_centre_and_same_padding_follows(qtbot, page):

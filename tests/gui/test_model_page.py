@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from explorer_helpers import open_page
@@ -166,6 +167,29 @@ def test_typing_a_number_is_one_undo_step(qtbot, page):
     page.undo_stack.undo()
     assert page.cards[6].editor("units").value() == 10
     assert page.model.count_params() == 34_826
+
+
+def test_ctrl_z_in_a_number_box_undoes_the_model_edit(qtbot, page):
+    action = page.undo_stack.createUndoAction(page)      # as the main window's Edit menu has it
+    action.setShortcut(QKeySequence.Undo)
+    page.addAction(action)
+    height = page.input_shape_box.boxes[0]
+    height.setFocus()
+    qtbot.keyClick(height, Qt.Key_Up)
+    qtbot.keyClick(height, Qt.Key_Up)
+    assert page.status.text().startswith("Output (None, 10), 38,026 parameters")
+    qtbot.keySequence(height, QKeySequence.Undo)
+    assert height.value() == 28 and page.model.count_params() == 34_826
+    page._on_selected(page.cards[6])
+    page.add_type.setCurrentText("Dropout")
+    qtbot.mouseClick(page.add_button, Qt.LeftButton)     # a box of cards built after an add
+    units = page.cards[6].editor("units")
+    units.setFocus()
+    units.selectAll()
+    qtbot.keyClicks(units, "128")
+    qtbot.keySequence(units, QKeySequence.Undo)
+    assert page.cards[6].editor("units").value() == 10
+    assert page.cards[6].params_label.text() == "16,010 params"
 
 
 def test_parameter_sharing_counts_the_guide_numbers(page):

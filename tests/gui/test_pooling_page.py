@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from explorer_helpers import open_page, paste_into
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from cnn_explorer.core import ops
@@ -357,3 +358,20 @@ def test_typing_a_grid_size_resizes_once_and_keeps_the_values(page, qtbot):
     assert page.editor.values().shape == (12, 6)
     np.testing.assert_array_equal(page.editor.values()[:6], before)
     assert page.undo_stack.count() == count + 1
+
+
+def test_ctrl_z_in_the_window_size_box_undoes_it_through_the_edit_menu(qtbot):
+    window = MainWindow(pages=["conv2d", "pooling"], restore_settings=False)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("pooling")
+    window.activateWindow()          # shortcuts fire in the active window only
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    rows = page.options.size_rows
+    rows.setFocus()
+    qtbot.keyClick(rows, Qt.Key_Up)                 # the box keeps the focus, as after a click
+    assert page.out_view.title.text() == "Output 2 × 3"
+    qtbot.keySequence(rows, QKeySequence.Undo)
+    assert rows.value() == 2 and page.out_view.title.text() == "Output 3 × 3"
+    qtbot.keySequence(rows, QKeySequence("Ctrl+Shift+Z"))
+    assert rows.value() == 3 and page.out_view.title.text() == "Output 2 × 3"
