@@ -6,7 +6,7 @@ import pytest
 from explorer_helpers import open_page, paste_into
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from cnn_explorer.core import ops
 from cnn_explorer.core.kernels import PRESETS, gaussian_weights
@@ -375,3 +375,32 @@ def test_ctrl_z_in_the_window_size_box_undoes_it_through_the_edit_menu(qtbot):
     assert rows.value() == 2 and page.out_view.title.text() == "Output 3 × 3"
     qtbot.keySequence(rows, QKeySequence("Ctrl+Shift+Z"))
     assert rows.value() == 3 and page.out_view.title.text() == "Output 2 × 3"
+
+
+def _mnemonic(text):
+    """The letter after a single '&' in a label (Alt+letter), or None."""
+    cleaned = text.replace("&&", "")
+    return cleaned[cleaned.index("&") + 1].lower() if "&" in cleaned else None
+
+
+def test_the_alt_keys_are_the_pages_own_and_the_shift_one_toggles_it(qtbot):
+    window = MainWindow(pages=["conv2d", "pooling"], restore_settings=False)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("pooling")
+    window.activateWindow()          # shortcuts fire in the active window only
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    menus = [_mnemonic(a.text()) for a in window.menuBar().actions()]
+    page_keys = [_mnemonic(w.text()) for w in page.findChildren(QAbstractButton)
+                 + page.findChildren(QLabel)]
+    page_keys = [k for k in page_keys if k]
+    # Alt+H opened neither the Help menu nor the shift (it only focused the check box), Alt+E
+    # focused the preset instead of opening the Edit menu
+    assert not set(page_keys) & set(menus), sorted(set(page_keys) & set(menus))
+    assert len(page_keys) == len(set(page_keys)), sorted(page_keys)
+    toggle = page.shift_panel.toggle
+    assert "(Alt+I)" in toggle.toolTip() and _mnemonic(toggle.text()) == "i"
+    page.stepper.setFocus()
+    qtbot.keyClick(page.stepper, Qt.Key_I, Qt.AltModifier)
+    qtbot.waitUntil(toggle.isChecked, timeout=2000)
+    assert page.shift_panel.stack.currentIndex() == 1     # the comparison is on screen

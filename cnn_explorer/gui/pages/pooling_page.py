@@ -112,8 +112,8 @@ class PoolingPage(ExplorerPage):
         # Fixed room for its three lines: a row shown later would otherwise keep a stale height.
         self.conv_info.setMinimumHeight(3 * self.conv_info.fontMetrics().lineSpacing() + 4)
         self.conv_info.setObjectName("convInfo")
-        form.addRow("&Source", self.source)
-        form.addRow("Pr&eset", self.presets)
+        form.addRow("S&ource", self.source)
+        form.addRow("Pre&set", self.presets)   # Alt+E and Alt+H are the menus'
         form.addRow("Si&ze", size_row)
         form.addRow(self.relu)
         form.addRow(self.editor)

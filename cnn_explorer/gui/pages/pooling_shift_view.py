@@ -33,8 +33,8 @@ class ShiftPanel(QGroupBox):
 
     def __init__(self, parent=None):
         super().__init__("Shift robustness", parent)
-        self.toggle = QCheckBox("S&hift the input by one pixel")
-        self.toggle.setToolTip("Move every value one cell (Alt+H); the row or column that comes in is 0")
+        self.toggle = QCheckBox("Shift the &input by one pixel")
+        self.toggle.setToolTip("Move every value one cell (Alt+I); the row or column that comes in is 0")
         self.direction = QComboBox()
         for key in DIRECTIONS:
             self.direction.addItem(ARROWS[key], key)
