@@ -360,13 +360,19 @@ def test_typing_a_grid_size_resizes_once_and_keeps_the_values(page, qtbot):
     assert page.undo_stack.count() == count + 1
 
 
-def test_ctrl_z_in_the_window_size_box_undoes_it_through_the_edit_menu(qtbot):
+def _active_window_on_pooling(qtbot):
+    """The main window on the Pooling page, active: shortcuts fire in the active window only."""
     window = MainWindow(pages=["conv2d", "pooling"], restore_settings=False)
     qtbot.addWidget(window)
     window.show()
     page = window.show_page("pooling")
-    window.activateWindow()          # shortcuts fire in the active window only
+    window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    return window, page
+
+
+def test_ctrl_z_in_the_window_size_box_undoes_it_through_the_edit_menu(qtbot):
+    _, page = _active_window_on_pooling(qtbot)
     rows = page.options.size_rows
     rows.setFocus()
     qtbot.keyClick(rows, Qt.Key_Up)                 # the box keeps the focus, as after a click
@@ -384,12 +390,7 @@ def _mnemonic(text):
 
 
 def test_the_alt_keys_are_the_pages_own_and_the_shift_one_toggles_it(qtbot):
-    window = MainWindow(pages=["conv2d", "pooling"], restore_settings=False)
-    qtbot.addWidget(window)
-    window.show()
-    page = window.show_page("pooling")
-    window.activateWindow()          # shortcuts fire in the active window only
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    window, page = _active_window_on_pooling(qtbot)
     menus = [_mnemonic(a.text()) for a in window.menuBar().actions()]
     page_keys = [_mnemonic(w.text()) for w in page.findChildren(QAbstractButton)
                  + page.findChildren(QLabel)]
