@@ -204,6 +204,24 @@ def test_cell_edits_and_presets_undo_and_redo(page):
     assert page.editor.values()[0, 0] == 7
 
 
+def test_relu_and_source_changes_are_undone_before_the_edit_under_them(page):
+    # Ctrl+Z after ticking ReLU used to undo the typed cell before it and leave ReLU on
+    page.editor.item(0, 0).setText("-7")
+    page.relu.setChecked(True)
+    page.stepper.to_end()
+    assert shown(page.input_view)[0, 0] == 0 and page.undo_stack.undoText() == "ReLU first: on"
+    page.undo_stack.undo()
+    assert not page.relu.isChecked()
+    assert page.editor.values()[0, 0] == -7 and shown(page.input_view)[0, 0] == -7
+    page.source.setCurrentIndex(page.source.findData("conv2d"))
+    assert not page.editor.isVisible()
+    page.undo_stack.undo()
+    assert page.source.currentData() == "grid" and page.editor.isVisible()
+    assert page.editor.values()[0, 0] == -7 and shown(page.input_view)[0, 0] == -7
+    page.undo_stack.redo()
+    assert page.source.currentData() == "conv2d" and "no output" in page.message.text()
+
+
 def test_weighted_pooling_uses_the_edited_weights(page):
     load(page, "random", (6, 6))
     page.options.set_kind("weighted")

@@ -68,6 +68,7 @@ class PoolingPage(ExplorerPage):
         self._rng = np.random.default_rng()
         self._grid = guide_feature_map()
         self._conv_output = None
+        self._source = SOURCE_GRID
         self._levels = (-1.0, 1.0)
         self._build_controls()
         self._build_views()
@@ -155,7 +156,7 @@ class PoolingPage(ExplorerPage):
     def _connect(self):
         self.source.currentIndexChanged.connect(self._on_source_changed)
         self.presets.activated.connect(self._on_preset_chosen)
-        self.relu.toggled.connect(self.recompute)
+        self.relu.toggled.connect(self._on_relu_toggled)
         self.rows.valueChanged.connect(self._on_grid_size_changed)
         self.cols.valueChanged.connect(self._on_grid_size_changed)
         self.editor.sigEdited.connect(lambda old, new: self.push_edit("Edit input cell",
@@ -210,10 +211,7 @@ class PoolingPage(ExplorerPage):
         self._grid = np.array(values, dtype=float)
         self._show_grid(self._grid)
         if self.source_key() != SOURCE_GRID:
-            self.source.blockSignals(True)
-            self.source.setCurrentIndex(self.source.findData(SOURCE_GRID))
-            self.source.blockSignals(False)
-            self._sync_source_widgets()
+            self._show_source(SOURCE_GRID)
         self.recompute()
 
     def _show_grid(self, values):
@@ -241,8 +239,30 @@ class PoolingPage(ExplorerPage):
         shape = (self.rows.value(), self.cols.value())
         self.push_edit(f"Load {name}", self._set_grid, self._grid, preset(name, shape, self._rng))
 
+    # undoable like the options: Ctrl+Z after ticking ReLU or picking the conv output used to
+    # undo the grid edit before it and leave the change on
     def _on_source_changed(self, *_):
+        old, new = self._source, self.source_key()
+        self.push_edit(f"Source: {self.source.currentText()}", self._set_source, old, new)
+
+    def _set_source(self, key):
+        self._show_source(key)
+        self.recompute()
+
+    def _show_source(self, key):
+        self._source = key
+        self.source.blockSignals(True)
+        self.source.setCurrentIndex(self.source.findData(key))
+        self.source.blockSignals(False)
         self._sync_source_widgets()
+
+    def _on_relu_toggled(self, on):
+        self.push_edit(f"ReLU first: {'on' if on else 'off'}", self._set_relu, not on, on)
+
+    def _set_relu(self, on):
+        self.relu.blockSignals(True)
+        self.relu.setChecked(on)
+        self.relu.blockSignals(False)
         self.recompute()
 
     def _sync_source_widgets(self):
