@@ -7,6 +7,7 @@ from explorer_helpers import (choose, click_cell, forward, hover, open_page, pas
                               type_into)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPainter
+from PySide6.QtWidgets import QApplication
 
 from cnn_explorer.core import kernels, ops
 from cnn_explorer.gui.pages.conv2d_page import Conv2DPage
@@ -227,6 +228,20 @@ def test_ctrl_z_in_a_spin_box_undoes_the_page_edit_as_the_edit_menu_says(qtbot, 
     assert stride.value() == 1 and page.output_map.title.text() == "Output feature map 6×6"
     qtbot.keySequence(stride, QKeySequence("Ctrl+Shift+Z"))
     assert stride.value() == 2 and page.output_map.title.text() == "Output feature map 3×6"
+
+
+def test_space_ticks_the_focused_check_box_and_plays_elsewhere(qtbot, page):
+    page.activateWindow()                # shortcuts fire in the active window only
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=2000)
+    flip = page.options.flip
+    flip.setFocus()
+    qtbot.keyClick(flip, Qt.Key_Space)       # it used to start playback and leave the box as it was
+    assert flip.isChecked() and not page.stepper.is_playing()
+    assert page.applied_map.title.text() == "× Kernel as applied (flipped)"
+    page.stepper.scrubber.setFocus()
+    with qtbot.waitSignal(page.stepper.sigPlayingChanged, timeout=2000) as started:
+        qtbot.keyClick(page.stepper.scrubber, Qt.Key_Space)
+    assert started.args == [True]
 
 
 def test_clicking_a_kernel_cell_moves_the_centre_and_same_padding_follows(qtbot, page):

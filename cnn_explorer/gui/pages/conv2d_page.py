@@ -11,6 +11,7 @@ from cnn_explorer.core import steps
 from cnn_explorer.gui import settings as keys
 from cnn_explorer.gui.pages.explorer import ConvExplorerPage
 from cnn_explorer.gui.pages.sample_inputs import grid_presets
+from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 
 # Bigger pictures are shrunk: a 4000×4000 photo froze the page for seconds at every edit.
@@ -83,6 +84,7 @@ class Conv2DPage(ConvExplorerPage):
         self.load_button.setToolTip("Any picture file; it is turned grey, 0 = black, 1 = white")
         self.data_panel.form.addRow(self.load_button)
         self.load_button.clicked.connect(self._on_load_image)
+        share_keys(self)                 # Space presses the button when it has the focus
         self.recompute()
 
     def build_views(self):

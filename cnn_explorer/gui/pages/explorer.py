@@ -16,10 +16,10 @@ from cnn_explorer.core.padding import default_anchor
 from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.conv_options import STATE_NAMES, ConvOptions
+from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.grid_panel import GridPanel
 from cnn_explorer.gui.widgets.panel import ExplorerLayout, legend, set_text
 from cnn_explorer.gui.widgets.stepper import Stepper
-from cnn_explorer.gui.widgets.undo_keys import leave_undo_keys_to_page
 
 
 # Longer traces (an image) open on the finished output; the scrubber and Home still go back.
@@ -211,7 +211,7 @@ class ConvExplorerPage(ExplorerPage):
         self.input_map.view.setToolTip("Hover a cell: the output cells that read it turn purple")
         self.output_map.view.setToolTip("Hover a cell: the input window that produced it turns "
                                         "purple")
-        leave_undo_keys_to_page(self)
+        share_keys(self)
 
     def build_views(self) -> None:
         raise NotImplementedError

@@ -22,9 +22,9 @@ from cnn_explorer.nn.counts import mult_adds_per_image, sharing_rows
 from cnn_explorer.gui.pages.model_specs import INPUT_SHAPE, build, specs_of
 from cnn_explorer.gui.pages.model_views import ReceptiveFieldView, SharingTable
 from cnn_explorer.gui.widgets.colours import ERROR
+from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.layer_card import LAYER_TYPES, LayerCard, default_spec
 from cnn_explorer.gui.widgets.shape_input import ShapeInput
-from cnn_explorer.gui.widgets.undo_keys import leave_undo_keys_to_page
 from cnn_explorer.nn import models
 
 
@@ -298,7 +298,7 @@ class ModelPage(Page):
             card.sigSelected.connect(self._on_selected)
             self.cards_box.addWidget(card)
             self.cards.append(card)
-        leave_undo_keys_to_page(self)
+        share_keys(self)
 
     def _rebuild_model(self):
         try:

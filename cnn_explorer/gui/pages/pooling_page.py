@@ -23,10 +23,10 @@ from cnn_explorer.gui.pages.pooling_shift_view import ShiftPanel
 from cnn_explorer.gui.pages.pooling_size import SizePanel
 from cnn_explorer.gui.pages.pooling_weights import WeightsPanel
 from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
 from cnn_explorer.gui.widgets.panel import section
-from cnn_explorer.gui.widgets.undo_keys import leave_undo_keys_to_page
 
 LESSON = ("To know there is an edge, one of its large values is enough. Pooling keeps one number "
           "per window: the map shrinks, the exact position is lost, and a feature that moves a "
@@ -75,7 +75,7 @@ class PoolingPage(ExplorerPage):
         self._connect()
         self._show_grid(self._grid)
         self.recompute()
-        leave_undo_keys_to_page(self)
+        share_keys(self)
 
     # -- set-up ----------------------------------------------------------------------------
     def _build_controls(self):
