@@ -204,7 +204,7 @@ def test_cell_edits_and_presets_undo_and_redo(page):
     assert page.editor.values()[0, 0] == 7
 
 
-def test_relu_and_source_changes_are_undone_before_the_edit_under_them(page):
+def test_relu_source_and_shift_changes_are_undone_before_the_edit_under_them(page):
     # Ctrl+Z after ticking ReLU used to undo the typed cell before it and leave ReLU on
     page.editor.item(0, 0).setText("-7")
     page.relu.setChecked(True)
@@ -220,6 +220,15 @@ def test_relu_and_source_changes_are_undone_before_the_edit_under_them(page):
     assert page.editor.values()[0, 0] == -7 and shown(page.input_view)[0, 0] == -7
     page.undo_stack.redo()
     assert page.source.currentData() == "conv2d" and "no output" in page.message.text()
+    page.undo_stack.undo()
+    page.shift_panel.toggle.setChecked(True)
+    page.shift_panel.direction.setCurrentIndex(page.shift_panel.direction.findData("down"))
+    assert page.input_view.title.text().endswith("shifted down by one pixel")
+    page.undo_stack.undo()
+    assert page.shift_panel.direction_key() == "right" and page.shift_panel.is_on()
+    page.undo_stack.undo()
+    assert not page.shift_panel.is_on() and page.shift_panel.stack.currentIndex() == 0
+    assert page.editor.values()[0, 0] == -7 and page.input_view.title.text() == "Input 6 × 6"
 
 
 def test_weighted_pooling_uses_the_edited_weights(page):

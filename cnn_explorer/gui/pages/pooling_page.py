@@ -168,7 +168,8 @@ class PoolingPage(ExplorerPage):
         self.weights.sigEdited.connect(lambda old, new: self.push_edit("Edit pooling weights",
                                                                        self._set_weights, old, new))
         self.weights.sigRejected.connect(lambda reason: self.show_message(f"Weights: {reason}"))
-        self.shift_panel.sigChanged.connect(self.recompute)
+        self._shift_state = (self.shift_panel.is_on(), self.shift_panel.direction_key())
+        self.shift_panel.sigChanged.connect(self._on_shift_changed)
         self.input_view.sigCellHovered.connect(self._on_input_hovered)
         self.out_view.sigCellHovered.connect(self._on_output_hovered)
         for i, kind in enumerate(KINDS):
@@ -239,8 +240,8 @@ class PoolingPage(ExplorerPage):
         shape = (self.rows.value(), self.cols.value())
         self.push_edit(f"Load {name}", self._set_grid, self._grid, preset(name, shape, self._rng))
 
-    # undoable like the options: Ctrl+Z after ticking ReLU or picking the conv output used to
-    # undo the grid edit before it and leave the change on
+    # undoable like the options: Ctrl+Z after ticking ReLU or the shift, or picking the conv
+    # output, used to undo the grid edit before it and leave the change on
     def _on_source_changed(self, *_):
         old, new = self._source, self.source_key()
         self.push_edit(f"Source: {self.source.currentText()}", self._set_source, old, new)
@@ -255,6 +256,16 @@ class PoolingPage(ExplorerPage):
         self.source.setCurrentIndex(self.source.findData(key))
         self.source.blockSignals(False)
         self._sync_source_widgets()
+
+    def _on_shift_changed(self, on, direction):
+        old = self._shift_state
+        self.push_edit(f"Shift: {'on, ' + direction if on else 'off'}", self._set_shift, old,
+                       (on, direction))
+
+    def _set_shift(self, state):
+        self._shift_state = state
+        self.shift_panel.set_state(*state)
+        self.recompute()
 
     def _on_relu_toggled(self, on):
         self.push_edit(f"ReLU first: {'on' if on else 'off'}", self._set_relu, not on, on)

@@ -91,6 +91,15 @@ class ShiftPanel(QGroupBox):
     def direction_key(self) -> str:
         return self.direction.currentData()
 
+    def set_state(self, on: bool, direction: str) -> None:
+        """Show the toggle and direction without emitting ``sigChanged`` (undo/redo)."""
+        for widget in (self.toggle, self.direction):
+            widget.blockSignals(True)
+        self.toggle.setChecked(on)
+        self.direction.setCurrentIndex(self.direction.findData(direction))
+        for widget in (self.toggle, self.direction):
+            widget.blockSignals(False)
+
     def show_comparison(self, comparison) -> None:
         """Draw a ``core.shift.ShiftComparison``, or the hint with ``None``."""
         if comparison is None:
