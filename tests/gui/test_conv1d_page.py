@@ -163,3 +163,13 @@ def test_hover_links_output_and_signal_cells(qtbot, page):
     assert page.output_map.hover_cells() == [(0, 2), (0, 3)]
     hover(qtbot, page.input_map, 0, 0)
     assert "pad cell" in page.hover_info.text()
+
+
+def test_the_strips_cells_line_up(page, qtbot):
+    # a wrapping title kept room for a second line in "Products (summed in the formula below)"
+    # and its cells came out smaller than the signal's and the kernel's above them
+    page.resize(930, 700)
+    strips = (page.input_map, page.kernel_map, page.products_map, page.output_map)
+    qtbot.waitUntil(lambda: all(s.view.height() > 0 for s in strips))
+    assert len({s.view.height() for s in strips}) == 1
+    assert len({s.title.height() for s in strips}) == 1

@@ -17,6 +17,9 @@ STRIP_HEIGHT = 78
 def _strip(title, role, diverging):
     strip = HeatMap(title, role, diverging=diverging)
     strip.setFixedHeight(STRIP_HEIGHT)
+    # one line each, so every strip's cells get the same height and width: a wrapping title
+    # kept room for a second line in the longest one and shrank its cells out of line
+    strip.title.setWordWrap(False)
     return strip
 
 
