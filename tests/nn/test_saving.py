@@ -76,42 +76,12 @@ def _flipped_bytes(path, tmp_path):
     return bad
 
 
-def _missing_weight(path, tmp_path):
-    with np.load(path) as data:
-        arrays = {k: data[k] for k in data.files if k != "weight_004"}
-    bad = tmp_path / "missing.npz"
-    np.savez(bad, **arrays)
-    return bad
-
-
-def _damaged_json(path, tmp_path):
-    with np.load(path) as data:
-        arrays = {k: data[k] for k in data.files}
-    arrays["architecture"] = np.array('{"layers": [')
-    bad = tmp_path / "json.npz"
-    np.savez(bad, **arrays)
-    return bad
-
-
-def _wrong_shapes(path, tmp_path):
-    with np.load(path) as data:
-        arrays = {k: data[k] for k in data.files}
-    arrays["weight_000"] = np.zeros((3, 3, 1, 16), np.float32)
-    bad = tmp_path / "shapes.npz"
-    np.savez(bad, **arrays)
-    return bad
-
-
-def _crafted(name, weight=None, **architecture):
-    """A well-formed file whose architecture fields or first weight were changed by hand."""
+def _edited(name, edit):
+    """A maker of a copy of the good file with ``edit(arrays)`` applied to its arrays by hand."""
     def make(path, tmp_path):
         with np.load(path) as data:
             arrays = {k: data[k] for k in data.files}
-        record = json.loads(str(arrays["architecture"][()]))
-        record.update(architecture)
-        arrays["architecture"] = np.array(json.dumps(record))
-        if weight is not None:
-            arrays["weight_000"] = arrays["weight_000"].astype(weight)
+        edit(arrays)
         bad = tmp_path / f"{name}.npz"
         np.savez(bad, **arrays)
         return bad
@@ -119,12 +89,23 @@ def _crafted(name, weight=None, **architecture):
     return make
 
 
-@pytest.mark.parametrize("make_bad", [_truncated, _random_bytes, _no_architecture, _single_array,
-                                      _flipped_bytes, _missing_weight, _damaged_json,
-                                      _wrong_shapes, _crafted("object_dtype", dtype="O"),
-                                      _crafted("int_dtype", dtype="int8"),
-                                      _crafted("huge_input", input_shape=[10 ** 6, 10 ** 6, 1]),
-                                      _crafted("complex_weights", weight=np.complex128)])
+def _architecture(name, **fields):
+    """A well-formed file whose architecture record has ``fields`` changed."""
+    def edit(arrays):
+        record = json.loads(str(arrays["architecture"][()]))
+        arrays["architecture"] = np.array(json.dumps({**record, **fields}))
+    return _edited(name, edit)
+
+
+@pytest.mark.parametrize("make_bad", [
+    _truncated, _random_bytes, _no_architecture, _single_array, _flipped_bytes,
+    _edited("missing_weight", lambda a: a.pop("weight_004")),
+    _edited("damaged_json", lambda a: a.update(architecture=np.array('{"layers": ['))),
+    _edited("wrong_shapes", lambda a: a.update(weight_000=np.zeros((3, 3, 1, 16), np.float32))),
+    _edited("complex_weights",
+            lambda a: a.update(weight_000=a["weight_000"].astype(np.complex128))),
+    _architecture("object_dtype", dtype="O"), _architecture("int_dtype", dtype="int8"),
+    _architecture("huge_input", input_shape=[10 ** 6, 10 ** 6, 1])])
 def test_bad_files_raise_a_clear_value_error(trained, tmp_path, make_bad):
     model, _ = trained
     good = tmp_path / "good.npz"
