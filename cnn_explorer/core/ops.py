@@ -319,7 +319,9 @@ def _pool(setup: PoolSetup) -> np.ndarray:
                            pool_windows(setup, ~setup.is_pad))
     # Small windows: one strided view per window cell, combined in raster order (fast, and the
     # running sums match raster_sum bit for bit).
+    # only the average counts real cells (max over 1024² was 2.6× slower counting them too)
     acc = count = None
+    counting = setup.kind == "avg"
     for offset in np.ndindex(setup.size):
         sl = tuple(slice(i, i + (o - 1) * s + 1, s)
                    for i, s, o in zip(offset, setup.stride, setup.output_shape))
@@ -330,13 +332,15 @@ def _pool(setup: PoolSetup) -> np.ndarray:
             view = view * setup.weights[offset]
         if acc is None:
             acc = view.copy()
-            count = (~setup.is_pad[sl]).astype(np.int64)
+            if counting:
+                count = (~setup.is_pad[sl]).astype(np.int64)
         elif setup.kind == "max":
             np.maximum(acc, view, out=acc)
         else:
             acc += view
-            count += ~setup.is_pad[sl]
-    if setup.kind == "avg":
+            if counting:
+                count += ~setup.is_pad[sl]
+    if counting:
         return acc / count
     return np.sqrt(acc) if setup.kind == "l2" else acc
 
