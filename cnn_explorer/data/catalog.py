@@ -20,9 +20,9 @@ import numpy as np
 
 from cnn_explorer.data.download import (DOWNLOADS, DownloadCancelled, DownloadError,
                                         cache_dir, dataset_dir, download, is_complete)
-from cnn_explorer.data.folders import (IMAGE_SUFFIXES, FolderData, find_idx_files,
-                                       is_image_folder, load_idx_folder, load_image_folder,
-                                       read_split)
+from cnn_explorer.data.folders import (FolderData, find_idx_files,
+                                       image_class_sizes, is_image_folder, load_idx_folder,
+                                       load_image_folder, read_split)
 from cnn_explorer.data.idx import read_idx, read_idx_header
 from cnn_explorer.resources import resource_path
 
@@ -155,13 +155,8 @@ def _idx_counts(folder: Path) -> tuple[int | None, int | None]:
 
 def _image_counts(folder: Path) -> tuple[int | None, int | None]:
     """(num_train, num_test) of an image folder from its file names alone."""
-    def sizes(root: Path) -> list[int]:
-        return [sum(p.suffix.lower() in IMAGE_SUFFIXES for p in c.iterdir())
-                for c in sorted(root.iterdir()) if c.is_dir() and not c.name.startswith(".")]
-    split = {p.name.lower(): p for p in folder.iterdir() if p.is_dir()}
-    if set(split) == {"train", "test"}:
-        return sum(sizes(split["train"])), sum(sizes(split["test"]))
-    return _split_counts(sizes(folder))
+    train, test = image_class_sizes(folder)
+    return (sum(train), sum(test)) if test is not None else _split_counts(train)
 
 
 def _bundled_info() -> DatasetInfo:

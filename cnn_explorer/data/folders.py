@@ -156,6 +156,22 @@ def _class_folders(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+def _pictures(class_folder: Path) -> list[Path]:
+    return [p for p in _visible_files(class_folder) if p.suffix.lower() in IMAGE_SUFFIXES]
+
+
+def image_class_sizes(folder: Path) -> tuple[list[int], list[int] | None]:
+    """Images per class, from file names alone, as :func:`load_image_folder` would read them:
+    ``(train sizes, test sizes)``, test None when the folder is not split into train/ and test/."""
+    split = {p.name.lower(): p for p in _class_folders(folder)}
+
+    def sizes(root: Path) -> list[int]:
+        return [len(_pictures(c)) for c in _class_folders(root)]
+    if set(split) == {"train", "test"}:
+        return sizes(split["train"]), sizes(split["test"])
+    return sizes(folder), None
+
+
 def is_image_folder(folder: Path) -> bool:
     """Whether ``folder`` has class subfolders (directly or under ``train/``) holding images."""
     candidates = _class_folders(folder)
@@ -195,9 +211,9 @@ def _read_class_tree(folder: Path, class_names: list[str] | None,
                          f"{class_names}; both need the same class folders")
     images, labels, ignored = [], [], []
     for class_folder in classes:
-        files = _visible_files(class_folder)
-        pictures = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
-        ignored += [p for p in files if p.suffix.lower() not in IMAGE_SUFFIXES]
+        pictures = _pictures(class_folder)
+        chosen = set(pictures)
+        ignored += [p for p in _visible_files(class_folder) if p not in chosen]
         ignored += [p for p in class_folder.iterdir() if p.is_dir()]
         if not pictures:
             raise ValueError(f"class folder {class_folder} holds no images (looked for "

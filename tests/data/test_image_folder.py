@@ -125,6 +125,13 @@ def test_describe_counts_match_load(tmp_path, rng):
     _make_classes(tmp_path / "split" / "test", rng, per_class=2)
     info = describe(tmp_path / "split")
     assert (info.num_train, info.num_test) == (12, 6)
+    # hidden folders and files, and unfinished downloads, are not read by load(): not counted
+    # either (a hidden .thumbs/ beside train/ and test/ made describe() say 0 and 0)
+    _make_classes(tmp_path / "split" / ".thumbs", rng, per_class=1)
+    (tmp_path / "split" / "train" / "cat" / ".hidden.png").write_bytes(b"")
+    (tmp_path / "split" / "train" / "cat" / "x.png.part").write_bytes(b"")
+    info, data = describe(tmp_path / "split"), load(tmp_path / "split")
+    assert (info.num_train, info.num_test) == (len(data.x_train), len(data.x_test)) == (12, 6)
 
 
 def test_without_pillow_the_error_says_what_to_install(tmp_path, rng, monkeypatch):
