@@ -96,7 +96,7 @@ def compare_shift(x: np.ndarray, direction: str,
     pool : callable
         ``pool(x) -> ndarray (h, w)``, e.g. ``functools.partial(ops.pool2d, size=2)``.
     """
-    x = np.asarray(x, dtype=float)
+    x = as_float_array(x, name="feature map", ndim=2)
     after = shift_by_one(x, direction)
     pooled_before, pooled_after = pool(x), pool(after)
     return ShiftComparison(direction, x, after, pooled_before, pooled_after,

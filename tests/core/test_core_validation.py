@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cnn_explorer.core import kernels, ops, padding
-from cnn_explorer.core.shift import shift_by_one
+from cnn_explorer.core.shift import compare_shift, shift_by_one
 
 GRID = [[1.0, 2.0, 3.0, 4.0]] * 3          # a 3×4 input
 NAN = float("nan")
@@ -146,6 +146,11 @@ def test_validate_kernel_errors(values, dims, message):
     (lambda: ops.pool2d(GRID, 2, ceil_mode="yes"), "ceil_mode must be True or False (got 'yes')"),
     (lambda: shift_by_one([1.0, 2.0], "left"),
      "the feature map must be rows of numbers (a 2D grid); got 1 dimension"),
+    # NumPy's "inhomogeneous shape" and "could not convert string to float" before
+    (lambda: compare_shift([[1, 2], [3]], "left", ops.pool2d),
+     "the feature map has rows of different lengths"),
+    (lambda: compare_shift([["a", "b"]], "left", ops.pool2d),
+     "the feature map must contain only numbers (found text)"),
 ])
 def test_helper_errors(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
