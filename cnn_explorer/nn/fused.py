@@ -16,7 +16,7 @@ from functools import partial
 import numpy as np
 
 from . import pool2x2, winograd
-from .functional import pad_input, same_padding
+from .functional import pad_input, unpad
 
 
 class Workspace:
@@ -226,15 +226,13 @@ def conv_relu_maxpool_backward(dy, cache, need_dx=True, ws=None, key=""):
         dkernel = (a.T @ dz).reshape(kernel.shape)
         dxp = _im2col_input_grad(dz, kernel, xp_shape, strides, pool, (ph, pw), ws, key) \
             if need_dx else None
-    if dxp is None or padding == "valid":
-        return dxp, dkernel, dbias
-    top = same_padding(x_shape[1], kh, strides[0])[0]
-    left = same_padding(x_shape[2], kw, strides[1])[0]
-    return dxp[:, top:top + x_shape[1], left:left + x_shape[2], :], dkernel, dbias
+    if dxp is None:
+        return None, dkernel, dbias
+    return unpad(dxp, x_shape, (kh, kw), strides, padding), dkernel, dbias
 
 
 def _im2col_input_grad(dz, kernel, xp_shape, strides, pool, pooled_hw, ws, key):
-    """Gradient of the padded input from the conv-output gradient ``dz`` of :func:`_im2col_conv`."""
+    """Gradient of the padded input from the conv-output gradient ``dz`` of the fused forward."""
     kh, kw, cin, cout = kernel.shape
     (ph, pw), q_count, dtype = pooled_hw, pool * pool, kernel.dtype
     # lay the conv-output gradient out spatially again, then one product per kernel tap
