@@ -61,6 +61,15 @@ def _format_row(fields, positions):
     return line
 
 
+def _loss(out, y, from_logits):
+    """``(loss, probabilities, d loss / d out)`` of the last layer's output ``out``: logits when
+    the model ends in softmax (the stable fused form), else the probabilities themselves."""
+    if from_logits:
+        return F.sparse_cross_entropy_from_logits(out, y)
+    loss, dout = F.sparse_cross_entropy_from_probs(out, y)
+    return loss, out, dout
+
+
 class Sequential:
     """A stack of layers, built for ``input_shape`` (height, width, channels) at construction.
 
@@ -285,11 +294,7 @@ class Sequential:
         from_logits = self.ends_in_softmax
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             out, caches = self._forward(x, training, noises, ws, True, from_logits)
-            if from_logits:
-                loss, probs, dout = F.sparse_cross_entropy_from_logits(out, y)
-            else:
-                probs = out
-                loss, dout = F.sparse_cross_entropy_from_probs(out, y)
+            loss, probs, dout = _loss(out, y, from_logits)
             correct = int((probs.argmax(axis=1) == y).sum())
             return loss, correct, self._backward(dout, caches, ws, from_logits)
 
@@ -374,12 +379,8 @@ class Sequential:
             if should_stop is not None and should_stop():
                 return (None, None, None) if return_probabilities else (None, None)
             xb, yb = self.prepare_input(x[i:i + batch_size]), y[i:i + batch_size]
-            if self.ends_in_softmax:
-                logits, _ = self._forward(xb, False, {}, None, False, True)
-                part, probs, _ = F.sparse_cross_entropy_from_logits(logits, yb)
-            else:
-                probs = self._infer(xb)
-                part, _ = F.sparse_cross_entropy_from_probs(probs, yb)
+            out, _ = self._forward(xb, False, {}, None, False, self.ends_in_softmax)
+            part, probs, _ = _loss(out, yb, self.ends_in_softmax)
             loss += part
             correct += int((probs.argmax(axis=1) == yb).sum())
             if return_probabilities:
