@@ -7,8 +7,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayo
                                QWidget)
 
 from cnn_explorer.gui.widgets.colours import ERROR
+from cnn_explorer.nn import optim
 
-OPTIMISERS = ("adam", "sgd", "rmsprop")
 PAUSE_KEYS = "Ctrl+P"
 
 
@@ -77,7 +77,8 @@ class TrainingControls(QWidget):
         self.epochs = _spin(1, 500, 15, "Passes over the training images")
         self.batch_size = _spin(1, 4096, 128, "Images per gradient step")
         self.optimizer = QComboBox()
-        self.optimizer.addItems(OPTIMISERS)
+        self.optimizer.addItems(list(optim.OPTIMIZERS))
+        self.optimizer.setCurrentText("adam")          # Keras's and the guide's choice
         self.optimizer.setToolTip("How the gradient updates the weights")
         self.learning_rate = _double(1e-5, 10.0, 1e-3, 5, 1e-4, "Step size of the optimiser")
         self.validation_split = _double(0.0, 0.5, 0.1, 2, 0.05,

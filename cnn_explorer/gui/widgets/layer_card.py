@@ -6,8 +6,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, Q
                                QSizePolicy, QSpinBox, QToolButton)
 
 from cnn_explorer.gui.widgets import colours
+from cnn_explorer.nn.layers import ACTIVATIONS
 
-ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
 
 # type -> [(field, kind, default, (min, max) or choices, label)]
 FIELDS = {
