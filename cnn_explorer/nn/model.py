@@ -103,8 +103,12 @@ class Sequential:
         self._name_layers()
         rng = np.random.default_rng(seed)
         shape, source = self.input_shape, "the input"
-        for layer in self.layers:
-            shape = layer.build(shape, rng, self.dtype, source)
+        for i, layer in enumerate(self.layers):
+            try:
+                shape = layer.build(shape, rng, self.dtype, source)
+            except ValueError as exc:
+                exc.layer_index = i      # which layer to mark, for an editor of the layers
+                raise
             source = layer.name
         self.optimizer = None
         self.history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}

@@ -84,6 +84,13 @@ def test_impossible_architectures_name_the_layer(layers, shape, message):
         Sequential(layers, input_shape=shape)
 
 
+def test_the_error_says_which_layer_to_mark():
+    with pytest.raises(ValueError) as info:
+        Sequential([Conv2D(2, 3), MaxPooling2D(2), Conv2D(2, 3), MaxPooling2D(2), Conv2D(2, 3)],
+                   input_shape=(12, 12, 1))
+    assert info.value.layer_index == 4
+
+
 @pytest.mark.parametrize("make,message", [
     (lambda: Conv2D(0, 3), "filters"), (lambda: Conv2D(2, 3, padding="full"), "padding"),
     (lambda: Dense(3, activation="gelu"), "unknown activation"), (lambda: Dropout(1.0), "rate"),

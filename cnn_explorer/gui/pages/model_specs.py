@@ -64,18 +64,14 @@ def build(specs, seed=0, input_shape=INPUT_SHAPE):
     Raises
     ------
     ValueError
-        With the engine's message; ``exc.layer_index`` is the index of the first spec that cannot
-        be added (the one to mark), found by building ever longer prefixes.
+        With the engine's message; ``exc.layer_index`` is the index of the spec to mark (None
+        when no single layer is at fault, e.g. two layers with one name).
     """
-    try:
-        return Sequential([layer_of(s) for s in specs], input_shape=input_shape, seed=seed)
-    except ValueError as exc:
-        error = exc
-    for k in range(1, len(specs) + 1):
+    layers = []
+    for i, spec in enumerate(specs):
         try:
-            Sequential([layer_of(s) for s in specs[:k]], input_shape=input_shape, seed=seed)
+            layers.append(layer_of(spec))
         except ValueError as exc:
-            exc.layer_index = k - 1
-            raise exc from None
-    error.layer_index = None
-    raise error
+            exc.layer_index = i
+            raise
+    return Sequential(layers, input_shape=input_shape, seed=seed)   # sets layer_index itself
