@@ -10,22 +10,24 @@ LARGE = 1e15
 
 
 def number(value: float, digits: int = 3) -> str:
-    """Round to ``digits`` decimals and drop trailing zeros: ``2.0`` -> ``"2"``, ``-inf`` -> ``"-∞"``.
+    """Round to ``digits`` decimals and drop trailing zeros: ``2.0`` -> ``"2"``, ``100.5`` ->
+    ``"100.5"``, ``-inf`` -> ``"-∞"``.
 
-    Tiny non-zero values that would round to 0 keep ``digits`` significant digits instead
-    (``0.00012`` -> ``"0.00012"``), so a non-zero number never reads as 0.
+    Fractions (``|value| < 1``) keep ``digits`` significant digits instead (``0.0625`` ->
+    ``"0.0625"``, ``0.00012`` -> ``"0.00012"``), so a small weight is written whole and a
+    non-zero number never reads as 0. The grids write their cells with this too.
     """
     value = float(value)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
+    if value == 0:
+        return "0"
     if abs(value) >= LARGE:     # 1e308 written out in full would be 309 digits
         return f"{value:.{digits}g}"
+    if abs(value) < 1:
+        return f"{value:.{digits}g}"
     text = f"{value:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("0", "-0"):
-        return "0" if value == 0 else f"{value:.{digits}g}"
-    return text
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def factor(value: float, digits: int = 3) -> str:

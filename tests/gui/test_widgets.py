@@ -325,3 +325,11 @@ def test_confusion_counts_shrink_to_stay_readable_in_a_small_window(qtbot):
     assert table.font().pointSizeF() < view.font().pointSizeF()
     view.resize(600, 500)
     qtbot.waitUntil(lambda: table.font().pointSizeF() == view.font().pointSizeF())
+
+
+@pytest.mark.parametrize("value", [100.5, 1234.5, 0.0625, 0.00390625, -2.5, 1 / 3])
+def test_cells_write_numbers_as_the_formula_does(value):
+    # a cell read "100" and "1.23e+03" beside "100.5" and "1234.5" in the formula under it
+    from cnn_explorer.core.formulas import number
+    assert format_number(value) == number(value)
+    assert parse_number(format_number(value)) == pytest.approx(value, rel=2e-3)

@@ -3,15 +3,13 @@
 import math
 import re
 
+from cnn_explorer.core import formulas
+
 
 def format_number(value: float, digits: int = 3) -> str:
-    """Short text for a cell: integers without a point, others with ``digits`` significant digits."""
-    if not math.isfinite(value):
-        return "" if math.isnan(value) else ("∞" if value > 0 else "−∞")
-    if value == int(value) and abs(value) < 1e6:
-        return str(int(value))
-    text = f"{value:.{digits}g}"
-    return text.replace("-", "−")
+    """A cell's text, written as the formula under the grids writes it (``core.formulas.number``:
+    100.5 read "100" in a cell beside "100.5" in the formula); NaN (not computed yet) is empty."""
+    return "" if math.isnan(value) else formulas.number(value, digits)
 
 
 def parse_number(text: str) -> float:
