@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGraphicsRectItem, 
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from cnn_explorer.nn.counts import receptive_field, spatial_layers
-from cnn_explorer.gui.widgets.colours import INPUT, KERNEL, OUTPUT
+from cnn_explorer.gui.widgets.colours import INPUT, KERNEL, OUTPUT, qcolor
 from cnn_explorer.gui.widgets.filter_grid import image_view
 
 
@@ -105,7 +105,7 @@ class ReceptiveFieldView(QWidget):
                                                      "viridis")
         self._field_rect = QGraphicsRectItem()
         self._field_rect.setPen(QPen(QColor(KERNEL), 0.5))
-        self._field_rect.setBrush(QColor(224, 123, 0, 60))
+        self._field_rect.setBrush(qcolor(KERNEL, 60))
         self._input_view.addItem(self._field_rect)
         self._cell_rect = QGraphicsRectItem()
         self._cell_rect.setPen(QPen(QColor(KERNEL), 0.25))

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
+from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.confusion_matrix import ConfusionMatrixView
 from cnn_explorer.gui.widgets.curves import Curves
 from cnn_explorer.gui.widgets.draw_canvas import DrawCanvas
@@ -44,7 +45,7 @@ class ProbabilityBars(QWidget):
         self._plot.getAxis("left").setTicks([[(0, "0"), (0.5, ".5"), (1, "1")]])
         for side in ("left", "bottom"):
             self._plot.getAxis(side).setTextPen("#333333")
-        self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#1f77b4")
+        self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=colours.SELECTED)
         self._plot.addItem(self._bars)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -55,8 +56,8 @@ class ProbabilityBars(QWidget):
         probabilities = np.asarray(probabilities, dtype=float)
         self.probabilities = probabilities
         k = len(probabilities)
-        brushes = ["#1f77b4"] * k
-        brushes[int(probabilities.argmax())] = "#2a9d3a"
+        brushes = [colours.SELECTED] * k
+        brushes[int(probabilities.argmax())] = colours.OUTPUT
         self._bars.setOpts(x=np.arange(k), height=probabilities, brushes=brushes)
         names = [str(c)[:5] for c in class_names]
         self._plot.getAxis("bottom").setTicks([list(enumerate(names))])

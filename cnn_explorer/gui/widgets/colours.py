@@ -18,6 +18,10 @@ ANCHOR = "#b3003c"     # dark red: the kernel element whose position receives th
 ERROR = "#c62828"      # red text for messages
 ERROR_BACKGROUND = "#ffcdd2"
 EMPTY = "#f0f0f0"      # output cells not computed yet
+# the training page: right and wrong predictions, the image chosen, the training curve
+RIGHT = "#1e8232"      # green text that reads on white (OUTPUT is for fills)
+WRONG = "#d62728"      # red, as the max-pooling winner
+SELECTED = "#1f77b4"   # blue, as the training curve and the other classes' bars
 
 ROLE_COLOURS = {"input": INPUT, "padding": PADDING, "kernel": KERNEL, "output": OUTPUT}
 

@@ -6,8 +6,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-RIGHT = QColor(46, 160, 67)
-WRONG = QColor(214, 39, 40)
+from cnn_explorer.gui.widgets.colours import OUTPUT, WRONG
 
 
 class ConfusionMatrixView(QWidget):
@@ -90,7 +89,7 @@ class ConfusionMatrixView(QWidget):
                     item.setTextAlignment(Qt.AlignCenter)
                     self.table.setItem(t, p, item)
                 item.setText(str(value) if value else "")
-                colour = QColor(RIGHT if t == p else WRONG)
+                colour = QColor(OUTPUT if t == p else WRONG)
                 colour.setAlphaF(0.12 + 0.8 * value / totals[t] if value else 0.0)
                 item.setBackground(QBrush(colour))
                 item.setToolTip(f"true {labels[t]}, predicted {labels[p]}: {value} image(s)")

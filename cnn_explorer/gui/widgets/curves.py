@@ -7,8 +7,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-TRAIN_PEN = pg.mkPen("#1f77b4", width=2)
-VAL_PEN = pg.mkPen("#d62728", width=2)
+from cnn_explorer.gui.widgets import colours
+
+TRAIN_PEN = pg.mkPen(colours.SELECTED, width=2)
+VAL_PEN = pg.mkPen(colours.WRONG, width=2)
 
 
 def legend_label() -> QLabel:

@@ -7,9 +7,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-WRONG = QColor(214, 39, 40)
-RIGHT = QColor(30, 130, 50)
-SELECTED = QColor(31, 119, 180)
+from cnn_explorer.gui.widgets.colours import RIGHT, SELECTED, WRONG
+
 
 
 class PredictionGrid(QWidget):
@@ -123,11 +122,11 @@ class PredictionGrid(QWidget):
             square = QRectF(cell.x() + 2, cell.y() + 2, cell.width() - 4, cell.width() - 4)
             painter.drawImage(square, qimage)
             if wrong[i] or i == self.selected:
-                painter.setPen(QPen(SELECTED if i == self.selected else WRONG, 2))
+                painter.setPen(QPen(QColor(SELECTED if i == self.selected else WRONG), 2))
                 painter.drawRect(square.adjusted(-1, -1, 1, 1))
             text_rect = QRectF(cell.x(), square.bottom() + 1, cell.width(), cell.height() - cell.width())
             painter.setPen(self.palette().text().color() if self.predicted is None
-                           else WRONG if wrong[i] else RIGHT)
+                           else QColor(WRONG if wrong[i] else RIGHT))
             painter.drawText(text_rect, Qt.AlignHCenter | Qt.AlignTop,
                              self.caption(i, painter.fontMetrics(), cell.width()))
         painter.end()
