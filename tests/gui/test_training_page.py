@@ -11,13 +11,14 @@ from PySide6.QtWidgets import QLabel
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.main_window import MainWindow
-from cnn_explorer.gui.pages.training_data import (confusion_counts, format_progress, format_speed,
+from cnn_explorer.gui.pages.training_data import (format_progress, format_speed,
                                                    not_learning_message)
 from cnn_explorer.gui.pages.training_display import NO_CONFUSION, TEST_TITLE
 from cnn_explorer.gui.pages.training_models import ARCHITECTURE_CHANGED
 from cnn_explorer.gui.pages.training_page import TrainingPage
 from cnn_explorer.gui.pages.training_views import FIRST_TEST_IMAGE
 from cnn_explorer.nn import layers as L
+from cnn_explorer.nn.metrics import confusion_counts
 from cnn_explorer.nn.model import Sequential
 
 # Qt warnings fail a test (e.g. a timer touched from the worker thread); the offscreen

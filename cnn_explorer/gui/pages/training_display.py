@@ -3,7 +3,7 @@
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from cnn_explorer.gui.pages.training_data import confusion_counts, predictions_of
+from cnn_explorer.nn.metrics import confusion_counts, predictions_of
 from cnn_explorer.gui.pages.training_views import FIRST_TEST_IMAGE
 
 GRID_IMAGES = 24
