@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
-from cnn_explorer.gui.widgets.panel import section
+from cnn_explorer.gui.widgets.panel import row, section, spin
 
 # kind -> (label in the combo, tooltip)
 KINDS: dict[str, tuple[str, str]] = {
@@ -51,27 +51,6 @@ class PoolOptions:
                 "ceil_mode": self.ceil_mode}
 
 
-def _spin(lo, hi, value, tip):
-    box = QSpinBox()
-    box.setRange(lo, hi)
-    box.setValue(value)
-    box.setToolTip(tip)
-    box.setAccelerated(True)
-    box.setKeyboardTracking(False)   # recompute once the number is typed, not at every digit
-    return box
-
-
-def _pair(first, second):
-    row = QWidget()
-    lay = QHBoxLayout(row)
-    lay.setContentsMargins(0, 0, 0, 0)
-    lay.addWidget(first)
-    lay.addWidget(QLabel("×"))
-    lay.addWidget(second)
-    lay.addStretch(1)
-    return row
-
-
 class PoolOptionsPanel(QWidget):
     """Kind, window, stride, padding and ceil mode.
 
@@ -90,16 +69,17 @@ class PoolOptionsPanel(QWidget):
             self.kind.addItem(label, key)
             self.kind.setItemData(self.kind.count() - 1, tip, 3)  # 3 = Qt.ToolTipRole
         self.kind.setToolTip("What each window is reduced to (Alt+K)")
-        self.size_rows = _spin(1, MAX_WINDOW, 2, "Window height (rows)")
-        self.size_cols = _spin(1, MAX_WINDOW, 2, "Window width (columns)")
+        self.size_rows = spin(1, MAX_WINDOW, 2, "Window height (rows)")
+        self.size_cols = spin(1, MAX_WINDOW, 2, "Window width (columns)")
         self.stride_same = QCheckBox("= window")
         self.stride_same.setChecked(True)
         self.stride_same.setToolTip("Move the window by its own size (no overlap), as Keras and PyTorch do "
                                     "by default")
-        self.stride_rows = _spin(1, MAX_WINDOW, 2, "How many rows the window moves down per step")
-        self.stride_cols = _spin(1, MAX_WINDOW, 2, "How many columns the window moves right per step")
-        self.pad_rows = _spin(0, MAX_PADDING, 0, "Pad rows added above and below the input")
-        self.pad_cols = _spin(0, MAX_PADDING, 0, "Pad columns added left and right of the input")
+        self.stride_rows = spin(1, MAX_WINDOW, 2, "How many rows the window moves down per step")
+        self.stride_cols = spin(1, MAX_WINDOW, 2,
+                                "How many columns the window moves right per step")
+        self.pad_rows = spin(0, MAX_PADDING, 0, "Pad rows added above and below the input")
+        self.pad_cols = spin(0, MAX_PADDING, 0, "Pad columns added left and right of the input")
         self.ceil_mode = QCheckBox("ceil mode")
         self.ceil_mode.setToolTip("Round the output size up, so a last partial window still counts "
                                   "(PyTorch's ceil_mode)")
@@ -110,16 +90,16 @@ class PoolOptionsPanel(QWidget):
         self.note.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.note.setObjectName("paddingNote")
 
-        stride_row = _pair(self.stride_rows, self.stride_cols)
+        stride_row = row(self.stride_rows, QLabel("×"), self.stride_cols, stretch=True)
         stride_row.layout().insertWidget(3, self.stride_same)
         box, form = section("Pooling window", "kernel")
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(box)
         form.addRow("&Kind", self.kind)
-        form.addRow("&Window", _pair(self.size_rows, self.size_cols))
+        form.addRow("&Window", row(self.size_rows, QLabel("×"), self.size_cols, stretch=True))
         form.addRow("S&tride", stride_row)
-        pad_row = _pair(self.pad_rows, self.pad_cols)
+        pad_row = row(self.pad_rows, QLabel("×"), self.pad_cols, stretch=True)
         pad_row.layout().insertWidget(3, self.ceil_mode)
         form.addRow("&Padding", pad_row)
         form.addRow(self.note)

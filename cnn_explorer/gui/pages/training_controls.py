@@ -3,22 +3,13 @@
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout,
-                               QWidget)
+                               QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets.colours import ERROR
+from cnn_explorer.gui.widgets.panel import spin
 from cnn_explorer.nn import optim
 
 PAUSE_KEYS = "Ctrl+P"
-
-
-def _spin(low, high, value, tip, step=1):
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
-    box.setSingleStep(step)
-    box.setToolTip(tip)
-    return box
 
 
 def _double(low, high, value, decimals, step, tip):
@@ -74,8 +65,8 @@ class TrainingControls(QWidget):
         group = QGroupBox("Hyper-parameters")
         form = QFormLayout(group)
         form.setLabelAlignment(Qt.AlignRight)
-        self.epochs = _spin(1, 500, 15, "Passes over the training images")
-        self.batch_size = _spin(1, 4096, 128, "Images per gradient step")
+        self.epochs = spin(1, 500, 15, "Passes over the training images", tracking=True)
+        self.batch_size = spin(1, 4096, 128, "Images per gradient step", tracking=True)
         self.optimizer = QComboBox()
         self.optimizer.addItems(list(optim.OPTIMIZERS))
         self.optimizer.setCurrentText("adam")          # Keras's and the guide's choice
@@ -83,8 +74,9 @@ class TrainingControls(QWidget):
         self.learning_rate = _double(1e-5, 10.0, 1e-3, 5, 1e-4, "Step size of the optimiser")
         self.validation_split = _double(0.0, 0.5, 0.1, 2, 0.05,
                                         "Share of the training images kept aside to validate")
-        self.augment = _spin(0, 4, 0, "Shift every training image by up to this many pixels (0: off)")
-        self.seed = _spin(0, 2 ** 31 - 1, 0, "Same seed, same data: same weights")
+        self.augment = spin(0, 4, 0, "Shift every training image by up to this many pixels (0: off)",
+                            tracking=True)
+        self.seed = spin(0, 2 ** 31 - 1, 0, "Same seed, same data: same weights", tracking=True)
         form.addRow("Epochs", self.epochs)
         form.addRow("Batch size", self.batch_size)
         form.addRow("Optimiser", self.optimizer)

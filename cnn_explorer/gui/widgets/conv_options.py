@@ -1,10 +1,10 @@
 """ConvOptions: padding, pad mode, stride, dilation and flip controls, for 1D or 2D (per axis)."""
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
 
 from cnn_explorer.core.padding import PAD_MODES
-from cnn_explorer.gui.widgets.panel import section
+from cnn_explorer.gui.widgets.panel import row, section, spin
 
 PADDING_CHOICES = ("valid", "same", "full", "custom")
 #: What each entry of :meth:`ConvOptions.state` is, in the words of the undo menu.
@@ -15,24 +15,6 @@ PADDING_TIPS = {
     "full": "Pad so every kernel element touches every input cell: the output grows",
     "custom": "Type the number of pad cells on each side",
 }
-
-
-def _spin(low, high, value, tip):
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setKeyboardTracking(False)   # typing "12" is one change (one undo step), not 1 then 12
-    box.setValue(value)
-    box.setToolTip(tip)
-    return box
-
-
-def _row(*widgets):
-    holder = QWidget()
-    layout = QHBoxLayout(holder)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        layout.addWidget(widget)
-    return holder
 
 
 class ConvOptions(QWidget):
@@ -58,19 +40,19 @@ class ConvOptions(QWidget):
             self.padding.setItemData(i, PADDING_TIPS[name], 3)  # 3 = Qt.ToolTipRole
         self.padding.setToolTip("How many cells to add around the input (hatched grey)")
         form.addRow("Padding", self.padding)
-        self.custom = [_spin(0, 20, 1, f"Pad cells on the {side}") for side in sides]
-        self.custom_row = _row(*self.custom)
+        self.custom = [spin(0, 20, 1, f"Pad cells on the {side}") for side in sides]
+        self.custom_row = row(*self.custom)
         form.addRow("Pad " + "/".join(s[0].upper() for s in sides), self.custom_row)
         self.pad_mode = QComboBox()
         self.pad_mode.addItems(list(PAD_MODES))
         self.pad_mode.setToolTip("What the pad cells hold: zeros, a mirror of the input (reflect), "
                                  "the edge value repeated (replicate), or the other side (circular)")
         form.addRow("Pad mode", self.pad_mode)
-        self.stride = [_spin(1, 8, 1, f"How far the kernel moves each step{a}") for a in axes]
-        form.addRow("Stride", _row(*self.stride))
-        self.dilation = [_spin(1, 6, 1, f"Spacing between kernel elements{a}; 1 = touching")
+        self.stride = [spin(1, 8, 1, f"How far the kernel moves each step{a}") for a in axes]
+        form.addRow("Stride", row(*self.stride))
+        self.dilation = [spin(1, 6, 1, f"Spacing between kernel elements{a}; 1 = touching")
                          for a in axes]
-        form.addRow("Dilation", _row(*self.dilation))
+        form.addRow("Dilation", row(*self.dilation))
         self.flip = QCheckBox("Flip kernel (true convolution)")
         self.flip.setToolTip("Off: cross-correlation, what CNN layers compute. On: the kernel is "
                              "flipped on every axis first, as in the mathematical convolution")
@@ -82,8 +64,8 @@ class ConvOptions(QWidget):
         self.padding.currentTextChanged.connect(self._on_padding_changed)
         self.pad_mode.currentTextChanged.connect(self.sigChanged)
         self.flip.toggled.connect(self.sigChanged)
-        for spin in self.custom + self.stride + self.dilation:
-            spin.valueChanged.connect(self.sigChanged)
+        for box in self.custom + self.stride + self.dilation:
+            box.valueChanged.connect(self.sigChanged)
         self._on_padding_changed(self.padding.currentText(), notify=False)
 
     def _on_padding_changed(self, text, notify=True):

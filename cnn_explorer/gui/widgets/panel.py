@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
-                               QVBoxLayout, QWidget)
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets import colours
 
@@ -13,6 +13,32 @@ def set_text(label: QLabel, text: str) -> None:
     """Change ``label``'s text only if it differs: an equal setText still re-lays out the page."""
     if label.text() != text:
         label.setText(text)
+
+
+def spin(low: int, high: int, value: int, tip: str, *, step: int = 1,
+         tracking: bool = False) -> QSpinBox:
+    """An integer box. Without ``tracking`` it changes once the number is typed ("12" is one
+    change: one undo step, one recompute), not at every digit."""
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setSingleStep(step)
+    box.setToolTip(tip)
+    box.setAccelerated(True)
+    box.setKeyboardTracking(tracking)
+    return box
+
+
+def row(*widgets: QWidget, stretch: bool = False) -> QWidget:
+    """``widgets`` side by side without margins (a stretch after them with ``stretch``)."""
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    if stretch:
+        layout.addStretch(1)
+    return holder
 
 
 def section(title: str, role: str | None = None) -> tuple[QGroupBox, QFormLayout]:
