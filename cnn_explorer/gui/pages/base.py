@@ -1,7 +1,32 @@
 """The base class every page derives from."""
 
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
+
+
+class SetValueCommand(QUndoCommand):
+    """One undoable edit: ``apply(new)`` on redo, ``apply(old)`` on undo. Consecutive edits with
+    the same (not None) ``merge_key`` merge into one step, as typing in one field does."""
+
+    def __init__(self, text, apply, old, new, merge_key=None):
+        super().__init__(text)
+        self._apply, self._old, self._new = apply, old, new
+        self._merge_key = merge_key
+
+    def id(self):
+        return 1 if self._merge_key is not None else -1
+
+    def mergeWith(self, other):  # noqa: N802 (Qt name)
+        if other._merge_key != self._merge_key:
+            return False
+        self._new = other._new
+        return True
+
+    def redo(self):
+        self._apply(self._new)
+
+    def undo(self):
+        self._apply(self._old)
 
 
 class Page(QWidget):
@@ -10,6 +35,10 @@ class Page(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+
+    def push_edit(self, text, apply, old, new, merge_key=None) -> None:
+        """Record an edit on the page's undo stack and apply it."""
+        self.undo_stack.push(SetValueCommand(text, apply, old, new, merge_key))
 
     def prepare_screenshot(self, demo_train: int = 0) -> None:
         """Bring the page to a state worth a screenshot (default: as it is).

@@ -8,7 +8,6 @@ A subclass builds its controls and views, then implements :meth:`ExplorerPage.ma
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from cnn_explorer.core import kernels
@@ -24,20 +23,6 @@ from cnn_explorer.gui.widgets.stepper import Stepper
 
 # Longer traces (an image) open on the finished output; the scrubber and Home still go back.
 STEP_BY_STEP_LIMIT = 1024
-
-
-class SetValueCommand(QUndoCommand):
-    """One undoable edit: ``apply(new)`` on redo, ``apply(old)`` on undo."""
-
-    def __init__(self, text, apply, old, new):
-        super().__init__(text)
-        self._apply, self._old, self._new = apply, old, new
-
-    def redo(self):
-        self._apply(self._new)
-
-    def undo(self):
-        self._apply(self._old)
 
 
 class ExplorerPage(Page):
@@ -141,11 +126,6 @@ class ExplorerPage(Page):
     def output_levels(self):
         """Colour range of the output: the whole final output, so colours don't shift as it fills."""
         return colours.levels_for(np.asarray(self.plan.output), diverging=True)
-
-    # -- undo ------------------------------------------------------------------------------
-    def push_edit(self, text, apply, old, new) -> None:
-        """Record an edit on the page's undo stack and apply it."""
-        self.undo_stack.push(SetValueCommand(text, apply, old, new))
 
     # -- Page ------------------------------------------------------------------------------
     def prepare_screenshot(self, demo_train: int = 0) -> None:

@@ -11,7 +11,7 @@ from functools import partial
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut, QUndoCommand
+from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QComboBox, QGroupBox, QHBoxLayout, QLabel,
                                QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
                                QWidget)
@@ -26,31 +26,6 @@ from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.layer_card import LAYER_TYPES, LayerCard, default_spec
 from cnn_explorer.gui.widgets.shape_input import ShapeInput
 from cnn_explorer.nn import models
-
-
-class _SetSpecs(QUndoCommand):
-    """Replace the page's (input shape, layer specs); consecutive edits of one field of one layer
-    merge."""
-
-    def __init__(self, page, before, after, text, merge_key=None):
-        super().__init__(text)
-        self._page, self._before, self._after = page, before, after
-        self._merge_key = merge_key
-
-    def id(self):
-        return 1 if self._merge_key is not None else -1
-
-    def mergeWith(self, other):  # noqa: N802 (Qt name)
-        if other._merge_key != self._merge_key:
-            return False
-        self._after = other._after
-        return True
-
-    def redo(self):
-        self._page._apply_specs(*self._after)
-
-    def undo(self):
-        self._page._apply_specs(*self._before)
 
 
 def _sample_image():
@@ -195,7 +170,7 @@ class ModelPage(Page):
     def set_specs(self, specs, text="Change the model", input_shape=None):
         """Replace every layer, and the input shape if given (undoable)."""
         after = (tuple(input_shape or self.input_shape), [dict(s) for s in specs])
-        self.undo_stack.push(_SetSpecs(self, (self.input_shape, list(self.specs)), after, text))
+        self.push_edit(text, self._apply_state, (self.input_shape, list(self.specs)), after)
 
     # -- editing ---------------------------------------------------------------------------
     def _on_add(self):
@@ -209,9 +184,9 @@ class ModelPage(Page):
         self.set_specs(specs_of(models.guide_convnet()), "Use the guide's model", INPUT_SHAPE)
 
     def _on_input_shape(self, shape):
-        self.undo_stack.push(_SetSpecs(self, (self.input_shape, list(self.specs)),
-                                       (tuple(shape), list(self.specs)), "Change the input shape",
-                                       merge_key="input"))
+        self.push_edit("Change the input shape", self._apply_state,
+                       (self.input_shape, list(self.specs)), (tuple(shape), list(self.specs)),
+                       merge_key="input")
 
     def _on_copy(self):
         QApplication.clipboard().setText(self.summary.toPlainText())
@@ -225,10 +200,9 @@ class ModelPage(Page):
         fields = sorted(k for k in new if new[k] != old.get(k))
         specs = list(self.specs)
         specs[index] = new
-        self.undo_stack.push(_SetSpecs(self, (self.input_shape, list(self.specs)),
-                                       (self.input_shape, specs),
-                                       f"Edit {', '.join(fields)} of layer {index + 1}",
-                                       merge_key=(index, tuple(fields))))
+        self.push_edit(f"Edit {', '.join(fields)} of layer {index + 1}", self._apply_state,
+                       (self.input_shape, list(self.specs)), (self.input_shape, specs),
+                       merge_key=(index, tuple(fields)))
 
     def _on_move(self, card, step):
         index = self.cards.index(card)
@@ -257,6 +231,9 @@ class ModelPage(Page):
             other.set_selected(other is card)
 
     # -- applying specs --------------------------------------------------------------------
+    def _apply_state(self, state):
+        self._apply_specs(*state)    # (input shape, layer specs), as the undo stack keeps them
+
     def _apply_specs(self, input_shape, specs):
         self.input_shape = tuple(input_shape)
         self.input_shape_box.set_shape(self.input_shape)
