@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _torch_ref  # noqa: E402
 from _data import fashion_mnist, mnist_5k_and_official_test  # noqa: E402
 
-from cnn_explorer.nn.models import guide_convnet  # noqa: E402
+from cnn_explorer.nn.guide_model import guide_convnet  # noqa: E402
 from cnn_explorer.nn.training import TrainConfig, train_steps  # noqa: E402
 
 

@@ -24,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from cnn_explorer.gui.pages.conv2d_page import Conv2DPage  # noqa: E402
+from cnn_explorer.gui.pages.convolution.conv2d_page import Conv2DPage  # noqa: E402
 
 SIZE = (1280, 860)
 

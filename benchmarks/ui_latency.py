@@ -21,9 +21,9 @@ import numpy as np
 
 def bare_run(x, y, config):
     """Images per second of ``train_steps`` with nobody watching (training images only)."""
-    from cnn_explorer.nn import models, training
+    from cnn_explorer.nn import guide_model, training
 
-    model = models.guide_convnet()
+    model = guide_model.guide_convnet()
     start = time.perf_counter()
     last = None
     for last in training.train_steps(model, (x, y), config):

@@ -5,7 +5,9 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("package", ["cnn_explorer.core", "cnn_explorer.nn", "cnn_explorer.data"])
@@ -21,3 +23,23 @@ def test_core_packages_load_no_qt(package):
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "", f"{package} imported Qt modules: {out.stdout}"
+
+
+def test_import_contracts_hold():
+    """The contracts in pyproject.toml ([tool.importlinter]): run as the README's command does."""
+    linter = Path(sys.executable).with_name("lint-imports")
+    if not linter.exists():
+        pytest.skip("import-linter is not installed (pip install -e '.[test]')")
+    out = subprocess.run([str(linter)], cwd=REPO, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+
+
+def test_no_import_cycles():
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("cnn_explorer")
+    cycles = []
+    for importer in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+            if imported != importer and graph.chain_exists(imported=importer, importer=imported):
+                cycles.append(f"{importer} -> {imported}")
+    assert not cycles, "import cycles: " + "; ".join(cycles)

@@ -1,52 +1,16 @@
 """Sequential: a stack of layers with shape inference, Keras's summary, and training maths.
 
 The model plans its layers into blocks once: a ``Conv2D(activation="relu")`` directly followed by
-a non-overlapping ``MaxPooling2D`` becomes one fused block (:mod:`.fused`); every other layer runs
+a non-overlapping ``MaxPooling2D`` becomes one fused block (:mod:`.fast.planner`); every other layer runs
 on its own. ``activations()`` always uses the plain layers, so every layer's output can be shown.
 """
 
 import numpy as np
 
 from . import functional as F
-from .fused import Workspace, conv_relu_maxpool_backward, conv_relu_maxpool_forward
-from .layers import MAX_VALUES, BatchNormalization, Conv2D, Layer, MaxPooling2D, layer_from_config
-
-
-class _Single:
-    """One layer run on its own."""
-
-    def __init__(self, layer):
-        self.layers = (layer,)
-
-    def forward(self, x, training, noise, ws, keep_cache):
-        return self.layers[0].forward(x, training, noise)
-
-    def backward(self, dy, cache, need_dx, ws):
-        return self.layers[0].backward(dy, cache, need_dx)
-
-
-class _ConvReluPool:
-    """Conv2D(relu) + MaxPooling2D run as one fused block."""
-
-    def __init__(self, conv, pool, index):
-        self.layers = (conv, pool)
-        self.key = f"b{index}."
-
-    def forward(self, x, training, noise, ws, keep_cache):
-        conv, pool = self.layers
-        return conv_relu_maxpool_forward(x, conv.weights[0], conv.bias, conv.strides, conv.padding,
-                                         pool.pool_size[0], ws, self.key, keep_cache)
-
-    def backward(self, dy, cache, need_dx, ws):
-        dx, dk, db = conv_relu_maxpool_backward(dy, cache, need_dx, ws, self.key)
-        return dx, [dk, db] if self.layers[0].use_bias else [dk]
-
-
-def _fusable(layer, following):
-    return (isinstance(layer, Conv2D) and layer.activation == "relu"
-            and isinstance(following, MaxPooling2D)
-            and following.pool_size[0] == following.pool_size[1] == following.strides[0]
-            == following.strides[1])
+from .fast.planner import plan_blocks
+from .fast.workspace import Workspace
+from .layers import MAX_VALUES, BatchNormalization, Layer, layer_from_config
 
 
 def _format_row(fields, positions):
@@ -136,15 +100,7 @@ class Sequential:
             raise ValueError(f"layer names must be unique: {', '.join(duplicates)} repeat")
 
     def _plan(self):
-        blocks, i = [], 0
-        while i < len(self.layers):
-            if i + 1 < len(self.layers) and _fusable(self.layers[i], self.layers[i + 1]):
-                blocks.append(_ConvReluPool(self.layers[i], self.layers[i + 1], len(blocks)))
-                i += 2
-            else:
-                blocks.append(_Single(self.layers[i]))
-                i += 1
-        return blocks
+        return plan_blocks(self.layers)
 
     # ---- description -------------------------------------------------------------------------
 
@@ -404,19 +360,6 @@ class Sequential:
             x, _ = layer.forward(x, training=False)
             result.append((layer.name, x))
         return result
-
-    # ---- files -------------------------------------------------------------------------------
-
-    def save(self, path):
-        """Write architecture, weights, optimiser state and history to one ``.npz`` file."""
-        from .saving import save_model
-        save_model(self, path)
-
-    @staticmethod
-    def load(path):
-        """A model read from :meth:`save`'s file; ValueError for anything else."""
-        from .saving import load_model
-        return load_model(path)
 
     def __repr__(self):
         return f"Sequential(name={self.name!r}, layers={[layer.name for layer in self.layers]})"

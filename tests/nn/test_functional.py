@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from cnn_explorer.nn import functional as F
-from cnn_explorer.nn import pool2x2, winograd
-from cnn_explorer.nn.fused import Workspace, conv_relu_maxpool_backward, conv_relu_maxpool_forward
+from cnn_explorer.nn.fast import pool2x2, winograd
+from cnn_explorer.nn.fast.fused import conv_relu_maxpool_backward, conv_relu_maxpool_forward
+from cnn_explorer.nn.fast.workspace import Workspace
 
 
 @pytest.mark.parametrize("padding", ["valid", "same"])

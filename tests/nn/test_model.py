@@ -8,7 +8,7 @@ import pytest
 from cnn_explorer.nn.layers import (BatchNormalization, Conv2D, Dense, Dropout, Flatten,
                                     MaxPooling2D)
 from cnn_explorer.nn.model import Sequential
-from cnn_explorer.nn.models import guide_convnet
+from cnn_explorer.nn.guide_model import guide_convnet
 
 GUIDE_SUMMARY = """\
 Model: "sequential"

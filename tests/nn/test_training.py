@@ -6,6 +6,7 @@ import pytest
 from cnn_explorer.nn import optim
 from cnn_explorer.nn.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
 from cnn_explorer.nn.model import Sequential
+from cnn_explorer.nn.saving import save_model, load_model
 from cnn_explorer.nn.training import TrainConfig, shift_images, split_validation, train_steps
 
 
@@ -72,8 +73,8 @@ def test_resume_from_a_saved_model_equals_uninterrupted_training(data, tmp_path)
     run(whole, data, epochs=3)
     part = small_model()
     run(part, data, epochs=1)
-    part.save(tmp_path / "m.npz")
-    resumed = Sequential.load(tmp_path / "m.npz")
+    save_model(part, tmp_path / "m.npz")
+    resumed = load_model(tmp_path / "m.npz")
     snaps = run(resumed, data, epochs=3)
     assert snaps[0].epoch == 1 and snaps[-1].reason == "finished"
     assert weights_bytes(resumed) == weights_bytes(whole)

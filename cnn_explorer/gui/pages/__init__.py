@@ -1,4 +1,4 @@
-"""The app's pages, one module each.
+"""The app's pages: one sub-package per page family, plus what every page shares.
 
 ``PAGES`` maps a page's command-line name to ``(module, class name, tab title)``; the main window
 imports a page's module only when it builds the page, so a page that fails to import cannot take
@@ -12,9 +12,9 @@ Page contract (duck-typed, see ``base.Page``):
 """
 
 PAGES: dict[str, tuple[str, str, str]] = {
-    "conv1d": ("cnn_explorer.gui.pages.conv1d_page", "Conv1DPage", "Convolution 1D"),
-    "conv2d": ("cnn_explorer.gui.pages.conv2d_page", "Conv2DPage", "Convolution 2D"),
-    "pooling": ("cnn_explorer.gui.pages.pooling_page", "PoolingPage", "Pooling"),
-    "model": ("cnn_explorer.gui.pages.model_page", "ModelPage", "Model"),
-    "training": ("cnn_explorer.gui.pages.training_page", "TrainingPage", "Training"),
+    "conv1d": ("cnn_explorer.gui.pages.convolution.conv1d_page", "Conv1DPage", "Convolution 1D"),
+    "conv2d": ("cnn_explorer.gui.pages.convolution.conv2d_page", "Conv2DPage", "Convolution 2D"),
+    "pooling": ("cnn_explorer.gui.pages.pooling.pooling_page", "PoolingPage", "Pooling"),
+    "model": ("cnn_explorer.gui.pages.model.model_page", "ModelPage", "Model"),
+    "training": ("cnn_explorer.gui.pages.training.training_page", "TrainingPage", "Training"),
 }

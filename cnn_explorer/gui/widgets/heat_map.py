@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsObject, QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.formatting import format_number
+from cnn_explorer.core.formulas import format_number
 
 MIN_CELL_PX_FOR_NUMBERS = 24.0
 MIN_FONT_PX = 8

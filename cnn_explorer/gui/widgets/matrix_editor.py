@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QTa
                                QTableWidgetItem)
 
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.formatting import format_number, parse_number, parse_table
+from cnn_explorer.core.formulas import format_number, parse_number, parse_table
 
 # Keys the table uses itself; without this the page's Space/arrow shortcuts would steal them.
 ROW_HEIGHT = 24

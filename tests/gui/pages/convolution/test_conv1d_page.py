@@ -7,7 +7,7 @@ from explorer_helpers import (choose, click_cell, forward, hover, open_page, pas
                               type_into)
 
 from cnn_explorer.core import kernels, ops
-from cnn_explorer.gui.pages.conv1d_page import Conv1DPage
+from cnn_explorer.gui.pages.convolution.conv1d_page import Conv1DPage
 
 GUIDE = np.asarray(kernels.GUIDE_SIGNAL_1D, dtype=float)
 

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from explorer_helpers import open_page
 
 from cnn_explorer.nn.counts import receptive_field, sharing_rows
-from cnn_explorer.gui.pages.model_page import ModelPage
-from cnn_explorer.gui.pages.model_specs import build
-from cnn_explorer.nn import models
+from cnn_explorer.gui.pages.model.model_page import ModelPage
+from cnn_explorer.nn.specs import build
+from cnn_explorer.nn import guide_model
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -29,7 +29,7 @@ def page(qtbot):
 
 
 def test_starts_from_the_guide_model_with_its_exact_summary(page):
-    assert page.summary.toPlainText() == models.guide_convnet().summary()
+    assert page.summary.toPlainText() == guide_model.guide_convnet().summary()
     assert [c.title.text().split("</b>")[0][3:] for c in page.cards] == [
         "conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten", "dropout", "dense"]
     assert [c.params_label.text() for c in page.cards] == [
@@ -82,7 +82,7 @@ def test_add_move_remove_and_undo(qtbot, page):
     assert [c.layer_type for c in page.cards][1:3] == ["MaxPooling2D", "BatchNormalization"]
     page.cards[2].sigRemove.emit(page.cards[2])
     assert len(page.cards) == 7
-    assert page.summary.toPlainText() == models.guide_convnet().summary()
+    assert page.summary.toPlainText() == guide_model.guide_convnet().summary()
     for _ in range(3):
         page.undo_stack.undo()
     assert len(page.cards) == 7 and page.model.count_params() == 34_826
@@ -149,7 +149,7 @@ def test_keyboard_moves_and_removes_the_selected_layer(qtbot, page):
     assert page.undo_stack.undoText() == "Remove layer 4"
     for _ in range(3):
         page.undo_stack.undo()
-    assert page.summary.toPlainText() == models.guide_convnet().summary()
+    assert page.summary.toPlainText() == guide_model.guide_convnet().summary()
 
 
 def test_each_editor_says_what_it_changes(page):

@@ -6,8 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from cnn_explorer.core.kernels import gaussian_weights
-from cnn_explorer.gui.pages.pooling_options import MAX_WINDOW
-from cnn_explorer.gui.widgets.formatting import format_number
+from cnn_explorer.gui.pages.pooling.options_panel import MAX_WINDOW
+from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
 from cnn_explorer.gui.widgets.panel import section
 

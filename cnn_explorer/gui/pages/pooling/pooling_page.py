@@ -15,13 +15,13 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBo
 
 from cnn_explorer.core import ops, steps
 from cnn_explorer.core.kernels import gaussian_weights
-from cnn_explorer.gui.pages.explorer import ExplorerPage
-from cnn_explorer.gui.pages.pooling_inputs import PRESET_NAMES, guide_feature_map, preset
-from cnn_explorer.gui.pages.pooling_options import KINDS, PoolOptionsPanel
+from cnn_explorer.gui.pages.stepping import ExplorerPage
+from cnn_explorer.core.samples import POOL_PRESET_NAMES as PRESET_NAMES, guide_feature_map, pool_preset as preset
+from cnn_explorer.gui.pages.pooling.options_panel import KINDS, PoolOptionsPanel
 from cnn_explorer.core.shift import compare_shift, shift_by_one
-from cnn_explorer.gui.pages.pooling_shift_view import ShiftPanel
-from cnn_explorer.gui.pages.pooling_size import SizePanel
-from cnn_explorer.gui.pages.pooling_weights import WeightsPanel
+from cnn_explorer.gui.pages.pooling.shift_panel import ShiftPanel
+from cnn_explorer.gui.pages.pooling.size_panel import SizePanel
+from cnn_explorer.gui.pages.pooling.weights_panel import WeightsPanel
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.heat_map import HeatMap

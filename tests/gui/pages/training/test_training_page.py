@@ -11,15 +11,16 @@ from PySide6.QtWidgets import QLabel
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.main_window import MainWindow
-from cnn_explorer.gui.pages.training_data import (format_progress, format_speed,
+from cnn_explorer.nn.reports import (format_progress, format_speed,
                                                    not_learning_message)
-from cnn_explorer.gui.pages.training_display import NO_CONFUSION, TEST_TITLE
-from cnn_explorer.gui.pages.training_models import ARCHITECTURE_CHANGED
-from cnn_explorer.gui.pages.training_page import TrainingPage
-from cnn_explorer.gui.pages.training_views import FIRST_TEST_IMAGE
+from cnn_explorer.gui.pages.training.live_display import NO_CONFUSION, TEST_TITLE
+from cnn_explorer.gui.pages.training.model_slot import ARCHITECTURE_CHANGED
+from cnn_explorer.gui.pages.training.training_page import TrainingPage
+from cnn_explorer.gui.pages.training.views_panel import FIRST_TEST_IMAGE
 from cnn_explorer.nn import layers as L
 from cnn_explorer.nn.metrics import confusion_counts
 from cnn_explorer.nn.model import Sequential
+from cnn_explorer.nn.saving import save_model, load_model
 
 # Qt warnings fail a test (e.g. a timer touched from the worker thread); the offscreen
 # platform's own note about size hints is not ours.
@@ -146,7 +147,7 @@ def test_new_model_and_load_replacing_a_trained_model_can_be_undone(qtbot, page,
     page.undo_stack.redo()
     assert page.model is not trained
     page.undo_stack.undo()
-    trained.save(tmp_path / "same.npz")
+    save_model(trained, tmp_path / "same.npz")
     assert page.load_model(str(tmp_path / "same.npz"))
     assert page.undo_stack.undoText() == "Load same.npz"
     page.undo_stack.undo()
@@ -176,7 +177,7 @@ def test_a_loaded_model_resumes_its_training(qtbot, page, tmp_path):
 def test_a_stop_before_the_first_batch_leaves_the_model_untrained(qtbot, page, monkeypatch):
     # Start then Stop at once marked the model "trained part of an epoch" (asked to save it on
     # close, New model became an undo step) and showed "batch 1/16" and a NaN point
-    from cnn_explorer.gui.pages import training_page
+    from cnn_explorer.gui.pages.training import training_page
 
     def stopped_at_once(worker, parent):       # Stop pressed before the worker's first batch
         worker.stop()
@@ -518,7 +519,7 @@ def test_a_bad_data_file_is_a_message_and_the_current_data_stays(qtbot, page, tm
 
 def test_a_damaged_model_file_is_a_message_and_the_model_stays(qtbot, page, tmp_path):
     current = page.model
-    small_model().save(tmp_path / "good.npz")
+    save_model(small_model(), tmp_path / "good.npz")
     raw = (tmp_path / "good.npz").read_bytes()
     (tmp_path / "cut.npz").write_bytes(raw[:len(raw) // 2])
     arrays = dict(np.load(tmp_path / "good.npz"))
@@ -538,7 +539,7 @@ def test_a_damaged_model_file_is_a_message_and_the_model_stays(qtbot, page, tmp_
 
 def test_a_loaded_model_for_other_images_says_why_it_cannot_train_here(page, tmp_path):
     path = tmp_path / "tiny.npz"
-    Sequential([L.Flatten(), L.Dense(10, activation="softmax")], input_shape=(8, 8, 1)).save(path)
+    save_model(Sequential([L.Flatten(), L.Dense(10, activation="softmax")], input_shape=(8, 8, 1)), path)
     assert page.load_model(str(path))
     assert page.model.input_shape == (8, 8, 1)
     # "Loaded tiny.npz." alone replaced the reason: Start then seemed to do nothing
@@ -562,7 +563,7 @@ def test_save_adds_the_npz_suffix_the_load_dialog_lists(qtbot, page, tmp_path, m
     from PySide6.QtCore import QSettings
 
     from cnn_explorer.gui import settings as keys
-    from cnn_explorer.gui.pages import training_files
+    from cnn_explorer.gui.pages.training import model_files as training_files
     monkeypatch.setattr(keys, "settings",
                         lambda: QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
     monkeypatch.setattr(training_files.QFileDialog, "getSaveFileName",
@@ -617,7 +618,7 @@ def test_download_shows_progress_and_cancel_stops_it(qtbot, page):
 
 def test_loading_a_model_shows_its_architecture_on_the_model_page(qtbot, tmp_path):
     path = tmp_path / "small.npz"
-    small_model().save(str(path))
+    save_model(small_model(), str(path))
     window = MainWindow(pages=["model", "training"], restore_settings=False)
     qtbot.addWidget(window)
     window.show()
@@ -772,7 +773,7 @@ def test_a_loaded_model_for_other_images_keeps_its_input_shape_on_the_model_page
     path = tmp_path / "tiny.npz"
     tiny = Sequential([L.Conv2D(4, 3, activation="relu"), L.Flatten(),
                        L.Dense(10, activation="softmax")], input_shape=(8, 8, 1))
-    tiny.save(path)
+    save_model(tiny, path)
     window = MainWindow(pages=["model", "training"], restore_settings=False)
     qtbot.addWidget(window)
     page = window.show_page("training")

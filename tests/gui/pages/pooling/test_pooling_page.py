@@ -12,7 +12,7 @@ from cnn_explorer.core import ops
 from cnn_explorer.core.kernels import PRESETS, gaussian_weights
 from cnn_explorer.core.shift import DIRECTIONS, compare_shift, shift_by_one
 from cnn_explorer.gui.main_window import MainWindow
-from cnn_explorer.gui.pages.pooling_page import PoolingPage
+from cnn_explorer.gui.pages.pooling.pooling_page import PoolingPage
 
 
 # -- the shift measurement (Qt-free) -----------------------------------------------------------

@@ -1,8 +1,9 @@
 """The training page's model: which one it trains, whether it fits the data, and keeping it in
 step with the Model page (New model, undoable replacement, the notes that say what to change)."""
 
-from cnn_explorer.gui.pages.training_undo import ReplaceModel
-from cnn_explorer.nn import models
+from PySide6.QtGui import QUndoCommand
+
+from cnn_explorer.nn import guide_model
 
 ARCHITECTURE_CHANGED = ("The Model page's architecture changed: press New model to train it (this "
                         "trained model is kept until then).")
@@ -51,7 +52,7 @@ class ModelSlot:
         """A new model of the Model page's architecture (the guide's model without that page)."""
         page = self._model_page()
         if page is None:
-            return models.guide_convnet(), "guide"
+            return guide_model.guide_convnet(), "guide"
         return page.build_model(), page.architecture_key()
 
     def set_model(self, model, key=None):
@@ -131,3 +132,26 @@ class ModelSlot:
 
     def _trained(self):
         return self.dirty or bool(self.model.history["loss"])
+
+
+class ReplaceModel(QUndoCommand):
+    """Put ``model`` on ``page``; undo brings back the model it replaced, as it was then.
+
+    Each direction first records the model it leaves (trained further since, or not), so undo and
+    redo never lose training done in between.
+    """
+
+    def __init__(self, page, model, key, text):
+        super().__init__(text)
+        self._page = page
+        self._other = (model, key, False)
+
+    def redo(self):
+        self._swap()
+
+    def undo(self):
+        self._swap()
+
+    def _swap(self):
+        target, self._other = self._other, self._page.model_state()
+        self._page.restore_model(*target)

@@ -5,8 +5,8 @@ import os
 from PySide6.QtWidgets import QFileDialog
 
 from cnn_explorer.gui import settings as keys
-from cnn_explorer.gui.pages.model_specs import specs_of
-from cnn_explorer.nn.model import Sequential
+from cnn_explorer.nn.specs import specs_of
+from cnn_explorer.nn.saving import save_model, load_model
 
 
 class ModelFiles:
@@ -16,7 +16,7 @@ class ModelFiles:
     def save_model(self, path):
         """Save the model to ``path``; on failure say why and keep it marked unsaved."""
         try:
-            self.model.save(path)
+            save_model(self.model, path)
         except (ValueError, OSError) as exc:
             self.controls.show_message(f"Could not save {os.path.basename(path)}: {exc}")
             return False
@@ -27,7 +27,7 @@ class ModelFiles:
     def load_model(self, path):
         """Load a saved model (weights, optimiser state, history): Start continues its training."""
         try:
-            model = Sequential.load(path)
+            model = load_model(path)
         except (ValueError, OSError) as exc:  # the engine's message names the file
             self.controls.show_message(f"Could not load the model: {exc}")
             return False

@@ -1,136 +1,16 @@
-"""What the convolution pages share: the plan/step cycle, undo commands, messages, the stepper.
-
-A subclass builds its controls and views, then implements :meth:`ExplorerPage.make_plan` (ask
-``cnn_explorer.core`` for a plan from the current data and options; may raise ``ValueError``),
-:meth:`ExplorerPage.show_plan` (draw everything that does not depend on the step) and
-:meth:`ExplorerPage.show_step` (draw one step: O(kernel) work).
-"""
+"""What both convolution pages share: data and kernel panels, options, the kernel's centre, hover."""
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtWidgets import QLabel
 
 from cnn_explorer.core import kernels
 from cnn_explorer.core.padding import default_anchor
-from cnn_explorer.gui.pages.base import Page
+from cnn_explorer.gui.pages.stepping import ExplorerPage
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.conv_options import STATE_NAMES, ConvOptions
 from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.grid_panel import GridPanel
-from cnn_explorer.gui.widgets.panel import ExplorerLayout, legend, set_text
-from cnn_explorer.gui.widgets.stepper import Stepper
-
-
-# Longer traces (an image) open on the finished output; the scrubber and Home still go back.
-STEP_BY_STEP_LIMIT = 1024
-
-
-class ExplorerPage(Page):
-    """A page that animates a trace of steps from ``cnn_explorer.core``.
-
-    Changing data or an option calls :meth:`recompute`, which restarts the trace at step 0 (at
-    the finished output for traces over ``STEP_BY_STEP_LIMIT`` steps); the user's data stays. If the core refuses the combination (``ValueError``), the message
-    is shown and the last valid plan stays on screen.
-    """
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.plan = None
-        self._filled_to = -1
-        self._shown_output = np.zeros((1, 0))
-        self.frame = ExplorerLayout(self)
-        self.formula = QLabel()
-        self.formula.setObjectName("formula")
-        self.formula.setWordWrap(True)
-        self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.formula.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.formula.setStyleSheet("font-size: 14px;")
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {colours.ERROR}; font-weight: bold;")
-        self.message.hide()
-        self.stepper = Stepper()
-        self.stepper.install_shortcuts(self)
-        self.stepper.sigStepChanged.connect(self._on_step_changed)
-        self.frame.bottom.addWidget(self.formula)
-        self.frame.bottom.addWidget(self.message)
-        self.frame.bottom.addWidget(self.stepper)
-
-    # -- hooks -----------------------------------------------------------------------------
-    def make_plan(self):
-        raise NotImplementedError
-
-    def show_plan(self, plan) -> None:
-        raise NotImplementedError
-
-    def show_step(self, step) -> None:
-        raise NotImplementedError
-
-    def output_view(self):
-        """The HeatMap whose cells fill in as the steps run."""
-        raise NotImplementedError
-
-    # -- cycle -----------------------------------------------------------------------------
-    def recompute(self) -> bool:
-        """Rebuild the plan from the current data and options; restart at step 0."""
-        try:
-            plan = self.make_plan()
-        except ValueError as error:
-            self.show_message(str(error))
-            return False
-        self.show_message("")
-        self.plan = plan
-        self._shown_output = np.full(np.atleast_2d(plan.output).shape, np.nan)
-        self._filled_to = -1
-        self.stepper.set_count(plan.n_steps)
-        self.show_plan(plan)
-        if plan.n_steps > STEP_BY_STEP_LIMIT:
-            self.stepper.to_end()       # a whole picture is what one wants to see first
-        else:
-            self._draw_step(self.stepper.step())
-        return True
-
-    def show_message(self, text: str) -> None:
-        set_text(self.message, text)
-        self.message.setVisible(bool(text))
-
-    def current_step(self):
-        """The step record on screen, or None before any valid plan."""
-        return None if self.plan is None else self.plan.step(self.stepper.step())
-
-    def _on_step_changed(self, n):
-        if self.plan is not None:
-            self._draw_step(n)
-
-    def _draw_step(self, n):
-        step = self.plan.step(n)
-        self._fill_output_to(n)
-        self.show_step(step)
-
-    def _fill_output_to(self, n):
-        """Show output cells 0..n (raster order); only the cells that changed are written."""
-        shown = self._shown_output.reshape(-1)
-        output = np.asarray(self.plan.output).reshape(-1)
-        if n > self._filled_to:
-            shown[self._filled_to + 1:n + 1] = output[self._filled_to + 1:n + 1]
-        elif n < self._filled_to:
-            shown[n + 1:self._filled_to + 1] = np.nan
-        self._filled_to = n
-        view = self.output_view()
-        if view.values() is not self._shown_output:
-            view.set_data(self._shown_output, levels=self.output_levels())
-        else:
-            view.refresh()
-
-    def output_levels(self):
-        """Colour range of the output: the whole final output, so colours don't shift as it fills."""
-        return colours.levels_for(np.asarray(self.plan.output), diverging=True)
-
-    # -- Page ------------------------------------------------------------------------------
-    def prepare_screenshot(self, demo_train: int = 0) -> None:
-        if self.plan is not None:
-            self.stepper.set_step(max(1, int(self.plan.n_steps * 0.4)))
+from cnn_explorer.gui.widgets.panel import legend, set_text
 
 
 class ConvExplorerPage(ExplorerPage):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.conv_options import ConvOptions
-from cnn_explorer.gui.widgets.formatting import format_number, parse_number, parse_table
+from cnn_explorer.core.formulas import format_number, parse_number, parse_table
 from cnn_explorer.gui.widgets.grid_panel import GridPanel
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor

@@ -16,36 +16,16 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QGroupBox, QHBoxLayout, 
                                QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
                                QWidget)
 
-from cnn_explorer.data import catalog
+from cnn_explorer.data import samples
 from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.nn.counts import mult_adds_per_image, sharing_rows
-from cnn_explorer.gui.pages.model_specs import INPUT_SHAPE, build, specs_of
-from cnn_explorer.gui.pages.model_views import ReceptiveFieldView, SharingTable
+from cnn_explorer.nn.specs import INPUT_SHAPE, build, specs_of
+from cnn_explorer.gui.pages.model.model_views import ReceptiveFieldView, SharingTable
 from cnn_explorer.gui.widgets.colours import ERROR
 from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.layer_card import LAYER_TYPES, LayerCard, default_spec
 from cnn_explorer.gui.widgets.shape_input import ShapeInput
-from cnn_explorer.nn import models
-
-
-def _sample_image():
-    """A test digit of the bundled data, float32 (28, 28) in [0, 1] (blank if unreadable)."""
-    try:
-        return catalog.load(catalog.BUNDLED).x_test[0].astype(np.float32) / 255.0
-    except (ValueError, OSError):
-        return np.zeros(INPUT_SHAPE[:2], np.float32)
-
-
-def _sample_for(digit, input_shape):
-    """The digit resized (nearest pixel) to an (h, w, c) input: ``(image (h, w), batch (1, h, w,
-    c))``; None for inputs that are not images."""
-    if len(input_shape) != 3:
-        return None
-    h, w, c = input_shape
-    rows = np.arange(h) * digit.shape[0] // h
-    cols = np.arange(w) * digit.shape[1] // w
-    image = digit[np.ix_(rows, cols)]
-    return image, np.repeat(image[None, :, :, None], c, axis=-1)
+from cnn_explorer.nn import guide_model
 
 
 class ModelPage(Page):
@@ -68,9 +48,9 @@ class ModelPage(Page):
         self.model = None
         self.error = None
         self._selected = None
-        self._image = _sample_image()
+        self._image = samples.digit().astype(np.float32)
         self._setup_ui()
-        self._apply_specs(INPUT_SHAPE, specs_of(models.guide_convnet()))
+        self._apply_specs(INPUT_SHAPE, specs_of(guide_model.guide_convnet()))
         self.undo_stack.clear()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -181,7 +161,7 @@ class ModelPage(Page):
         self.set_specs(specs, f"Add {kind}")
 
     def _on_guide(self):
-        self.set_specs(specs_of(models.guide_convnet()), "Use the guide's model", INPUT_SHAPE)
+        self.set_specs(specs_of(guide_model.guide_convnet()), "Use the guide's model", INPUT_SHAPE)
 
     def _on_input_shape(self, shape):
         self.push_edit("Change the input shape", self._apply_state,
@@ -320,7 +300,7 @@ class ModelPage(Page):
         self.sharing.set_rows(sharing_rows(self.valid_specs, names, shapes, model.input_shape),
                               model.count_params(),
                               mult_adds_per_image(self.valid_specs, shapes, model.input_shape))
-        sample = _sample_for(self._image, model.input_shape)
+        sample = samples.resized_for(self._image, model.input_shape)
         image, activations = np.zeros((1, 1), np.float32), {}
         if sample is not None:
             image = sample[0]

@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage, QImageReader, QKeySequence, QPainter
 from PySide6.QtWidgets import QApplication
 
 from cnn_explorer.core import kernels, ops
-from cnn_explorer.gui.pages.conv2d_page import Conv2DPage
+from cnn_explorer.gui.pages.convolution.conv2d_page import Conv2DPage
 
 EDGE = np.asarray(kernels.GUIDE_EDGE_IMAGE, dtype=float)   # 6×6: three 0 columns | three 1 columns
 

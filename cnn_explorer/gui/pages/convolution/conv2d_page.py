@@ -8,9 +8,10 @@ from PySide6.QtGui import QImage, QImageReader, QPainter
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QPushButton
 
 from cnn_explorer.core import steps
+from cnn_explorer.core.samples import grid_presets
+from cnn_explorer.data import samples
 from cnn_explorer.gui import settings as keys
-from cnn_explorer.gui.pages.explorer import ConvExplorerPage
-from cnn_explorer.gui.pages.sample_inputs import grid_presets
+from cnn_explorer.gui.pages.convolution.conv_page import ConvExplorerPage
 from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 
@@ -73,7 +74,8 @@ class Conv2DPage(ConvExplorerPage):
 
     ndim = 2
     plan_function = staticmethod(steps.conv2d_plan)
-    data_presets = grid_presets()
+    # the digit is a callable: reading the dataset takes a moment, so only when chosen
+    data_presets = {**grid_presets(), "digit from MNIST": samples.digit}
     start_data = "guide's vertical edge"
     start_kernel = "prewitt x"
 

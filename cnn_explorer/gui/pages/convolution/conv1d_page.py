@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from cnn_explorer.core import steps
-from cnn_explorer.gui.pages.explorer import ConvExplorerPage
-from cnn_explorer.gui.pages.sample_inputs import signal_presets
+from cnn_explorer.gui.pages.convolution.conv_page import ConvExplorerPage
+from cnn_explorer.core.samples import signal_presets
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 

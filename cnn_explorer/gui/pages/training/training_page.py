@@ -12,14 +12,14 @@ from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QScrollArea
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
-from cnn_explorer.gui.pages.training_controls import TrainingControls
-from cnn_explorer.gui.pages.training_data import (format_progress, format_speed,
+from cnn_explorer.gui.pages.training.controls_panel import TrainingControls
+from cnn_explorer.nn.reports import (format_progress, format_speed,
                                                    not_learning_message)
-from cnn_explorer.gui.pages.training_datasets import DatasetChooser
-from cnn_explorer.gui.pages.training_display import TrainingDisplay
-from cnn_explorer.gui.pages.training_files import ModelFiles
-from cnn_explorer.gui.pages.training_models import ModelSlot
-from cnn_explorer.gui.pages.training_views import TrainingViews
+from cnn_explorer.gui.pages.training.dataset_chooser import DatasetChooser
+from cnn_explorer.gui.pages.training.live_display import TrainingDisplay
+from cnn_explorer.gui.pages.training.model_files import ModelFiles
+from cnn_explorer.gui.pages.training.model_slot import ModelSlot
+from cnn_explorer.gui.pages.training.views_panel import TrainingViews
 from cnn_explorer.gui.workers import TrainingWorker, start_in_thread
 from cnn_explorer.nn import training
 

@@ -4,7 +4,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from cnn_explorer.nn.metrics import confusion_counts, predictions_of
-from cnn_explorer.gui.pages.training_views import FIRST_TEST_IMAGE
+from cnn_explorer.gui.pages.training.views_panel import FIRST_TEST_IMAGE
 
 GRID_IMAGES = 24
 TEST_TITLE = "Test images: predicted class and confidence (red: wrong)"
