@@ -1,12 +1,17 @@
 """Shared test set-up: headless Qt, seeded RNGs, the shared data folder."""
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Settings go to a folder of the test run, never the user's ~/.config (Qt reads this once).
+SETTINGS_HOME = tempfile.mkdtemp(prefix="cnn-explorer-test-settings-")
+os.environ["XDG_CONFIG_HOME"] = SETTINGS_HOME
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -24,3 +29,11 @@ def shared_data():
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside the repository")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Every test starts from default settings: what one test saved never steers the next."""
+    yield
+    if "cnn_explorer.gui.settings" in sys.modules:
+        sys.modules["cnn_explorer.gui.settings"].settings().clear()

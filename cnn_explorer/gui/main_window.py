@@ -82,7 +82,13 @@ class MainWindow(QMainWindow):
             "about": action("&About CNN Explorer", self, "Version and credits", None, self._on_about),
         }
         self.actions["undo"].setShortcut(QKeySequence.Undo)
-        self.actions["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+        # The platform's Redo keys plus Ctrl+Shift+Z, each once: on X11 the standard Redo already
+        # is Ctrl+Shift+Z, and a key held twice by one action is "ambiguous" and does nothing.
+        redo_keys = []
+        for key in (*QKeySequence.keyBindings(QKeySequence.Redo), QKeySequence("Ctrl+Shift+Z")):
+            if key not in redo_keys:
+                redo_keys.append(key)
+        self.actions["redo"].setShortcuts(redo_keys)
         for i, name in enumerate(self.pages):
             title = self.tabs.tabText(i)
             self.actions[f"page:{name}"] = action(

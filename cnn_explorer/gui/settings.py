@@ -1,4 +1,7 @@
-"""Every QSettings key the app uses, in one place."""
+"""Every QSettings key the app uses, in one place, and the one reader/writer of each shared value."""
+
+import os
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
@@ -12,5 +15,18 @@ LAST_DIRECTORY = "files/last_directory"
 
 
 def settings() -> QSettings:
-    """The app's settings store (per user)."""
+    """The app's settings store (per user; tests point it at a temporary folder)."""
     return QSettings(ORGANISATION, APPLICATION)
+
+
+def last_directory() -> str:
+    """Where the last file dialog was left (the home folder at first, or if it is gone)."""
+    folder = settings().value(LAST_DIRECTORY, "")
+    return folder if isinstance(folder, str) and folder and os.path.isdir(folder) \
+        else os.path.expanduser("~")
+
+
+def remember_directory(path: str | os.PathLike) -> None:
+    """Remember the folder of ``path`` (a file) or ``path`` itself (a folder) for the next dialog."""
+    path = Path(path)
+    settings().setValue(LAST_DIRECTORY, str(path if path.is_dir() else path.parent))

@@ -77,3 +77,26 @@ def test_the_first_window_fits_the_screen(qtbot):
     width, height = window.first_size()
     assert width == min(DEFAULT_SIZE[0], room.width())
     assert height == min(DEFAULT_SIZE[1], room.height()) < DEFAULT_SIZE[1]
+
+
+def test_no_key_is_held_by_two_actions_or_twice_by_one(window):
+    # Redo held Ctrl+Shift+Z twice on X11 (the standard Redo key there too): Qt called it an
+    # ambiguous shortcut and Redo did nothing
+    from PySide6.QtGui import QAction
+
+    held = {}
+    for act in window.findChildren(QAction):
+        for key in act.shortcuts():
+            held.setdefault(key.toString(), []).append(act.text())
+    twice = {key: names for key, names in held.items() if key and len(names) > 1}
+    assert twice == {}
+    assert "Ctrl+Shift+Z" in held
+
+
+def test_tests_never_write_the_users_settings():
+    from pathlib import Path
+
+    from cnn_explorer.gui import settings as keys
+
+    where = Path(keys.settings().fileName()).resolve()
+    assert not str(where).startswith(str(Path.home() / ".config"))

@@ -107,7 +107,7 @@ class Conv2DPage(ConvExplorerPage):
 
     # -- image files -----------------------------------------------------------------------
     def _on_load_image(self):
-        start = keys.settings().value(keys.LAST_DIRECTORY, "")
+        start = keys.last_directory()
         path, _ = QFileDialog.getOpenFileName(self, "Load an image", start, IMAGE_FILTER)
         if path:
             self.load_image(path)
@@ -119,7 +119,7 @@ class Conv2DPage(ConvExplorerPage):
         except ValueError as error:
             self.show_message(str(error))
             return
-        keys.settings().setValue(keys.LAST_DIRECTORY, str(Path(path).parent))
+        keys.remember_directory(path)
         self.data_panel.request(grey, f"load {Path(path).name}")
         original = QImageReader(path).size()
         if original.isValid() and (original.height(), original.width()) != grey.shape:

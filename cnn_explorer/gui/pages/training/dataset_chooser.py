@@ -58,11 +58,10 @@ class DatasetChooser(QObject):
         self.sigChosen.emit(self._controls.dataset_combo.itemData(index))
 
     def _on_open_folder(self):
-        store = keys.settings()
         folder = QFileDialog.getExistingDirectory(self._controls, "Open a dataset folder",
-                                                  store.value(keys.LAST_DIRECTORY, ""))
+                                                  keys.last_directory())
         if folder:
-            store.setValue(keys.LAST_DIRECTORY, folder)
+            keys.remember_directory(folder)
             self.refresh(select=folder)
             self.sigChosen.emit(folder)
 

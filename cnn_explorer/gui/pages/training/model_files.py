@@ -51,20 +51,16 @@ class ModelFiles:
         if path:
             if not path.lower().endswith(".npz"):  # Qt's own dialog adds no suffix: Load… lists *.npz
                 path += ".npz"
-            self._remember_dir(path)
+            keys.remember_directory(path)
             self.save_model(path)
 
     def _on_load(self):
         path, _ = QFileDialog.getOpenFileName(self, "Load a model", self._last_dir(""),
                                               "Models (*.npz)")
         if path:
-            self._remember_dir(path)
+            keys.remember_directory(path)
             self.load_model(path)
 
     @staticmethod
     def _last_dir(name):
-        return os.path.join(keys.settings().value(keys.LAST_DIRECTORY, os.path.expanduser("~")), name)
-
-    @staticmethod
-    def _remember_dir(path):
-        keys.settings().setValue(keys.LAST_DIRECTORY, os.path.dirname(path))
+        return os.path.join(keys.last_directory(), name)
