@@ -12,6 +12,7 @@ WINDOW_GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
 CURRENT_PAGE = "window/current_page"
 LAST_DIRECTORY = "files/last_directory"
+HINTS_DISMISSED = "hints/dismissed"     # + "/<page name>": True once its first-run hint is closed
 
 
 def settings() -> QSettings:

@@ -5,7 +5,7 @@ import pytest
 from explorer_helpers import hover, type_into
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.conv_options import ConvOptions
@@ -333,3 +333,20 @@ def test_cells_write_numbers_as_the_formula_does(value):
     from cnn_explorer.core.formulas import number
     assert format_number(value) == number(value)
     assert parse_number(format_number(value)) == pytest.approx(value, rel=2e-3)
+
+
+def test_a_first_run_hint_shows_until_dismissed_and_stays_dismissed(qtbot):
+    from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
+
+    hint = FirstRunHint("demo", "Press Play or →")
+    qtbot.addWidget(hint)
+    hint.show()
+    assert hint.isVisible() and "Play" in hint.label.text()
+    with qtbot.waitSignal(hint.sigDismissed, timeout=1000):
+        hint.dismiss()
+    assert not hint.isVisible()
+    page = QWidget()                          # as on a page: the hint is a child
+    qtbot.addWidget(page)
+    again = FirstRunHint("demo", "Press Play or →", page)
+    page.show()
+    assert again.isHidden() and not again.isVisible()
