@@ -43,3 +43,14 @@ def test_no_import_cycles():
             if imported != importer and graph.chain_exists(imported=importer, importer=imported):
                 cycles.append(f"{importer} -> {imported}")
     assert not cycles, "import cycles: " + "; ".join(cycles)
+
+
+def test_every_gui_module_is_qt_code():
+    # Qt-free code belongs in core, nn or data, where it can be tested and reused without Qt
+    import re
+
+    qt = re.compile(r"^\s*(from|import)\s+(PySide6|pyqtgraph|superqt)\b", re.M)
+    gui = REPO / "cnn_explorer" / "gui"
+    stray = [str(p.relative_to(REPO)) for p in sorted(gui.rglob("*.py"))
+             if p.name != "__init__.py" and not qt.search(p.read_text(encoding="utf-8"))]
+    assert stray == []
