@@ -11,7 +11,7 @@ from scipy import ndimage
 
 from .. import functional as F
 from ..layers import AveragePooling2D, Conv2D, MaxPooling2D
-from .checks import channel_of, conv_layer, number, positive_int
+from .checks import channel_of, conv_layer, layer_named, number, positive_int
 
 MAX_STEPS = 10_000
 TOP_BATCH = 256
@@ -111,6 +111,52 @@ def receptive_field(model, layer, row, col):
     return (max(rows[0], 0), max(cols[0], 0), min(rows[1], height), min(cols[1], width))
 
 
+def layer_peaks(model, layer, images):
+    """Each image's largest value of every filter of a conv layer, and where it is.
+
+    Parameters
+    ----------
+    model : Sequential
+    layer : str
+        A Conv2D layer.
+    images : array (N, H, W[, C])
+        uint8 or float images, as the model takes them.
+
+    Returns
+    -------
+    peaks : float64 array (N, filters)
+    places : int array (N, filters)
+        The peak's position, flat over the layer's (height, width).
+    """
+    name = conv_layer(model, layer).name
+    images = np.asarray(images)
+    if images.ndim < 3 or len(images) == 0:
+        raise ValueError(f"top images need a batch of images of shape {model.input_shape}, got "
+                         f"an array of shape {images.shape}")
+    peaks, places = [], []
+    for i in range(0, len(images), TOP_BATCH):
+        maps = _layer_output(model, model.prepare_input(images[i:i + TOP_BATCH]), name)
+        flat = maps.reshape(len(maps), -1, maps.shape[-1])
+        where = flat.argmax(axis=1)
+        peaks.append(np.take_along_axis(flat, where[:, None], axis=1)[:, 0])
+        places.append(where)
+    return np.concatenate(peaks).astype(np.float64), np.concatenate(places)
+
+
+def top_of(model, layer, channel, peaks, places, k=9):
+    """The ``k`` strongest images of one filter from :func:`layer_peaks`'s result.
+
+    Returns ``(indices, activations, patches)`` as :func:`top_images` does.
+    """
+    _, channel = channel_of(model, layer, channel)
+    k = positive_int(k, "k (how many images)", 1000)
+    order = np.argsort(-peaks[:, channel], kind="stable")[:k]
+    width = layer_named(model, layer).output_shape[2]
+    patches = [receptive_field(model, layer, *divmod(int(places[i, channel]), width))
+               for i in order]
+    return order, peaks[order, channel], patches
+
+
 def top_images(model, layer, channel, images, k=9):
     """The ``k`` images that excite one filter most, and where in each.
 
@@ -134,25 +180,9 @@ def top_images(model, layer, channel, images, k=9):
     patches : list of (top, left, bottom, right)
         The input pixels the strongest position sees (:func:`receptive_field`).
     """
-    name = conv_layer(model, layer).name
-    _, channel = channel_of(model, name, channel)
-    images = np.asarray(images)
-    if images.ndim < 3 or len(images) == 0:
-        raise ValueError(f"top images need a batch of images of shape {model.input_shape}, got "
-                         f"an array of shape {images.shape}")
-    k = positive_int(k, "k (how many images)", 1000)
-    peaks, places = [], []
-    for i in range(0, len(images), TOP_BATCH):
-        maps = _layer_output(model, model.prepare_input(images[i:i + TOP_BATCH]), name)
-        flat = maps[..., channel].reshape(len(maps), -1)
-        where = flat.argmax(axis=1)
-        peaks.append(flat[np.arange(len(flat)), where])
-        places.append(where)
-    peaks, places = np.concatenate(peaks).astype(np.float64), np.concatenate(places)
-    order = np.argsort(-peaks, kind="stable")[:k]
-    width = model.layers[[lay.name for lay in model.layers].index(name)].output_shape[2]
-    patches = [receptive_field(model, name, *divmod(int(places[i]), width)) for i in order]
-    return order, peaks[order], patches
+    channel_of(model, conv_layer(model, layer).name, channel)
+    positive_int(k, "k (how many images)", 1000)
+    return top_of(model, layer, channel, *layer_peaks(model, layer, images), k)
 
 
 def filter_weights(model, layer, channel):
