@@ -13,14 +13,13 @@ MAX_STEPS = 2000
 
 # what each map measures, said under it
 MEANINGS = {
-    "saliency": "How much the class score changes when one pixel changes (the gradient's size).",
+    "saliency": "How much the class score changes when one pixel changes.",
     "times_input": "Gradient × pixel: green pixels add to the class score, purple ones take away.",
-    "grad_cam": "Where {layer}'s feature maps vote for the class (Grad-CAM: maps weighted by "
-                "their mean gradient).",
-    "no_cam": "Grad-CAM is 0 everywhere: {layer}'s maps, weighted by their mean gradient, add "
-              "up to a vote against the class at every position.",
-    "occlusion": "How much the class probability drops when a {size}×{size} patch there is "
-                 "covered (purple: covering helps).",
+    "grad_cam": "Where {layer}'s maps, weighted by their mean gradient, vote for the class.",
+    "no_cam": "0 everywhere: {layer}'s maps, weighted by their mean gradient, vote against the "
+              "class at every position.",
+    "occlusion": "The drop in class probability when a {size}×{size} patch there is covered "
+                 "(purple: covering helps).",
 }
 
 

@@ -7,8 +7,8 @@ it and the model; the maps come from ``nn.explain.plan``. The grown image comes 
 ``GrowWorker`` thread that never outlives a stop, a hidden page or a close.
 """
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, Qt, QTimer
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
@@ -33,17 +33,27 @@ HINT = ("Pick a test image and a class to see <b>why</b> the model chose it; pic
 DRAW_DELAY_MS = 60   # a stroke sends many changes: one redraw per pause
 
 
-def _group(title, *widgets):
+def _group(title, view, caption=None):
+    """``view`` in a titled box, with an optional ``caption`` under it taking only its height."""
     box = QGroupBox(title)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(4, 4, 4, 4)
-    for widget in widgets:
-        layout.addWidget(widget, 1)
+    layout.addWidget(view, 1)
+    if caption is not None:
+        layout.addWidget(caption)
     return box
 
 
 class ExplainPage(Page):
-    """Controls on the left; the maps of one image above, one filter's pictures below."""
+    """Controls on the left; the maps of one image above, one filter's pictures below.
+
+    Signals
+    -------
+    sigGrowingStopped()
+        The growing thread has ended (finished or stopped) and its last image is drawn.
+    """
+
+    sigGrowingStopped = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -67,13 +77,13 @@ class ExplainPage(Page):
         frame.views.addWidget(self.hint)
         self.maps_title = QLabel()
         self.maps_title.setStyleSheet(f"font-weight: bold; color: {colours.INPUT};")
-        self.maps_row = QHBoxLayout()
+        self.maps = QGridLayout()
+        self.maps.setRowStretch(2, 1)
         self.saliency = OverlayPanel("Saliency")
         self.times_input = OverlayPanel("Gradient × input", signed=True)
         self.occlusion = OverlayPanel("Occlusion", signed=True)
         self.cams = []                   # (layer, its Grad-CAM panel), one per conv layer
-        for panel in (self.saliency, self.times_input, self.occlusion):
-            self.maps_row.addWidget(panel, 1)
+        self._place_panels()
         self.filter_title = QLabel()
         self.filter_title.setStyleSheet(f"font-weight: bold; color: {colours.KERNEL};")
         self.grown = GrowView()
@@ -86,9 +96,9 @@ class ExplainPage(Page):
         filters.addWidget(_group("Test images that excite it most", self.top, self.top_caption), 1)
         filters.addWidget(_group("Its weights", self.weights), 1)
         frame.views.addWidget(self.maps_title)
-        frame.views.addLayout(self.maps_row, 1)
+        frame.views.addLayout(self.maps, 3)
         frame.views.addWidget(self.filter_title)
-        frame.views.addLayout(filters, 1)
+        frame.views.addLayout(filters, 2)
 
         self._draw_timer = QTimer(self)
         self._draw_timer.setSingleShot(True)
@@ -278,13 +288,19 @@ class ExplainPage(Page):
         if [layer for layer, _ in self.cams] == layers:
             return
         for _, panel in self.cams:
-            self.maps_row.removeWidget(panel)
-            panel.deleteLater()
-        self.cams = []
-        for i, layer in enumerate(layers):
-            panel = OverlayPanel(f"Grad-CAM {layer}")
-            self.maps_row.insertWidget(2 + i, panel, 1)
-            self.cams.append((layer, panel))
+            for widget in panel.widgets:
+                self.maps.removeWidget(widget)
+                widget.deleteLater()
+        self.cams = [(layer, OverlayPanel(f"Grad-CAM {layer}")) for layer in layers]
+        self._place_panels()
+
+    def _place_panels(self):
+        panels = [self.saliency, self.times_input, *[p for _, p in self.cams], self.occlusion]
+        for column, panel in enumerate(panels):
+            panel.place(self.maps, column)
+            self.maps.setColumnStretch(column, 1)
+        for column in range(len(panels), self.maps.columnCount()):
+            self.maps.setColumnStretch(column, 0)
 
     def _draw_filter(self, choice):
         key = (id(self.model), choice.layer, choice.channel)
@@ -336,7 +352,7 @@ class ExplainPage(Page):
         else:
             self.start_growing()
 
-    def start_growing(self, on_finished=None):
+    def start_growing(self):
         """Grow an image for the chosen filter in a worker thread (one at a time)."""
         if self.model is None:
             return
@@ -348,8 +364,6 @@ class ExplainPage(Page):
         self.worker.sigStep.connect(self._on_grow_step)
         self.worker.sigError.connect(self.controls.message.setText)
         self.worker.sigFinished.connect(self._on_grow_finished)
-        if on_finished is not None:
-            self.worker.sigFinished.connect(on_finished)
         self.controls.progress.setRange(0, choice.steps)
         self.controls.progress.setValue(0)
         self.controls.set_running(True)
@@ -383,6 +397,7 @@ class ExplainPage(Page):
         self.worker.deleteLater()
         self.thread = self.worker = None
         self.controls.set_running(False)
+        self.sigGrowingStopped.emit()
 
     # -- page hooks ------------------------------------------------------------------------
     def showEvent(self, event):  # noqa: N802 (Qt name)
@@ -400,10 +415,12 @@ class ExplainPage(Page):
         self.use_latest_model(force=True)
         self.edit("Filter", channel=5)
         loop = QEventLoop()
-        self.start_growing(on_finished=lambda _: loop.quit())
+        self.sigGrowingStopped.connect(loop.quit)
+        self.start_growing()
         if self.growing:
             QTimer.singleShot(60000, loop.quit)
             loop.exec()
+        self.sigGrowingStopped.disconnect(loop.quit)
         self.stop_growing()
 
     def can_close(self):

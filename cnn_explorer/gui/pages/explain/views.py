@@ -25,7 +25,7 @@ def _caption(text="", muted=False):
     label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)   # wrap, never widen
     label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
     if muted:
-        label.setStyleSheet("color: palette(mid);")
+        label.setStyleSheet("color: #555555;")   # palette(mid) was too faint to read
     return label
 
 
@@ -40,30 +40,36 @@ def _show_image(item, image):
     item.setImage(np.asarray(image, dtype=np.float32).mean(axis=-1), levels=(0, 1))
 
 
-class OverlayPanel(QWidget):
-    """A title, the image with a map over it, and a sentence saying what the map measures."""
+class OverlayPanel:
+    """A title, a sentence saying what the map measures, and the image with the map over it.
 
-    def __init__(self, title, signed=False, parent=None):
-        super().__init__(parent)
+    The three are placed in one column of a grid (:meth:`place`), so that the images of panels
+    side by side line up however their texts wrap.
+    """
+
+    def __init__(self, title, signed=False):
         self.signed = signed
         self.title = _caption(title)
         self.title.setStyleSheet("font-weight: bold;")
+        self.sentence = _caption(muted=True)
         self.plot = pg.GraphicsLayoutWidget()
-        self.plot.setBackground(self.palette().window().color())
+        self.plot.setBackground(self.plot.palette().window().color())
         self.plot.ci.setContentsMargins(0, 0, 0, 0)
         self.plot.setMinimumSize(90, 90)
         self.view, self.base = image_view(self.plot, colours.GREY_LUT)
         self.heat = pg.ImageItem(axisOrder="row-major")
         self.heat.setLookupTable(SIGNED_LUT if signed else HEAT_LUT)
         self.view.addItem(self.heat)
-        self.sentence = _caption(muted=True)
         self.map = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.title)
-        layout.addWidget(self.sentence)
-        layout.addWidget(self.plot, 1)
+
+    @property
+    def widgets(self):
+        return (self.title, self.sentence, self.plot)
+
+    def place(self, grid, column):
+        """Put the title, sentence and image in rows 0, 1, 2 of ``column`` of ``grid``."""
+        for row, widget in enumerate(self.widgets):
+            grid.addWidget(widget, row, column)
 
     def show_map(self, image, values, sentence):
         """``values`` (H, W) over ``image`` (H, W, C); signed maps are symmetric about 0."""
