@@ -187,9 +187,11 @@ class ExplainPage(Page):
             return NO_MODEL
         epochs = len(history.get("loss", ()))
         if epochs:
-            accuracy = (history.get("val_accuracy") or [None])[-1] or history["accuracy"][-1]
+            val = (history.get("val_accuracy") or [None])[-1]
+            accuracy = (f"validation accuracy {val:.1%}" if val is not None
+                        else f"accuracy {history['accuracy'][-1]:.1%}")
             return (f"The Training page's model, trained {epochs} epoch{'s' * (epochs != 1)} "
-                    f"(accuracy {accuracy:.1%}).")
+                    f"({accuracy}).")
         if getattr(latest, "images_seen", 0):
             return f"The Training page's model, trained on {latest.images_seen:,} images so far."
         return "The Training page's model, not trained yet: " + NO_MODEL.split(": ", 1)[1]
