@@ -49,7 +49,8 @@ def main(argv=None):
     predict = median_ms(lambda: model.predict(x[None]), args.repeats)
     print(f"guide model, one 28×28 digit; one predict(): {predict:.2f} ms (median of "
           f"{args.repeats})")
-    print(f"{'':22s} {'first':>9s} {'median':>9s} {'÷ predict':>10s}  target ≤ {TARGET_MS:.0f} ms")
+    print(f"{'':22s} {'first':>9s} {'median':>9s} {'÷ predict':>10s}  "
+          f"target ≤ {TARGET_MS:.0f} ms")
     for name, call in calls.items():
         med = median_ms(call, args.repeats)
         verdict = "ok" if max(first[name], med) <= TARGET_MS else "OVER"

@@ -396,7 +396,8 @@ class Sequential:
                                  f"{', '.join(names)}")
         stop = len(names) - 1 if layer is None else names.index(layer)
         if any(names.index(name) > stop for name in watch):
-            raise ValueError(f"a watched layer must come before {names[stop]} (where the pass stops)")
+            raise ValueError(f"a watched layer must come before {names[stop]} (where the pass "
+                             "stops)")
         logits = layer is None and self.ends_in_softmax
         x = self.prepare_input(x)
         caches, outputs = [], {}

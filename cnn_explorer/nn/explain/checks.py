@@ -79,7 +79,8 @@ def channel_of(model, name, channel):
 
 
 def positive_int(value, what, high):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not 1 <= value <= high:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) \
+            or not 1 <= value <= high:
         raise ValueError(f"{what} must be a whole number from 1 to {high}, got {value!r}")
     return int(value)
 

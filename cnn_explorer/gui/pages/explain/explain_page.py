@@ -7,19 +7,18 @@ it and the model; the maps come from ``nn.explain.plan``. The grown image comes 
 ``GrowWorker`` thread that never outlives a stop, a hidden page or a close.
 """
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.pages.explain.controls import DRAWN, ExplainControls
-from cnn_explorer.gui.pages.explain.grow_worker import GrowWorker
+from cnn_explorer.gui.pages.explain.growing import GrowControl
 from cnn_explorer.gui.pages.explain.views import GrowView, ImageGrid, OverlayPanel
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.filter_grid import FilterGrid
 from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
 from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text
-from cnn_explorer.gui.workers import start_in_thread
 from cnn_explorer.nn import guide_model
 from cnn_explorer.nn.explain import conv_layers
 from cnn_explorer.nn.explain.filters import layer_peaks
@@ -46,14 +45,7 @@ def _group(title, view, caption=None):
 
 class ExplainPage(Page):
     """Controls on the left; the maps of one image above, one filter's pictures below.
-
-    Signals
-    -------
-    sigGrowingStopped()
-        The growing thread has ended (finished or stopped) and its last image is drawn.
     """
-
-    sigGrowingStopped = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,11 +53,10 @@ class ExplainPage(Page):
         self.model = None
         self.images = self.labels = None
         self.class_names = ()
-        self.worker = self.thread = None
+        self.grow = GrowControl(self)
         self.image_explanation = self.filter_explanation = None
         self._source_key = object()      # what the model was taken from (see use_latest_model)
         self._image_key = self._filter_key = self._grow_key = None
-        self._growing_choice = None
         self._peaks = {}                 # layer -> its peaks on the test images, for self.model
         self._drawing = 0                # counts drawn changes: a new drawing is a new image
         self._guide = self._bundled = None
@@ -111,8 +102,8 @@ class ExplainPage(Page):
     def _connect(self):
         c = self.controls
         c.refresh_button.clicked.connect(lambda: self.use_latest_model(force=True))
-        c.source.activated.connect(
-            lambda i: self._edit("Explain: " + c.source.itemText(i), drawn=c.source.itemText(i) == DRAWN))
+        c.source.activated.connect(lambda i: self._edit(
+            "Explain: " + c.source.itemText(i), drawn=c.source.itemText(i) == DRAWN))
         c.image_index.valueChanged.connect(
             lambda v: self._edit("Test image", "image", image_index=v))
         c.class_choice.activated.connect(
@@ -130,6 +121,9 @@ class ExplainPage(Page):
         c.jitter.valueChanged.connect(lambda v: self._edit("Jitter", jitter=v))
         c.blur.valueChanged.connect(lambda v: self._edit("Blur", blur=v))
         c.grow_button.clicked.connect(self._on_grow_clicked)
+        self.grow.sigStep.connect(self._on_grow_step)
+        self.grow.sigError.connect(c.message.setText)
+        self.grow.sigStopped.connect(lambda: c.set_running(False))
         c.canvas.sigChanged.connect(lambda _: self._draw_timer.start())
         c.clear_button.clicked.connect(c.canvas.clear)
 
@@ -346,7 +340,7 @@ class ExplainPage(Page):
     # -- growing ---------------------------------------------------------------------------
     @property
     def growing(self):
-        return self.thread is not None
+        return self.grow.running
 
     def _on_grow_clicked(self):
         if self.growing:
@@ -356,50 +350,24 @@ class ExplainPage(Page):
 
     def start_growing(self):
         """Grow an image for the chosen filter in a worker thread (one at a time)."""
-        if self.model is None:
+        choice = None if self.model is None else resolve(self.state, self.model, 0)
+        if choice is None or choice.layer is None:
             return
-        choice = resolve(self.state, self.model, 0)
-        if choice.layer is None:
-            return
-        self.stop_growing()
-        self.worker = GrowWorker(self.model.clone(), choice)
-        self.worker.sigStep.connect(self._on_grow_step)
-        self.worker.sigError.connect(self.controls.message.setText)
-        self.worker.sigFinished.connect(self._on_grow_finished)
         self.controls.progress.setRange(0, choice.steps)
         self.controls.progress.setValue(0)
         self.controls.set_running(True)
-        self._growing_choice = choice
-        self.thread = start_in_thread(self.worker, self)
+        self.grow.start(self.model, choice)
 
     def stop_growing(self):
-        """Stop the growing image (after its current step) and wait for its thread to end."""
-        if self.thread is None:
-            return
-        self.worker.stop()
-        self.thread.wait()
-        self._finish_growing()
+        """Stop the growing image (after its current step); its thread has ended on return."""
+        self.grow.stop()
 
     def _on_grow_step(self, image, activation, done):
-        if self.sender() is not self.worker:     # queued from a worker already stopped
-            return
+        c = self.grow.choice
         self.grown.show_image(image)
-        c = self._growing_choice
         self.controls.progress.setValue(done)
         self.grown.status.setText(f"Filter {c.channel}'s mean activation {activation:.3g} "
                                   f"after {done} of {c.steps} steps.")
-
-    def _on_grow_finished(self, _steps):
-        if self.sender() is self.worker and self.thread is not None:
-            self.thread.wait()
-            self._finish_growing()
-
-    def _finish_growing(self):
-        self.thread.deleteLater()
-        self.worker.deleteLater()
-        self.thread = self.worker = None
-        self.controls.set_running(False)
-        self.sigGrowingStopped.emit()
 
     # -- page hooks ------------------------------------------------------------------------
     def showEvent(self, event):  # noqa: N802 (Qt name)
@@ -417,12 +385,12 @@ class ExplainPage(Page):
         self.use_latest_model(force=True)
         self.edit("Filter", channel=5)
         loop = QEventLoop()
-        self.sigGrowingStopped.connect(loop.quit)
+        self.grow.sigStopped.connect(loop.quit)
         self.start_growing()
         if self.growing:
             QTimer.singleShot(60000, loop.quit)
             loop.exec()
-        self.sigGrowingStopped.disconnect(loop.quit)
+        self.grow.sigStopped.disconnect(loop.quit)
         self.stop_growing()
 
     def can_close(self):

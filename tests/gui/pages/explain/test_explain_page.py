@@ -1,10 +1,11 @@
-"""The Explain page driven like a user, on a model trained for a few batches of the bundled digits."""
+"""The Explain page driven like a user, on a model trained for a few batches of the bundled
+digits."""
 
 import dataclasses
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.main_window import MainWindow
@@ -60,7 +61,7 @@ def window(qtbot, small_data):
 def _threads_end(qtbot, page):
     """A list that gets an item when the page's growing thread ends."""
     ended = []
-    page.thread.finished.connect(lambda: ended.append(True), Qt.DirectConnection)
+    page.grow.thread.finished.connect(lambda: ended.append(True), Qt.DirectConnection)
     return ended
 
 
@@ -112,11 +113,11 @@ def test_grow_starts_and_stops_leaving_no_thread(qtbot, window):
     assert page.grown.image.shape == (28, 28, 1)
     assert "Filter 3's mean activation" in page.grown.status.text()
     qtbot.mouseClick(c.grow_button, Qt.LeftButton)
-    assert ended and page.thread is None and page.worker is None
+    assert ended and page.grow.thread is None and page.grow.worker is None
     assert c.grow_button.text() == "&Grow"
     steps = c.progress.value()
     assert steps < c.steps.value()
-    qtbot.wait(50)      # nothing queued from the stopped worker moves the bar on
+    QCoreApplication.processEvents()     # what the stopped worker had queued: ignored
     assert c.progress.value() == steps
 
 
