@@ -166,3 +166,22 @@ def test_filter_weights_are_the_kernel_slices(guide):
 def test_bad_input_is_a_value_error_saying_what_to_change(guide, call, message):
     with pytest.raises(ValueError, match=message):
         call(guide)
+
+
+def test_the_page_choice_refuses_bad_values_and_fits_any_model(guide):
+    from cnn_explorer.nn.explain.plan import ExplainChoice, fit_images, resolve
+
+    for bad, message in [({"image_index": -1}, "image number"), ({"steps": 0}, "steps"),
+                         ({"occlusion_fill": 2.0}, "fill"), ({"learning_rate": 0}, "step size")]:
+        with pytest.raises(ValueError, match=message):
+            ExplainChoice(**bad)
+    small = Sequential([Conv2D(4, 3), Flatten(), Dense(3)], input_shape=(28, 28, 3))
+    fitted = resolve(ExplainChoice(image_index=99, class_index=7, layer="conv2d_1", channel=20),
+                     small, 10)
+    assert (fitted.image_index, fitted.class_index, fitted.layer, fitted.channel) == \
+        (9, None, "conv2d", 3)
+    assert resolve(ExplainChoice(), guide, 5).layer == "conv2d_1"      # the last conv layer
+    grey = np.zeros((2, 28, 28), np.uint8)
+    assert fit_images(grey, (28, 28, 3)).shape == (2, 28, 28, 3)
+    with pytest.raises(ValueError, match="32×32"):
+        fit_images(grey, (32, 32, 1))

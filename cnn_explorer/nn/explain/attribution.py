@@ -70,10 +70,8 @@ def grad_cam(model, x, class_index, layer):
 
     Parameters
     ----------
-    model : Sequential
-    x : array (H, W) or (H, W, C)
-        One image.
-    class_index : int
+    model, x, class_index
+        As for :func:`saliency`.
     layer : str
         Name of a Conv2D layer.
 
@@ -112,10 +110,8 @@ def occlusion(model, x, class_index, size=4, stride=2, fill=0.0):
 
     Parameters
     ----------
-    model : Sequential
-    x : array (H, W) or (H, W, C)
-        One image.
-    class_index : int
+    model, x, class_index
+        As for :func:`saliency`.
     size : int
         The patch's side in pixels.
     stride : int
