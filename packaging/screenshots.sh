@@ -9,3 +9,4 @@ for page in conv1d conv2d pooling model; do
     cnn-explorer --page "$page" --screenshot "$out/$page.png"
 done
 cnn-explorer --page training --demo-train "${DEMO_TRAIN:-120}" --screenshot "$out/training.png"
+cnn-explorer --page explain --demo-train "${DEMO_TRAIN:-120}" --screenshot "$out/explain.png"
