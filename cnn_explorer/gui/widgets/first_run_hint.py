@@ -37,7 +37,8 @@ class FirstRunHint(QFrame):
         close.clicked.connect(self.dismiss)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 3, 3, 3)
-        layout.addWidget(QLabel("💡"))
+        tip = QLabel("<b>First step:</b>")   # words, not an emoji: fonts without one draw a box
+        layout.addWidget(tip)
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self.setVisible(not keys.settings().value(self._key, False, type=bool))
