@@ -21,11 +21,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from cnn_explorer.core import grad, kernels, ops
+from cnn_explorer.core.samples import grid_presets
 from cnn_explorer.core.validation import as_float_array, shape_text
 from cnn_explorer.nn import optim
 
 __all__ = ["OPTIMISERS", "PADDINGS", "MAX_IMAGE_SIDE", "LearnSettings", "Iteration",
-           "KernelLearner", "short_number"]
+           "KernelLearner", "short_number", "input_presets", "rank_text"]
 
 #: Optimiser names offered, each with its update rule (Keras's, from :mod:`cnn_explorer.nn.optim`).
 OPTIMISERS = {
@@ -39,6 +40,23 @@ PADDINGS = ("valid", "same", "full")
 MAX_IMAGE_SIDE = 64
 #: A loss this many times the starting one (or not finite) means the descent diverged.
 DIVERGENCE_FACTOR = 1000.0
+
+
+def input_presets() -> dict[str, np.ndarray]:
+    """Inputs to learn from: the explorer's small grids and a flat grey image (which cannot tell
+    kernels apart: every patch of it is the same)."""
+    return {**grid_presets(), "flat grey": np.full((6, 6), 0.5)}
+
+
+def rank_text(rank: int, n_weights: int) -> str:
+    """Why the data can, or cannot, give the target kernel back."""
+    if rank == n_weights:
+        return (f"This input pins down all {n_weights} numbers of the kernel: only the target "
+                "makes the target output, so learning finds it.")
+    return (f"This input pins down only {rank} of the kernel's {n_weights} numbers: "
+            f"{n_weights - rank} combination{'s' * (n_weights - rank != 1)} of them change nothing "
+            "in the output, so a kernel can match the output without being the target. "
+            "Richer data (or a border: padding) tells them apart.")
 
 
 def short_number(value: float) -> str:

@@ -17,4 +17,5 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "pooling": ("cnn_explorer.gui.pages.pooling.pooling_page", "PoolingPage", "Pooling"),
     "model": ("cnn_explorer.gui.pages.model.model_page", "ModelPage", "Model"),
     "training": ("cnn_explorer.gui.pages.training.training_page", "TrainingPage", "Training"),
+    "backprop": ("cnn_explorer.gui.pages.backprop.learn_page", "LearnKernelPage", "Learn a kernel"),
 }
