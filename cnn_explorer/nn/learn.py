@@ -60,14 +60,14 @@ def rank_text(rank: int, n_weights: int) -> str:
 
 
 def short_number(value: float) -> str:
-    """``0.4``, ``12``, ``3e8``, ``2.5e-5``: two significant digits, exponents without padding."""
+    """``0.4``, ``12``, ``290``, ``3e8``, ``2.5e-5``: two significant digits, short exponents."""
     value = float(value)
     if not math.isfinite(value):
         return "∞" if value > 0 else ("-∞" if value < 0 else "NaN")
     if value != 0 and not 1e-3 <= abs(value) < 1e4:
         mantissa, exponent = f"{value:.1e}".split("e")
         return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
-    return f"{value:.2g}"
+    return f"{float(f'{value:.2g}'):g}"          # 291 -> "290", not "2.9e+02"
 
 
 @dataclass(frozen=True, eq=False)

@@ -114,7 +114,7 @@ def test_settings_compare_by_value_and_keep_a_read_only_image():
         LearnSettings(np.zeros((65, 3)), "big")
 
 
-@pytest.mark.parametrize("value, text", [(0.4, "0.4"), (3e8, "3e8"), (12345.0, "1.2e4"),
+@pytest.mark.parametrize("value, text", [(0.4, "0.4"), (3e8, "3e8"), (291.0, "290"), (12345.0, "1.2e4"),
                                          (2.5e-5, "2.5e-5"), (0.1, "0.1"), (float("inf"), "∞")])
 def test_short_numbers(value, text):
     assert short_number(value) == text

@@ -16,7 +16,7 @@ def _empty(shape):
     return np.full(shape, np.nan)
 
 
-def _plot(title, left):
+def _plot(title, left, log):
     plot = pg.PlotWidget()
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(False, False)
@@ -29,20 +29,21 @@ def _plot(title, left):
     plot.showGrid(x=True, y=True, alpha=0.2)
     plot.setLabel("bottom", "iteration")
     plot.setLabel("left", left)
-    plot.setLogMode(False, True)
+    plot.setLogMode(False, log)
     plot.setMinimumSize(160, 100)
     return plot
 
 
 class LearnCurves(QWidget):
-    """Loss and distance to the target kernel against the iteration, both on a log scale."""
+    """Loss (log scale) and distance to the target kernel against the iteration."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.loss_plot = _plot("Loss (mean squared error)", "L")
-        self.distance_plot = _plot("Distance to the target kernel", "max |K − T|")
+        self.loss_plot = _plot("Loss (mean squared error, log scale)", "L", log=True)
+        # linear: a log axis spanning less than a decade wrote its labels over each other
+        self.distance_plot = _plot("Distance to the target kernel", "max |K − T|", log=False)
         self._loss = self.loss_plot.plot(pen=LOSS_PEN)
         self._distance = self.distance_plot.plot(pen=DISTANCE_PEN)
         layout.addWidget(self.loss_plot)
@@ -50,9 +51,9 @@ class LearnCurves(QWidget):
 
     def set_history(self, losses, distances) -> None:
         # a log axis cannot show 0: an exact fit is drawn at the smallest float instead
-        for item, values in ((self._loss, losses), (self._distance, distances)):
-            y = np.maximum(np.asarray(values, dtype=float), np.finfo(float).tiny)
-            item.setData(np.arange(len(y)), y)
+        y = np.maximum(np.asarray(losses, dtype=float), np.finfo(float).tiny)
+        self._loss.setData(np.arange(len(y)), y)
+        self._distance.setData(np.arange(len(distances)), np.asarray(distances, dtype=float))
 
     def data(self):
         """``(losses, distances)`` as drawn (for tests)."""
@@ -82,13 +83,14 @@ class KernelBank(QWidget):
         while len(self.maps) < len(kernels):
             heat = HeatMap("", "kernel", diverging=True)
             heat.sigCellClicked.connect(lambda *_, i=len(self.maps): self.sigChosen.emit(i))
-            heat.view.setToolTip("Click to show this kernel's iteration above")
             self._layout.addWidget(heat)
             self.maps.append(heat)
         for i, (heat, kernel, name, distance) in enumerate(zip(self.maps, kernels, names,
                                                                distances)):
             mark = "▶ " if i == chosen else ""
-            heat.set_title(f"{mark}K{i + 1} → {name}\nmax |K − T| = {distance:.2g}")
+            heat.set_title(f"{mark}K{i + 1} → {name} ({distance:.2g})")
+            heat.view.setToolTip(f"Kernel {i + 1} learns {name}; max |K − T| = {distance:.2g}. "
+                                 "Click to show its iteration above")
             heat.set_data(kernel, levels=levels)
 
 
@@ -101,9 +103,9 @@ class IterationViews(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.RichText)
         self.input_map = HeatMap("Input (padded)", "input")
-        self.output_map = HeatMap("Our output y = input ⋆ K", "output", diverging=True)
-        self.target_output_map = HeatMap("Target output t = input ⋆ T", "output", diverging=True)
-        self.error_map = HeatMap("Error map dL/dy", "output", diverging=True)
+        self.output_map = HeatMap("Output y = x ⋆ K", "output", diverging=True)
+        self.target_output_map = HeatMap("Target t = x ⋆ T", "output", diverging=True)
+        self.error_map = HeatMap("Error dL/dy", "output", diverging=True)
         self.products_map = HeatMap("Error × input", "output", diverging=True)
         self.kernel_map = HeatMap("Kernel K", "kernel", diverging=True)
         self.grad_map = HeatMap("dL/dK", "kernel", diverging=True)
@@ -113,23 +115,31 @@ class IterationViews(QWidget):
         self.bank = KernelBank()
         grid = QGridLayout()
         grid.setSpacing(6)
-        grid.addWidget(self.input_map, 0, 0, 1, 2)
-        grid.addWidget(self.output_map, 0, 2, 1, 2)
-        grid.addWidget(self.target_output_map, 0, 4, 1, 2)
-        for col, heat in enumerate((self.error_map, self.products_map, self.kernel_map,
-                                    self.grad_map, self.new_kernel_map, self.target_map)):
-            grid.addWidget(heat, 1, col)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.curves, 3)
-        bottom.addWidget(self.bank, 2)
-        grid.addLayout(bottom, 2, 0, 1, 6)
-        grid.setRowStretch(0, 5)
+        # outputs and error maps on top; the four kernels below, wide enough for their numbers
+        for col, heat in enumerate((self.input_map, self.output_map, self.target_output_map,
+                                    self.error_map, self.products_map)):
+            grid.addWidget(heat, 0, 4 * col, 1, 4)
+        for col, heat in enumerate((self.kernel_map, self.grad_map, self.new_kernel_map,
+                                    self.target_map)):
+            grid.addWidget(heat, 1, 5 * col, 1, 5)
+        grid.addWidget(self.curves, 2, 0, 1, 20)
+        grid.addWidget(self.bank, 3, 0, 1, 20)
+        grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 3)
         grid.setRowStretch(2, 3)
+        self._grid = grid
+        self.show_bank(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.status)
         layout.addLayout(grid, 1)
+
+    def show_bank(self, visible: bool) -> None:
+        """Show the row of learned kernels (several targets) or give its room to the others."""
+        self.bank.setVisible(visible)
+        # the curves give up room first: the kernels' numbers must stay readable
+        self._grid.setRowStretch(2, 1 if visible else 3)
+        self._grid.setRowStretch(3, 2 if visible else 0)
 
     def show_phase(self, phases, phase) -> None:
         """Draw phase ``phase`` of ``phases`` (an ``IterationPhases``)."""
@@ -169,4 +179,7 @@ class IterationViews(QWidget):
         for heat in (self.kernel_map, self.grad_map):
             heat.set_window(cell)
         h, w = np.shape(forward.x)
-        self.input_map.set_title(f"Input {h}×{w}, padded to {padded.shape[0]}×{padded.shape[1]}")
+        self.input_map.set_title("Input x, padded")
+        self.input_map.view.setToolTip(f"The input, {h}×{w}, padded to {padded.shape[0]}×"
+                                       f"{padded.shape[1]}; the orange frame is the error map "
+                                       "laid over it for the dL/dK cell on screen")

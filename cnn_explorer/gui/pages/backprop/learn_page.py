@@ -186,7 +186,7 @@ class LearnKernelPage(Page):
         self.views.curves.set_history(learner.losses, learner.distances)
         state = learner.settings
         several = len(state.targets) > 1
-        self.views.bank.setVisible(several)
+        self.views.show_bank(several)
         if several:
             distances = [float(abs(k - t).max()) for k, t in zip(learner.kernels,
                                                                  learner.target_kernels)]
