@@ -79,6 +79,14 @@ class InputGradStep:
         return f"{' + '.join(elide(terms, 64))} = {number(self.value, digits)}"
 
 
+def _checked(n, shape, what, has, things) -> tuple[int, tuple]:
+    """``n`` and its index in ``shape`` (raster order); ``IndexError`` outside it."""
+    n, count = int(n), int(np.prod(shape))
+    if not 0 <= n < count:
+        raise IndexError(f"{what} {n} does not exist: {has} {count} {things} (0 to {count - 1})")
+    return n, tuple(int(i) for i in np.unravel_index(n, shape))
+
+
 @dataclass(frozen=True, eq=False)
 class GradPlan:
     """The forward convolution, its gradients for one error map, and random access to their steps.
@@ -121,11 +129,7 @@ class GradPlan:
 
     def kernel_step(self, n: int) -> KernelGradStep:
         """Record of typed kernel element ``n`` (raster order); ``IndexError`` outside the kernel."""
-        n = int(n)
-        if not 0 <= n < self.n_kernel_steps:
-            raise IndexError(f"kernel element {n} does not exist: the kernel has "
-                             f"{self.n_kernel_steps} elements (0 to {self.n_kernel_steps - 1})")
-        index = tuple(int(i) for i in np.unravel_index(n, self.dk.shape))
+        n, index = _checked(n, self.dk.shape, "kernel element", "the kernel has", "elements")
         applied = (tuple(s - 1 - i for s, i in zip(self.dk.shape, index)) if self.forward.flip
                    else index)
         return KernelGradStep(n, index, self.kernel_plan.step(self.kernel_plan.step_number(applied)))
@@ -136,11 +140,7 @@ class GradPlan:
 
     def input_step(self, n: int) -> InputGradStep:
         """Record of data cell ``n`` (raster order); ``IndexError`` outside the input."""
-        n = int(n)
-        if not 0 <= n < self.n_input_steps:
-            raise IndexError(f"input cell {n} does not exist: the input has "
-                             f"{self.n_input_steps} cells (0 to {self.n_input_steps - 1})")
-        index = tuple(int(i) for i in np.unravel_index(n, self.dx.shape))
+        n, index = _checked(n, self.dx.shape, "input cell", "the input has", "cells")
         where = np.argwhere(self.sources == n)              # raster order of the padded input
         values = self.dpadded[tuple(where.T)]
         value = float(np.cumsum(values)[-1])

@@ -41,6 +41,7 @@ class LearnControls(QWidget):
 
     def __init__(self, input_names, parent=None):
         super().__init__(parent)
+        self._showing = False          # True while show_state ticks the target list
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         box, form = section("What to learn", "kernel")
@@ -131,8 +132,6 @@ class LearnControls(QWidget):
         if self._showing:
             return
         self._emit("Targets", targets=self._ticked())
-
-    _showing = False
 
     def show_state(self, state) -> None:
         """Set every widget from ``state`` (a ``LearnSettings``)."""

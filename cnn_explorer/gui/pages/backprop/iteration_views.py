@@ -17,19 +17,18 @@ def _empty(shape):
 
 
 def _plot(title, left, log):
-    plot = pg.PlotWidget()
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(False, False)
-    plot.hideButtons()
-    plot.setBackground("w")
-    plot.setTitle(title, color="#222222", size="9pt")
-    for side in ("left", "bottom"):
-        plot.getAxis(side).setTextPen("#333333")
-        plot.getAxis(side).setPen("#888888")
-    plot.showGrid(x=True, y=True, alpha=0.2)
-    plot.setLabel("bottom", "iteration")
-    plot.setLabel("left", left)
-    plot.setLogMode(False, log)
+    """A still plot (no mouse, no menu) in the training curves' colours, against the iteration."""
+    plot = pg.PlotWidget(background="w", labels={"bottom": "iteration", "left": left})
+    item = plot.getPlotItem()
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    item.vb.setMouseEnabled(False, False)
+    item.setTitle(title, color="#222222", size="9pt")
+    for axis in map(item.getAxis, ("left", "bottom")):
+        axis.setTextPen("#333333")
+        axis.setPen("#888888")
+    item.showGrid(x=True, y=True, alpha=0.2)
+    item.setLogMode(False, log)
     plot.setMinimumSize(160, 100)
     return plot
 

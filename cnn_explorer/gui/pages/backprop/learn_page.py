@@ -24,10 +24,18 @@ from cnn_explorer.nn.learn import (KernelLearner, LearnSettings, input_presets, 
 from cnn_explorer.nn.learn_phases import IterationPhases
 
 TICK_MS = 40
+TICK_BUDGET_MS = 25
 DIGIT = "digit from MNIST"
 START_INPUT = "guide's vertical edge"
 HINT = ("Press <b>Run</b> (Ctrl+R) and watch the kernel turn into Sobel x, or walk through one "
         "iteration with → : forward, error map, dL/dK cell by cell, update.")
+
+
+def _caption(style: str) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(style)
+    return label
 
 
 def _inputs():
@@ -52,18 +60,13 @@ class LearnKernelPage(Page):
         self.views = IterationViews()
         self.frame.views.addWidget(self.hint)
         self.frame.views.addWidget(self.views, 1)
-        self.title = QLabel()
-        self.title.setStyleSheet("font-weight: bold;")
-        self.formula = QLabel()
+        self.title = _caption("font-weight: bold;")
+        self.formula = _caption("font-size: 13px;")
         self.formula.setObjectName("formula")
-        self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.formula.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.formula.setStyleSheet("font-size: 13px;")
-        self.message = QLabel()
+        self.message = _caption(f"color: {colours.ERROR}; font-weight: bold;")
         self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {colours.ERROR}; font-weight: bold;")
         self.message.hide()
         self.stepper = Stepper()
         self.stepper.speed.setValue(4.0)
@@ -140,7 +143,12 @@ class LearnKernelPage(Page):
 
     def _on_tick(self):
         due = self._run_start + int(self._clock.elapsed() * 1e-3 * self.controls.speed.value()) + 1
-        self.learner.run(max(0, due - self.learner.iteration))
+        # a time budget per tick: a large input at a high speed must not freeze the window
+        budget = QElapsedTimer()
+        budget.start()
+        while self.learner.iteration < due and budget.elapsed() < TICK_BUDGET_MS:
+            if self.learner.step() is None:
+                break
         if self.learner.diverged:
             self.pause()
         self.show_learner(keep_phase=True)
