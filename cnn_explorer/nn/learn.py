@@ -48,8 +48,16 @@ def input_presets() -> dict[str, np.ndarray]:
     return {**grid_presets(), "flat grey": np.full((6, 6), 0.5)}
 
 
-def rank_text(rank: int, n_weights: int) -> str:
-    """Why the data can, or cannot, give the target kernel back."""
+def rank_text(rank: int, n_weights: int, inside_rank: int | None = None) -> str:
+    """Why the data can, or cannot, give the target kernel back.
+
+    ``rank`` counts the kernel numbers the input and its padding pin down; ``inside_rank`` those
+    the image alone pins down (no padding), when the kernel fits inside it.
+    """
+    if rank == n_weights and inside_rank is not None and inside_rank < n_weights:
+        return (f"Inside the image only {inside_rank} of the kernel's {n_weights} numbers can be "
+                "told apart; the padding's border pins down the rest, so learning still finds "
+                "the target (try padding valid to see it fail).")
     if rank == n_weights:
         return (f"This input pins down all {n_weights} numbers of the kernel: only the target "
                 "makes the target output, so learning finds it.")
@@ -212,9 +220,19 @@ class KernelLearner:
         self.losses: list[float] = []       # loss before each step taken, then the current one
         self.distances: list[float] = []    # max |K − T| over every kernel, alongside
         self.diverged = ""
-        self._patches = np.stack([ops.conv2d(settings.image, np.eye(self.n_weights)[a].reshape(
-            settings.kernel_shape), **conv).ravel() for a in range(self.n_weights)], axis=1)
+        self._patches = self._patches_with(**conv)
+        self._rank = int(np.linalg.matrix_rank(self._patches))
+        try:
+            self._inside_rank = int(np.linalg.matrix_rank(self._patches_with(padding="valid")))
+        except ValueError:                      # the kernel is larger than the image itself
+            self._inside_rank = None
         self._record()
+
+    def _patches_with(self, **conv) -> np.ndarray:
+        """The input patch under every output cell, one row each: shape (outputs, n_weights)."""
+        units = np.eye(self.n_weights).reshape((-1,) + self.settings.kernel_shape)
+        return np.stack([ops.conv2d(self.settings.image, unit, **conv).ravel() for unit in units],
+                        axis=1)
 
     @property
     def n_weights(self) -> int:
@@ -227,7 +245,11 @@ class KernelLearner:
 
     def rank(self) -> int:
         """How many of a kernel's numbers the image pins down (rank of its patches, ≤ n_weights)."""
-        return int(np.linalg.matrix_rank(self._patches))
+        return self._rank
+
+    def inside_rank(self) -> int | None:
+        """:meth:`rank` without padding: what the image alone pins down (None if it is too small)."""
+        return self._inside_rank
 
     def stable_learning_rate(self) -> float | None:
         """The largest learning rate that does not diverge for SGD and momentum (None for Adam).

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from cnn_explorer.core import grad, kernels
-from cnn_explorer.nn.learn import KernelLearner, LearnSettings, short_number
+from cnn_explorer.nn.learn import KernelLearner, LearnSettings, rank_text, short_number
 
 EDGE = kernels.GUIDE_EDGE_IMAGE
 SOBEL_X = kernels.PRESETS["sobel x"].values
@@ -81,6 +81,13 @@ def test_a_flat_image_cannot_tell_kernels_apart():
     np.testing.assert_allclose(learner.kernels[0].sum(), SOBEL_X.sum(), atol=1e-6)
     # the guide's image, whose rows are all alike, pins down only the kernel's column sums
     assert KernelLearner(_settings(padding="valid")).rank() == 3
+    # with a zero border both are learnable: the border pins down what the inside cannot
+    learner = KernelLearner(_settings())
+    assert (learner.rank(), learner.inside_rank()) == (9, 3)
+    text = rank_text(learner.rank(), 9, learner.inside_rank())
+    assert text.startswith("Inside the image only 3 of the kernel's 9 numbers")
+    assert rank_text(1, 9, 1).startswith("This input pins down only 1 of the kernel's 9 numbers")
+    assert rank_text(9, 9, 9).startswith("This input pins down all 9")
 
 
 def test_several_kernels_learn_their_own_targets():

@@ -205,7 +205,7 @@ class LearnKernelPage(Page):
                  f"<b>Iteration {learner.iteration}</b> · loss {short_number(learner.losses[-1])}"
                  f" · max |K − T| = {short_number(learner.distance())} (target "
                  f"<b>{target}</b>{' and ' + str(len(state.targets) - 1) + ' more' if several else ''}"
-                 f") · {rank_text(learner.rank(), learner.n_weights)}")
+                 f") · {rank_text(learner.rank(), learner.n_weights, learner.inside_rank())}")
 
     def _show_phase(self, n):
         if self.phases is None:

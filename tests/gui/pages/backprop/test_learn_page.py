@@ -34,7 +34,7 @@ def test_starts_on_sobel_x_from_zeros_on_the_guides_edge_image(page):
     np.testing.assert_array_equal(shown(page.views.kernel_map), np.zeros((3, 3)))
     np.testing.assert_array_equal(shown(page.views.target_map), kernels.PRESETS["sobel x"].values)
     assert "Iteration 0" in page.views.status.text()
-    assert "pins down all 9 numbers" in page.views.status.text()
+    assert "Inside the image only 3 of the kernel's 9 numbers" in page.views.status.text()
     assert page.title.text().startswith("Iteration 1, forward")
 
 
