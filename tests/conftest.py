@@ -1,6 +1,8 @@
 """Shared test set-up: headless Qt, seeded RNGs, the shared data folder."""
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Settings go to a folder of the test run, never the user's ~/.config (Qt reads this once).
 SETTINGS_HOME = tempfile.mkdtemp(prefix="cnn-explorer-test-settings-")
 os.environ["XDG_CONFIG_HOME"] = SETTINGS_HOME
+atexit.register(shutil.rmtree, SETTINGS_HOME, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
