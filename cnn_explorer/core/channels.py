@@ -241,3 +241,31 @@ def conv2d_multi_plan(x, w, b=None, **kw) -> MultiConvPlan:
     output.setflags(write=False)
     frozen = [steps._frozen(a) for a in (x, w, b)]
     return MultiConvPlan(*frozen, plans, output, output.shape, int(output.size))
+
+
+def _slices(r, g, b) -> np.ndarray:
+    """Three 3×3 slices (red, green, blue) -> one (3, 3, 3) filter, channels last."""
+    return np.stack([np.asarray(s, dtype=float) for s in (r, g, b)], axis=-1)
+
+
+_SOBEL_X = [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+_CENTRE = np.zeros((3, 3))
+_CENTRE[1, 1] = 1
+
+#: Filters for an RGB image, 3×3×3 (rows, columns, channels R, G, B), with what they find.
+RGB_PRESETS: dict[str, tuple[np.ndarray, str]] = {
+    "colour edge": (_slices(_SOBEL_X, np.multiply(_SOBEL_X, -0.5) + 0.0,
+                            np.multiply(_SOBEL_X, -0.5) + 0.0),
+                    "Sobel on red against Sobel on green and blue: strong where red meets cyan "
+                    "from left to right, zero on a grey edge."),
+    "red minus green": (_slices(_CENTRE, -_CENTRE, 0 * _CENTRE),
+                        "Each pixel's red minus its green: positive on red things, negative on "
+                        "green ones."),
+    "luminance": (_slices(0.299 * _CENTRE, 0.587 * _CENTRE, 0.114 * _CENTRE),
+                  "Brightness as the eye sees it (ITU-R 601 weights): the photo made grey."),
+    "per-channel Sobel": (_slices(_SOBEL_X, _SOBEL_X, _SOBEL_X),
+                          "The same vertical-edge Sobel on every plane, summed: edges of any "
+                          "colour."),
+}
+for _values, _ in RGB_PRESETS.values():
+    _values.setflags(write=False)
