@@ -15,7 +15,7 @@ import numpy as np
 from . import channels, conv3d
 from .validation import as_int
 
-MODES = ("rgb", "3d")
+MODES = ("rgb", "3d", "inside")
 PADDINGS = ("same", "valid")
 MAX_FILTERS = 6
 CHANNEL_NAMES = ("red", "green", "blue")
@@ -40,7 +40,7 @@ class ChannelsState:
 
     Attributes
     ----------
-    mode : {"rgb", "3d"}
+    mode : {"rgb", "3d", "inside"}
     source : str
         A bundled photo's name or an image file's path (what ``image`` was read from).
     size : int
@@ -58,6 +58,11 @@ class ChannelsState:
         One of ``conv3d.VOLUMES``; ``volume`` holds its cells ``(n, n, n)``.
     kernel3d : ndarray, shape (kd, kh, kw)
     padding3d : {"same", "valid"}
+    inside_layer, inside_filter, inside_image : int
+        Inside a trained layer: the conv layer (its index in the model's layers), the filter and
+        the test image chosen; the model checks them (:func:`cnn_explorer.nn.inside.look_inside`).
+    inside_channel : int
+        The first input channel shown (a layer can have more maps than fit on the page).
     """
 
     source: str
@@ -70,10 +75,14 @@ class ChannelsState:
     padding: str = "same"
     stride: int = 1
     volume_name: str = "sphere"
-    volume: np.ndarray = dataclasses.field(default_factory=lambda: conv3d.volume("sphere", 8))
+    volume: np.ndarray = dataclasses.field(default_factory=lambda: conv3d.volume("sphere", 6))
     kernel3d: np.ndarray = dataclasses.field(
         default_factory=lambda: conv3d.KERNEL_PRESETS["Laplacian"][0])
     padding3d: str = "same"
+    inside_layer: int = 0
+    inside_filter: int = 0
+    inside_image: int = 0
+    inside_channel: int = 0
 
     def __post_init__(self):
         put = object.__setattr__
@@ -95,6 +104,10 @@ class ChannelsState:
         if not 0 <= self.selected < self.weights.shape[3]:
             raise ValueError(f"there is no filter {self.selected + 1}: there are "
                              f"{self.weights.shape[3]}")
+        for name in ("inside_layer", "inside_filter", "inside_image", "inside_channel"):
+            put(self, name, as_int(getattr(self, name), name.replace("_", " ")))
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name.replace('_', ' ')} cannot be negative")
         put(self, "volume", _frozen(self.volume, 3, "volume"))
         put(self, "kernel3d", _frozen(self.kernel3d, 3, "kernel"))
 
