@@ -15,7 +15,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "conv1d": ("cnn_explorer.gui.pages.convolution.conv1d_page", "Conv1DPage", "Convolution 1D"),
     "conv2d": ("cnn_explorer.gui.pages.convolution.conv2d_page", "Conv2DPage", "Convolution 2D"),
     "pooling": ("cnn_explorer.gui.pages.pooling.pooling_page", "PoolingPage", "Pooling"),
-    "channels": ("cnn_explorer.gui.pages.channels.channels_page", "ChannelsPage", "Channels"),
     "model": ("cnn_explorer.gui.pages.model.model_page", "ModelPage", "Model"),
     "training": ("cnn_explorer.gui.pages.training.training_page", "TrainingPage", "Training"),
+    "channels": ("cnn_explorer.gui.pages.channels.channels_page", "ChannelsPage", "Channels"),
 }

@@ -32,6 +32,9 @@ class ChannelsPage(Page):
         self.rgb, self.volume, self.inside = RgbView(), VolumeView(), InsideView()
         self.views = (self.rgb, self.volume, self.inside)
         self.tabs = QTabWidget()
+        self.tabs.tabBar().setToolTip("Colour channels: a photo through a 3×3×3 filter; 3D "
+                                      "volume: a kernel cube through a volume; inside your "
+                                      "trained layer: one filter of the Training page's model")
         for view, title in zip(self.views, TAB_TITLES):
             self.tabs.addTab(view, title)
             view.sigEdit.connect(self.try_edit)

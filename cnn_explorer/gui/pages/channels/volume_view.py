@@ -50,6 +50,7 @@ class VolumeView(QWidget):
         for name, (_, what) in conv3d.KERNEL_PRESETS.items():
             self.preset.addItem(name, name)
             self.preset.setItemData(self.preset.count() - 1, what, 3)   # 3 = Qt.ToolTipRole
+        self.preset.setToolTip("Put a preset kernel cube in the three depth slices")
         form.addRow("Preset", self.preset)
         self.description = QLabel()
         self.description.setWordWrap(True)
