@@ -22,6 +22,9 @@ CHANNEL_NAMES = ("red", "green", "blue")
 
 
 def _frozen(values, ndim: int, name: str) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype == np.float64 and values.ndim == ndim \
+            and not values.flags.writeable:
+        return values       # already frozen: an edit of the kernel keeps the photo it had
     arr = np.array(values, dtype=float, copy=True)
     if arr.ndim != ndim:
         raise ValueError(f"the {name} needs {ndim} axes (got {arr.ndim})")

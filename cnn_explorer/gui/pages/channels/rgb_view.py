@@ -143,6 +143,7 @@ class RgbView(QWidget):
         self.state = None
         self.plans = ()
         self._drawn = {}            # output map -> (plan, levels) it shows
+        self._planes_key = None     # (image, pads) the plane maps show
         self._levels = (0.0, 1.0)
         self.controls = RgbControls()
         self.controls.setFixedWidth(300)
@@ -278,11 +279,14 @@ class RgbView(QWidget):
         first = plan.plans[0][0]
         self.photo_view.set_image(state.image)
         self.photo_view.title.setText(f"Photo {state.image.shape[1]}×{state.image.shape[0]}")
-        for c, heat in enumerate(self.planes):
-            padded = plan.plans[0][c].padded
-            if heat.values() is not padded:
-                heat.set_data(padded, levels=(0.0, 1.0), dim_mask=first.is_pad)
-            heat.set_padding(first.pads)
+        # a kernel edit leaves the padded planes as they were: don't redraw big images for it
+        planes_key = (state.image, first.pads)
+        if self._planes_key is None or self._planes_key[0] is not state.image \
+                or self._planes_key[1] != first.pads:
+            for c, heat in enumerate(self.planes):
+                heat.set_data(plan.plans[0][c].padded, levels=(0.0, 1.0), dim_mask=first.is_pad)
+                heat.set_padding(first.pads)
+            self._planes_key = planes_key
         restart = (old_state is None or old_plans[old_state.selected] is not plan)
         if restart:
             self.stepper.set_count(plan.n_steps)
