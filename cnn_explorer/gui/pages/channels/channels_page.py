@@ -92,9 +92,9 @@ class ChannelsPage(Page):
 
     # -- Page ------------------------------------------------------------------------------
     def prepare_screenshot(self, demo_train: int = 0) -> None:
-        if self.state.mode == "rgb":
-            plan = self.rgb.plans[self.state.selected]
-            self.rgb.stepper.set_step(plan.n_steps * 2 // 5)
+        if self.state.mode != "inside":          # the trace part-way: its output half filled
+            stepper = self.current_view().stepper
+            stepper.set_step(stepper.count() * 2 // 5)
 
     def current_view(self):
         return self.views[MODES.index(self.state.mode)]

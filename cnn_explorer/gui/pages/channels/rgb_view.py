@@ -209,6 +209,14 @@ class RgbView(QWidget):
     def _edit(self, text, merge_key=None, **changes):
         self.sigEdit.emit(text, merge_key, changes)
 
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        # the planes' size hints outweigh the grid's stretch: cap them so the feature maps below
+        # keep room at every window size
+        cap = max(120, int(self.height() * 0.38))
+        for widget in (self.photo_view, *self.planes):
+            widget.setMaximumHeight(cap)
+
     # -- edits -----------------------------------------------------------------------------
     def load(self, source: str, size: int) -> None:
         """Read ``source`` (a bundled name or a file) at ``size``; an undoable edit."""
