@@ -29,8 +29,8 @@ from cnn_explorer.data.folders import (FolderData, find_idx_files,
 from cnn_explorer.data.idx import read_idx, read_idx_header
 from cnn_explorer.resources import resource_path
 
-__all__ = ["COLOUR_DOWNLOADS", "DOWNLOADS", "Dataset", "DatasetInfo", "DownloadCancelled", "DownloadError",
-           "available", "cache_dir", "describe", "download", "load", "read_split",
+__all__ = ["COLOUR_DOWNLOADS", "DOWNLOADS", "Dataset", "DatasetInfo", "DownloadCancelled",
+           "DownloadError", "available", "cache_dir", "describe", "download", "load", "read_split",
            "stratified_split"]
 
 #: Fraction of a single-set dataset (mnist-5k, image folders) held out as its test set.

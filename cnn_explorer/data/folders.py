@@ -4,8 +4,9 @@ An IDX folder holds ``train-images*``/``train-labels*`` files (and optionally ``
 ``test-*`` ones), or just one ``*images*`` and one ``*labels*`` file. An image folder holds one
 subfolder per class (optionally inside ``train/`` and ``test/``); every image is resized to 28×28
 and kept in colour (``(28, 28, 3)``) when any image of the folder is in colour, grey
-(``(28, 28)``) otherwise or when grey is asked for. A file that cannot be read raises an error naming it: nothing is skipped
-silently, and ignored non-image files are listed in the returned notes.
+(``(28, 28)``) otherwise or when grey is asked for. A file that cannot be read raises an error
+naming it: nothing is skipped silently, and ignored non-image files are listed in the returned
+notes.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ import pytest
 import scipy.ndimage as ndi
 
 from cnn_explorer.core import conv3d
-from core_oracles import NP_MODE, dilate, naive_conv, pads_for, scipy_conv
+from core_oracles import NP_MODE, dilate, fitting_shape, naive_conv, pads_for, scipy_conv
 
 
 def _config(seed):
@@ -30,14 +30,7 @@ def _config(seed):
         pads = list(padding)
     else:
         pads = pads_for(padding, kshape, dilation, eff_anchor, flip)
-    shape = []
-    for m, d, (b, a) in zip(kshape, dilation, pads):
-        low = max(1, d * (m - 1) + 1 - b - a)
-        if pad_mode == "reflect":
-            low = max(low, max(b, a) + 1)
-        elif pad_mode == "circular":
-            low = max(low, max(b, a))
-        shape.append(int(rng.integers(low, low + 4)))
+    shape = fitting_shape(rng, kshape, dilation, pads, pad_mode, spread=4)
     x = np.round(rng.normal(size=shape) * 4, 2)
     k = np.round(rng.normal(size=kshape) * 2, 2)
     kw = dict(stride=stride, padding=padding, pad_mode=pad_mode, dilation=dilation,

@@ -61,7 +61,8 @@ def test_damaged_records_are_refused(rng):
 def test_archive_reads_train_and_test(tmp_path, rng):
     want = _archive(tmp_path / cifar.ARCHIVE, rng)
     x_train, y_train, x_test, y_test, names = cifar.read_archive(tmp_path / cifar.ARCHIVE)
-    np.testing.assert_array_equal(x_train, np.concatenate([want[n][0] for n in cifar.TRAIN_BATCHES]))
+    train = np.concatenate([want[n][0] for n in cifar.TRAIN_BATCHES])
+    np.testing.assert_array_equal(x_train, train)
     np.testing.assert_array_equal(y_test, want[cifar.TEST_BATCH][1])
     assert x_train.shape == (35, 32, 32, 3) and x_test.shape == (7, 32, 32, 3)
     assert names == cifar.CLASS_NAMES

@@ -13,7 +13,8 @@ def test_bundled_photos_are_colour(name):
     rgb = photos.load_photo(name)
     assert rgb.dtype == np.uint8 and rgb.ndim == 3 and rgb.shape[2] == 3
     assert not (rgb == rgb[..., :1]).all()          # really colour
-    assert photos.photo_path(name).name in ((photos.photo_path(name).parent.parent / "NOTICE").read_text())
+    notice = photos.photo_path(name).parent.parent / "NOTICE"
+    assert photos.photo_path(name).name in notice.read_text()
 
 
 def test_astronaut_is_512_and_shrinks_keeping_proportions():

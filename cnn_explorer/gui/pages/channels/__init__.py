@@ -1,1 +1,1 @@
-"""The Channels page: a colour image's three planes, 3D convolution, and a trained layer's insides."""
+"""The Channels page: a colour image's three planes, 3D convolution, a trained layer's insides."""

@@ -3,17 +3,14 @@ image: the layer's input maps, the filter's slices, the per-channel partial maps
 bias, the ReLU and the pooling after it. Click an output cell to step its computation."""
 
 import numpy as np
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QVBoxLayout
 
 from cnn_explorer.core.formulas import number
-from cnn_explorer.gui.pages.channels.slice_views import (ColourImage, MapRow, filled,
-                                                         formula_label, signed, window_cells)
+from cnn_explorer.gui.pages.channels.slice_views import (ColourImage, MapRow, ModeView, filled,
+                                                         signed, window_cells)
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 from cnn_explorer.gui.widgets.panel import section, set_text, spin
-from cnn_explorer.gui.widgets.stepper import Stepper
 from cnn_explorer.nn.inside import conv_layers, look_inside
 
 #: Input channels shown side by side (a layer may have 32 or more; the rest are a spin away).
@@ -39,26 +36,14 @@ def training_source(widget):
     return model, None if dataset is None else dataset.x_test
 
 
-class InsideView(QWidget):
-    """Controls on the left; the layer's maps on the right.
-
-    Signals
-    -------
-    sigEdit(str, object, dict), sigMessage(str)
-        As :class:`~cnn_explorer.gui.pages.channels.rgb_view.RgbView`'s.
-    """
-
-    sigEdit = Signal(str, object, dict)
-    sigMessage = Signal(str)
+class InsideView(ModeView):
+    """Controls on the left; the layer's maps on the right."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.state = self.view = None
         self.model = self.images = None
-        controls = QWidget()
-        controls.setFixedWidth(300)
-        column = QVBoxLayout(controls)
-        column.setContentsMargins(0, 0, 0, 0)
+        controls, column = self.control_column()
         box, form = section("Your trained model", "kernel")
         self.status = QLabel(NO_MODEL)
         self.status.setWordWrap(True)
@@ -87,9 +72,6 @@ class InsideView(QWidget):
         self.summed = HeatMap("Sum + bias", "output", diverging=True)
         self.activated = HeatMap("ReLU", "output", diverging=True)
         self.pooled = HeatMap("Pooled", "output", diverging=True)
-        self.formula = formula_label()
-        self.stepper = Stepper()
-        self.stepper.install_shortcuts(self)
         grid = QGridLayout()
         grid.setSpacing(4)
         for r, (label, widget) in enumerate((("Input maps", self.inputs),
@@ -107,14 +89,7 @@ class InsideView(QWidget):
         grid.addLayout(results, 0, 1, 6, 1)
         grid.setColumnStretch(0, 4)
         grid.setColumnStretch(1, 1)
-        right = QVBoxLayout()
-        right.addLayout(grid, 1)
-        right.addWidget(self.formula)
-        right.addWidget(self.stepper)
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(controls)
-        outer.addLayout(right, 1)
+        self.place(controls, grid)
 
         self.refresh_button.clicked.connect(self.refresh)
         self.layer.activated.connect(lambda _: self._edit(
@@ -130,9 +105,6 @@ class InsideView(QWidget):
             heat.sigCellClicked.connect(
                 lambda r, c: self.view and self.stepper.set_step(
                     self.view.plan.step_number((r, c, 0))))
-
-    def _edit(self, text, merge_key=None, **changes):
-        self.sigEdit.emit(text, merge_key, changes)
 
     def refresh(self) -> None:
         """Read the Training page's model and test images again and redraw."""

@@ -4,22 +4,21 @@ slices, each slice's window, products and partial sum, then partials + bias, the
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QGridLayout, QHBoxLayout,
-                               QLabel, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QGridLayout, QLabel,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from cnn_explorer.core import channel_state, channels
 from cnn_explorer.core.formulas import number
 from cnn_explorer.data import photos
 from cnn_explorer.gui import settings as keys
-from cnn_explorer.gui.pages.channels.slice_views import (PLANE_COLOURS, ColourImage, MapRow,
-                                                         SliceEditors, filled, formula_label,
-                                                         signed, window_cells)
+from cnn_explorer.gui.pages.channels.slice_views import (CONTROLS_WIDTH, PLANE_COLOURS,
+                                                         ColourImage, MapRow, ModeView,
+                                                         SliceEditors, filled, signed,
+                                                         window_cells)
 from cnn_explorer.gui.pages.stepping import STEP_BY_STEP_LIMIT
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 from cnn_explorer.gui.widgets.panel import row, section, set_text, spin
-from cnn_explorer.gui.widgets.stepper import Stepper
 
 #: Longest side a photo is shrunk to (0: as it is); small ones can be stepped cell by cell.
 SIZES = {"12 pixels": 12, "24 pixels": 24, "48 pixels": 48, "96 pixels": 96, "as it is": 0}
@@ -124,19 +123,8 @@ class RgbControls(QWidget):
             self.stride.setValue(state.stride)
 
 
-class RgbView(QWidget):
-    """Controls on the left; photo, planes, slices, products and feature maps on the right.
-
-    Signals
-    -------
-    sigEdit(str, object, dict)
-        ``(undo text, merge key, field changes)`` for the page's :meth:`Page.edit`.
-    sigMessage(str)
-        A refused value or an unreadable file (empty: clear).
-    """
-
-    sigEdit = Signal(str, object, dict)
-    sigMessage = Signal(str)
+class RgbView(ModeView):
+    """Controls on the left; photo, planes, slices, products and feature maps on the right."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -146,7 +134,7 @@ class RgbView(QWidget):
         self._planes_key = None     # (image, pads) the plane maps show
         self._levels = (0.0, 1.0)
         self.controls = RgbControls()
-        self.controls.setFixedWidth(300)
+        self.controls.setFixedWidth(CONTROLS_WIDTH)
         self.photo_view = ColourImage("Photo")
         self.planes = [HeatMap(title, "input") for title in PLANES]
         for heat, colour in zip(self.planes, PLANE_COLOURS):
@@ -158,9 +146,6 @@ class RgbView(QWidget):
         self.sum_label.setWordWrap(True)
         self.sum_label.setStyleSheet("font-size: 13px;")
         self.outputs = MapRow("output", diverging=True, per_row=7)
-        self.formula = formula_label()
-        self.stepper = Stepper()
-        self.stepper.install_shortcuts(self)
 
         views = QGridLayout()
         views.setSpacing(4)
@@ -177,14 +162,7 @@ class RgbView(QWidget):
         for r, (stretch, least) in enumerate(((3, 120), (0, 0), (1, 70), (2, 110))):
             views.setRowStretch(r, stretch)
             views.setRowMinimumHeight(r, least)
-        right = QVBoxLayout()
-        right.addLayout(views, 1)
-        right.addWidget(self.formula)
-        right.addWidget(self.stepper)
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.controls)
-        outer.addLayout(right, 1)
+        self.place(self.controls, views)
         self._connect()
 
     def _connect(self):
@@ -205,9 +183,6 @@ class RgbView(QWidget):
         self.slices.sigRejected.connect(self.sigMessage)
         self.stepper.sigStepChanged.connect(self._show_step)
         self.outputs.sigCellClicked.connect(self._on_output_clicked)
-
-    def _edit(self, text, merge_key=None, **changes):
-        self.sigEdit.emit(text, merge_key, changes)
 
     def resizeEvent(self, event):  # noqa: N802 (Qt name)
         super().resizeEvent(event)

@@ -4,12 +4,15 @@ row of small maps, and the one-line step formula."""
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.core.formulas import number
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
+from cnn_explorer.gui.widgets.stepper import Stepper
+
+CONTROLS_WIDTH = 300
 
 #: The colour each input plane's title is written in (the maps themselves stay grey: 0 black).
 PLANE_COLOURS = ("#c62828", "#2e7d32", "#1565c0")
@@ -130,6 +133,51 @@ class MapRow(QWidget):
         for k, heat in enumerate(self.maps):
             heat.setVisible(k < n)
         return self.maps[:n]
+
+
+class ModeView(QWidget):
+    """What the page's three views share: controls on the left, views over the step formula and
+    the stepper on the right, and edits sent to the page.
+
+    Signals
+    -------
+    sigEdit(str, object, dict)
+        ``(undo text, merge key, field changes)`` for the page's :meth:`Page.edit`.
+    sigMessage(str)
+        A refused value or an unreadable file (empty: clear).
+    """
+
+    sigEdit = Signal(str, object, dict)
+    sigMessage = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.formula = formula_label()
+        self.stepper = Stepper()
+        self.stepper.install_shortcuts(self)
+
+    def _edit(self, text, merge_key=None, **changes):
+        self.sigEdit.emit(text, merge_key, changes)
+
+    @staticmethod
+    def control_column() -> tuple[QWidget, QVBoxLayout]:
+        """An empty controls column of the views' common width, and its layout."""
+        controls = QWidget()
+        controls.setFixedWidth(CONTROLS_WIDTH)
+        column = QVBoxLayout(controls)
+        column.setContentsMargins(0, 0, 0, 0)
+        return controls, column
+
+    def place(self, controls: QWidget, views) -> None:
+        """``controls`` on the left, ``views`` (a layout) above the formula and the stepper."""
+        right = QVBoxLayout()
+        right.addLayout(views, 1)
+        right.addWidget(self.formula)
+        right.addWidget(self.stepper)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(controls)
+        outer.addLayout(right, 1)
 
 
 def formula_label() -> QLabel:

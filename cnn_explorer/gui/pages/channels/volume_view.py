@@ -2,39 +2,25 @@
 window is marked on every slice it overlaps, and the output volume filling in slice by slice."""
 
 import numpy as np
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from cnn_explorer.core import channel_state, conv3d
 from cnn_explorer.core.formulas import number
-from cnn_explorer.gui.pages.channels.slice_views import (MapRow, SliceEditors, filled,
-                                                         formula_label, window_cells)
+from cnn_explorer.gui.pages.channels.slice_views import (MapRow, ModeView, SliceEditors, filled,
+                                                         window_cells)
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.panel import section, set_text, spin
-from cnn_explorer.gui.widgets.stepper import Stepper
 
 SIZE_RANGE = (3, 10)
 
 
-class VolumeView(QWidget):
-    """Controls (volume, kernel slices, padding) on the left; depth slices on the right.
-
-    Signals
-    -------
-    sigEdit(str, object, dict), sigMessage(str)
-        As :class:`~cnn_explorer.gui.pages.channels.rgb_view.RgbView`'s.
-    """
-
-    sigEdit = Signal(str, object, dict)
-    sigMessage = Signal(str)
+class VolumeView(ModeView):
+    """Controls (volume, kernel preset, padding) on the left; depth slices on the right."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.state = self.plan = None
-        controls = QWidget()
-        controls.setFixedWidth(300)
-        column = QVBoxLayout(controls)
-        column.setContentsMargins(0, 0, 0, 0)
+        controls, column = self.control_column()
         box, form = section("Volume (depth × rows × columns)", "input")
         self.volume = QComboBox()
         self.volume.addItems(list(conv3d.VOLUMES))
@@ -71,9 +57,6 @@ class VolumeView(QWidget):
         for label, colour in ((self.input_title, colours.INPUT),
                               (self.output_title, colours.OUTPUT)):
             label.setStyleSheet(f"color: {colour}; font-weight: bold;")
-        self.formula = formula_label()
-        self.stepper = Stepper()
-        self.stepper.install_shortcuts(self)
         right = QVBoxLayout()
         right.addWidget(self.input_title)
         right.addWidget(self.inputs, 3)
@@ -83,12 +66,7 @@ class VolumeView(QWidget):
         right.addLayout(kernel_row)
         right.addWidget(self.output_title)
         right.addWidget(self.outputs, 3)
-        right.addWidget(self.formula)
-        right.addWidget(self.stepper)
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(controls)
-        outer.addLayout(right, 1)
+        self.place(controls, right)
 
         self.volume.activated.connect(lambda _: self._new_volume(self.volume.currentText(),
                                                                  self.state.volume.shape[0]))
@@ -100,9 +78,6 @@ class VolumeView(QWidget):
         self.slices.sigRejected.connect(self.sigMessage)
         self.stepper.sigStepChanged.connect(self._show_step)
         self.outputs.sigCellClicked.connect(self._on_output_clicked)
-
-    def _edit(self, text, merge_key=None, **changes):
-        self.sigEdit.emit(text, merge_key, changes)
 
     def _new_volume(self, name, size):
         self._edit(f"Volume: {name} {size}³", volume_name=name, volume=conv3d.volume(name, size))
