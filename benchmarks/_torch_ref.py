@@ -10,15 +10,18 @@ import numpy as np
 INITS = ("keras", "torch")
 
 
-def guide_model(seed=0, init="keras"):
-    """(model, Adam optimiser) for the guide's Conv 32 -> Pool -> Conv 64 -> Pool -> Dropout -> Dense 10."""
+def guide_model(seed=0, init="keras", input_shape=(28, 28, 1)):
+    """(model, Adam optimiser) for the guide's Conv 32 -> Pool -> Conv 64 -> Pool -> Dropout -> Dense 10
+    on images ``input_shape`` (height, width, channels)."""
     import torch
     from torch import nn
 
     torch.manual_seed(seed)
-    model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+    h, w, c = input_shape
+    side = lambda n: ((n - 2) // 2 - 2) // 2        # noqa: E731 (two conv 3 + pool 2 stages)
+    model = nn.Sequential(nn.Conv2d(c, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                          nn.Dropout(0.5), nn.Linear(1600, 10))
+                          nn.Dropout(0.5), nn.Linear(64 * side(h) * side(w), 10))
     if init == "keras":
         for m in model:
             if isinstance(m, (nn.Conv2d, nn.Linear)):
@@ -29,10 +32,12 @@ def guide_model(seed=0, init="keras"):
 
 
 def as_tensors(x, y):
-    """uint8 images (N, H, W) and labels (N,) as PyTorch's (N, 1, H, W) float32 in [0, 1], int64."""
+    """uint8 images (N, H, W) or (N, H, W, C) and labels (N,) as PyTorch's (N, C, H, W) float32 in
+    [0, 1], int64."""
     import torch
 
-    return (torch.from_numpy(x[:, None].astype(np.float32) / 255),
+    planes = x[:, None] if x.ndim == 3 else np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    return (torch.from_numpy(planes.astype(np.float32) / 255),
             torch.from_numpy(y.astype(np.int64)))
 
 

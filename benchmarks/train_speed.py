@@ -5,7 +5,11 @@ on 2 cores and prints seconds per 60k-image epoch, images per second and peak me
 baseline. If PyTorch is importable it trains the same model with ``torch.set_num_threads(2)`` and
 the last line is ``ratio ours/pytorch: R`` (time ours / time PyTorch; lower is better).
 
-    python benchmarks/train_speed.py [--images 60000] [--repeats 3]
+    python benchmarks/train_speed.py [--images 60000] [--repeats 3] [--dataset cifar-10]
+
+``--dataset cifar-10`` times the same architecture on colour images 32×32×3 (CIFAR-10's shape):
+the downloaded CIFAR-10 if it is in the cache, else seeded random pixels of that shape (the time
+per image does not depend on what the pixels show).
 
 Each library trains ``--repeats`` times, alternating, and the fastest run of each counts: the
 machine is shared, and the best run is the one least disturbed by other processes.
@@ -62,14 +66,31 @@ def blas_line():
     return f"BLAS: {', '.join(info)}; env overrides: {env or 'none'}"
 
 
+def _shape(x):
+    return x.shape[1:] if x.ndim == 4 else x.shape[1:] + (1,)
+
+
+def colour_images(count):
+    """CIFAR-10's training images if downloaded, else seeded random ones of its shape."""
+    from cnn_explorer.data import catalog
+
+    try:
+        data = catalog.load("cifar-10")
+        return data.x_train[:count], data.y_train[:count], "CIFAR-10 (downloaded)"
+    except ValueError:
+        rng = np.random.default_rng(0)
+        return (rng.integers(0, 256, (count, 32, 32, 3), dtype=np.uint8),
+                rng.integers(0, 10, count), "random pixels 32×32×3 (CIFAR-10 not downloaded)")
+
+
 def time_ours(x, y):
     """Seconds to train a fresh guide model on (x, y), peak memory above baseline, last loss."""
     config = TrainConfig(epochs=1, batch_size=128, validation_split=0.0,
                          snapshot_every=10 ** 9, threads=2)
-    model = guide_convnet(seed=0)
+    model = guide_convnet(seed=0, input_shape=_shape(x))
     for _ in train_steps(model, (x[:WARMUP], y[:WARMUP]), config):
         pass
-    model = guide_convnet(seed=0)
+    model = guide_convnet(seed=0, input_shape=_shape(x))
     _reset_peak()
     baseline = _status("VmRSS")
     start = time.perf_counter()
@@ -85,7 +106,7 @@ def time_torch(x, y):
     import torch
 
     torch.set_num_threads(2)
-    model, opt = _torch_ref.guide_model(seed=0, init="keras")
+    model, opt = _torch_ref.guide_model(seed=0, init="keras", input_shape=_shape(x))
     xt, yt = _torch_ref.as_tensors(x, y)
     _torch_ref.train_epoch(model, opt, xt[:WARMUP], yt[:WARMUP])
     start = time.perf_counter()
@@ -97,9 +118,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=EPOCH, help="training images to time")
     parser.add_argument("--repeats", type=int, default=3, help="runs per library (best counts)")
+    parser.add_argument("--dataset", choices=("fashion-mnist", "cifar-10"),
+                        default="fashion-mnist", help="28×28 grey, or 32×32×3 colour images")
     args = parser.parse_args(argv)
-    x, y, _, _ = fashion_mnist()
-    x, y = x[:args.images], y[:args.images]
+    if args.dataset == "cifar-10":
+        x, y, what = colour_images(args.images)
+    else:
+        x, y, _, _ = fashion_mnist()
+        x, y, what = x[:args.images], y[:args.images], "Fashion-MNIST"
+    print(f"data: {what}, images {'×'.join(map(str, _shape(x)))}")
     print(blas_line())
     print(f"load: {os.getloadavg()[0]:.2f} (1-minute average) on {os.cpu_count()} cores")
     try:

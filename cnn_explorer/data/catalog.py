@@ -6,6 +6,7 @@ Sources, in the order :func:`available` lists them:
   a seeded, stratified shuffle splits them into 4,500 training and 500 test images.
 - ``fashion-mnist`` (system): Debian's ``dataset-fashion-mnist`` package, when installed.
 - ``mnist``, ``fashion-mnist``, ``kmnist`` (cache): full sets fetched by :func:`download`.
+- ``cifar-10`` (cache): 60,000 colour images 32×32×3, fetched by :func:`download`.
 
 :func:`load` also takes the path of a folder of IDX files or of images in one folder per class.
 """
@@ -18,16 +19,18 @@ from pathlib import Path
 
 import numpy as np
 
-from cnn_explorer.data.download import (DOWNLOADS, DownloadCancelled, DownloadError,
-                                        cache_dir, dataset_dir, download, is_complete)
+from cnn_explorer.data import cifar
+from cnn_explorer.data.download import (COLOUR_DOWNLOADS, DOWNLOADS, DownloadCancelled,
+                                        DownloadError, cache_dir, dataset_dir, download,
+                                        is_complete)
 from cnn_explorer.data.folders import (FolderData, find_idx_files,
                                        image_class_sizes, is_image_folder, load_idx_folder,
                                        load_image_folder, read_split)
 from cnn_explorer.data.idx import read_idx, read_idx_header
 from cnn_explorer.resources import resource_path
 
-__all__ = ["DOWNLOADS", "Dataset", "DatasetInfo", "DownloadCancelled", "DownloadError",
-           "available", "cache_dir", "describe", "download", "load", "read_split",
+__all__ = ["COLOUR_DOWNLOADS", "DOWNLOADS", "Dataset", "DatasetInfo", "DownloadCancelled",
+           "DownloadError", "available", "cache_dir", "describe", "download", "load", "read_split",
            "stratified_split"]
 
 #: Fraction of a single-set dataset (mnist-5k, image folders) held out as its test set.
@@ -40,9 +43,10 @@ CLASS_NAMES: dict[str, tuple[str, ...]] = {
                       "Sneaker", "Bag", "Ankle boot"),
     # Romanised readings of the ten hiragana お き す つ な は ま や れ を (fonts may lack them).
     "kmnist": ("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"),
+    "cifar-10": cifar.CLASS_NAMES,
 }
 TITLES = {"mnist-5k": "MNIST 5k (bundled)", "mnist": "MNIST", "fashion-mnist": "Fashion-MNIST",
-          "kmnist": "Kuzushiji-MNIST"}
+          "kmnist": "Kuzushiji-MNIST", "cifar-10": "CIFAR-10"}
 DESCRIPTIONS = {
     "mnist-5k": "5,000 handwritten digits (500 per class) from MNIST, bundled with the app; "
                 "a seeded shuffle splits them into 4,500 training and 500 test images.",
@@ -51,6 +55,8 @@ DESCRIPTIONS = {
                      "60,000 training and 10,000 test images, 28×28 grey.",
     "kmnist": "Cursive Japanese (Kuzushiji) hiragana, 10 classes: 60,000 training and 10,000 "
               "test images, 28×28 grey.",
+    "cifar-10": "Colour photos 32×32 (RGB) of 10 classes (airplane, automobile, bird, cat, "
+                "deer, dog, frog, horse, ship, truck): 50,000 training and 10,000 test images.",
 }
 #: Datasets that system packages install, by name.
 SYSTEM_DATASETS: dict[str, Path] = {"fashion-mnist": Path("/usr/share/datasets/fashion-mnist")}
@@ -72,7 +78,8 @@ class DatasetInfo:
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A loaded dataset: ``x_*`` uint8 ``(N, H, W)``, ``y_*`` int64 ``(N,)`` (class indices).
+    """A loaded dataset: ``x_*`` uint8 ``(N, H, W)`` grey or ``(N, H, W, 3)`` colour, ``y_*`` int64
+    ``(N,)`` (class indices).
 
     ``notes`` says what loading left out or decided (e.g. ignored non-image files).
     """
@@ -177,8 +184,8 @@ def describe(path: str | os.PathLike) -> DatasetInfo:
     if find_idx_files(folder):
         kind, counts = "IDX files", _idx_counts(folder)
     elif is_image_folder(folder):
-        kind, counts = "images in one subfolder per class (grey, resized to 28×28)", \
-            _image_counts(folder)
+        kind, counts = ("images in one subfolder per class (resized to 28×28, in colour when "
+                        "they are colour)"), _image_counts(folder)
     else:
         raise ValueError(_NOT_A_DATASET.format(folder=folder))
     return DatasetInfo(folder.name, folder.name, "folder", folder, f"A folder of {kind}: {folder}",
@@ -202,7 +209,7 @@ def available(*, cache_dir: str | os.PathLike | None = None) -> list[DatasetInfo
             infos.append(DatasetInfo(name, TITLES[name], "system", folder, DESCRIPTIONS[name],
                                      *_idx_counts(folder)))
     listed = {info.name for info in infos}
-    for name in DOWNLOADS:
+    for name in (*DOWNLOADS, *COLOUR_DOWNLOADS):
         if name not in listed and is_complete(name, cache_dir):
             folder = dataset_dir(name, cache_dir)
             infos.append(DatasetInfo(name, TITLES[name], "cache", folder, DESCRIPTIONS[name],
@@ -281,24 +288,33 @@ def _checked_folder(path: str | os.PathLike) -> Path:
     return folder
 
 
+def _cifar(folder: Path) -> FolderData:
+    x_train, y_train, x_test, y_test, names = cifar.read_archive(folder / cifar.ARCHIVE)
+    return FolderData(x_train, y_train, x_test, y_test, names)
+
+
 def load(name_or_path: str | os.PathLike, *, seed: int = 0,
-         cache_dir: str | os.PathLike | None = None) -> Dataset:
+         cache_dir: str | os.PathLike | None = None, grey: bool = False) -> Dataset:
     """Load a dataset by name (see :func:`available`) or from a folder.
 
     Parameters
     ----------
     name_or_path : str or path-like
-        ``"mnist-5k"``, ``"fashion-mnist"``, ``"mnist"``, ``"kmnist"``, or a folder of IDX files
-        or of class subfolders with images (grey, resized to 28×28).
+        ``"mnist-5k"``, ``"fashion-mnist"``, ``"mnist"``, ``"kmnist"``, ``"cifar-10"``, or a
+        folder of IDX files or of class subfolders with images (resized to 28×28; colour kept
+        when the images are colour).
     seed : int
         Seeds the train/test split of single-set data (mnist-5k, folders without a test set).
     cache_dir : path-like, optional
         Cache root where downloads are looked for (default :func:`cache_dir`).
+    grey : bool
+        Make the images of a colour image folder grey (``(N, 28, 28)``) instead.
 
     Returns
     -------
     Dataset
-        ``x_train``/``x_test`` uint8 ``(N, H, W)``, ``y_train``/``y_test`` int64 ``(N,)``.
+        ``x_train``/``x_test`` uint8 ``(N, H, W)`` (grey) or ``(N, H, W, 3)`` (colour: image
+        folders of colour images, CIFAR-10), ``y_train``/``y_test`` int64 ``(N,)``.
 
     Raises
     ------
@@ -309,12 +325,13 @@ def load(name_or_path: str | os.PathLike, *, seed: int = 0,
     key = str(name_or_path)
     if isinstance(name_or_path, str) and key in TITLES:
         folder = _known_folder(key, cache_dir)
-        return _finish(key, TITLES[key], load_idx_folder(folder), CLASS_NAMES[key], seed, folder)
+        data = _cifar(folder) if key in COLOUR_DOWNLOADS else load_idx_folder(folder)
+        return _finish(key, TITLES[key], data, CLASS_NAMES[key], seed, folder)
     folder = _checked_folder(name_or_path)
     if find_idx_files(folder):
         data = load_idx_folder(folder)
     elif is_image_folder(folder):
-        data = load_image_folder(folder)
+        data = load_image_folder(folder, grey=grey)
     else:
         raise ValueError(_NOT_A_DATASET.format(folder=folder))
     return _finish(folder.name, folder.name, data, None, seed, folder)

@@ -1,4 +1,4 @@
-"""Optional download of the full MNIST-family datasets into a per-user cache.
+"""Optional download of the full MNIST-family datasets and CIFAR-10 into a per-user cache.
 
 Every file is fetched with ``urllib`` in chunks into a ``.part`` file beside its destination,
 hashed while it streams, checked against the published SHA-256 (and MD5 where torchvision
@@ -9,7 +9,9 @@ Checksums: the MD5s are the ones torchvision's ``datasets/mnist.py`` lists; the 
 ones torchvision's prototype datasets and TensorFlow Datasets list for the same files. The MNIST
 test-set SHA-256s were re-computed here from the official files in ``../shared/data``. Sizes are
 the byte counts the dataset authors publish (used for the progress total before the server
-says how long a file is, and as an upper bound).
+says how long a file is, and as an upper bound). CIFAR-10's MD5 and size are the ones its authors
+publish (https://www.cs.toronto.edu/~kriz/cifar.html), its SHA-256 the one TensorFlow Datasets
+lists for the same archive.
 """
 
 from __future__ import annotations
@@ -111,6 +113,29 @@ DOWNLOADS: dict[str, DownloadSpec] = {
     ),
 }
 
+#: Colour datasets, kept apart from :data:`DOWNLOADS` (the grey sets every page can train on
+#: today): their images are ``(32, 32, 3)`` and are read by :mod:`cnn_explorer.data.cifar`.
+COLOUR_DOWNLOADS: dict[str, DownloadSpec] = {
+    "cifar-10": DownloadSpec(
+        title="CIFAR-10",
+        mirrors=("https://www.cs.toronto.edu/~kriz/",),
+        files=(RemoteFile("cifar-10-binary.tar.gz",
+                          "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
+                          "c32a1d4ab5d03f1284b67883e8d87530", 170_052_171),),
+        licence="CIFAR-10 by Alex Krizhevsky, Vinod Nair and Geoffrey Hinton (from the 80 "
+                "million tiny images); free to use, cite Krizhevsky 2009",
+    ),
+}
+
+
+def spec_for(name: str) -> DownloadSpec:
+    """The download of ``name`` (MNIST family or colour); ValueError naming the known ones."""
+    known = {**DOWNLOADS, **COLOUR_DOWNLOADS}
+    if name not in known:
+        raise ValueError(f"no download is known for {name!r}; choose one of "
+                         f"{', '.join(sorted(known))}")
+    return known[name]
+
 
 def cache_dir() -> Path:
     """The per-user cache: ``$XDG_CACHE_HOME/cnn-explorer`` or ``~/.cache/cnn-explorer``."""
@@ -126,7 +151,7 @@ def dataset_dir(name: str, cache: str | os.PathLike | None = None) -> Path:
 def is_complete(name: str, cache: str | os.PathLike | None = None) -> bool:
     """Whether every file of ``name`` is in the cache (files only arrive there verified)."""
     folder = dataset_dir(name, cache)
-    return all((folder / f.name).is_file() for f in DOWNLOADS[name].files)
+    return all((folder / f.name).is_file() for f in spec_for(name).files)
 
 
 def download(name: str, *, cache_dir: str | os.PathLike | None = None,
@@ -140,7 +165,8 @@ def download(name: str, *, cache_dir: str | os.PathLike | None = None,
     Parameters
     ----------
     name : str
-        A key of ``DOWNLOADS``: ``"mnist"``, ``"fashion-mnist"`` or ``"kmnist"``.
+        A key of ``DOWNLOADS`` (``"mnist"``, ``"fashion-mnist"``, ``"kmnist"``) or of
+        ``COLOUR_DOWNLOADS`` (``"cifar-10"``).
     cache_dir : path-like, optional
         Cache root instead of :func:`cache_dir`; the files go to ``<root>/datasets/<name>/``.
     base_url : str, optional
@@ -164,10 +190,7 @@ def download(name: str, *, cache_dir: str | os.PathLike | None = None,
         For an unknown name. :class:`DownloadError` (a ValueError) when every mirror failed or a
         file's checksum does not match. :class:`DownloadCancelled` when cancelled.
     """
-    if name not in DOWNLOADS:
-        raise ValueError(f"no download is known for {name!r}; choose one of "
-                         f"{', '.join(sorted(DOWNLOADS))}")
-    spec = DOWNLOADS[name]
+    spec = spec_for(name)
     folder = dataset_dir(name, cache_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)

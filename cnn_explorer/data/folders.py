@@ -2,9 +2,11 @@
 
 An IDX folder holds ``train-images*``/``train-labels*`` files (and optionally ``t10k-*`` or
 ``test-*`` ones), or just one ``*images*`` and one ``*labels*`` file. An image folder holds one
-subfolder per class (optionally inside ``train/`` and ``test/``); every image is made grey and
-resized to 28×28. A file that cannot be read raises an error naming it: nothing is skipped
-silently, and ignored non-image files are listed in the returned notes.
+subfolder per class (optionally inside ``train/`` and ``test/``); every image is resized to 28×28
+and kept in colour (``(28, 28, 3)``) when any image of the folder is in colour, grey
+(``(28, 28)``) otherwise or when grey is asked for. A file that cannot be read raises an error
+naming it: nothing is skipped silently, and ignored non-image files are listed in the returned
+notes.
 """
 
 from __future__ import annotations
@@ -181,8 +183,9 @@ def is_image_folder(folder: Path) -> bool:
     return any(p.suffix.lower() in IMAGE_SUFFIXES for c in candidates for p in c.iterdir())
 
 
-def _open_image(path: Path) -> np.ndarray:
-    """One image as grey ``(28, 28)`` uint8; transparent parts are shown on white, as viewers do."""
+def _open_image(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
+    """One image as grey ``(28, 28)`` uint8, and as ``(28, 28, 3)`` RGB when it has colour (None
+    when its red, green and blue agree); transparent parts are shown on white, as viewers do."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -192,16 +195,36 @@ def _open_image(path: Path) -> np.ndarray:
                 rgba = image.convert("RGBA")
                 image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
             grey = image.convert("L")
+            rgb = image.convert("RGB") if image.mode not in ("L", "1", "I", "F") else None
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
             ValueError) as exc:
         raise ValueError(f"{path} cannot be read as an image ({exc}); fix or remove it") from None
     if grey.size != (IMAGE_SIZE, IMAGE_SIZE):
         grey = grey.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS)
-    return np.asarray(grey, dtype=np.uint8)
+    if rgb is not None:
+        if rgb.size != (IMAGE_SIZE, IMAGE_SIZE):
+            rgb = rgb.resize((IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS)
+        rgb = np.asarray(rgb, dtype=np.uint8)
+        if (rgb == rgb[..., :1]).all():       # a grey picture saved as RGB (or a grey palette)
+            rgb = None
+    return np.asarray(grey, dtype=np.uint8), rgb
+
+
+def _has_colour(opened: list[tuple[np.ndarray, np.ndarray | None]]) -> bool:
+    return any(rgb is not None for _, rgb in opened)
+
+
+def _stack(opened: list[tuple[np.ndarray, np.ndarray | None]], colour: bool) -> np.ndarray:
+    """``(N, 28, 28, 3)`` with ``colour`` (grey images get three equal planes), else
+    ``(N, 28, 28)`` grey."""
+    if not colour:
+        return np.stack([g for g, _ in opened])
+    return np.stack([np.repeat(g[..., None], 3, axis=-1) if rgb is None else rgb
+                     for g, rgb in opened])
 
 
 def _read_class_tree(folder: Path, class_names: list[str] | None,
-                     notes: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+                     notes: list[str]) -> tuple[list, np.ndarray, list[str]]:
     """Images and labels of ``folder/<class>/<image>``; labels index ``class_names``."""
     classes = _class_folders(folder)
     if class_names is None:
@@ -226,13 +249,14 @@ def _read_class_tree(folder: Path, class_names: list[str] | None,
         shown = ", ".join(str(p.relative_to(folder)) for p in ignored[:3])
         more = f" and {len(ignored) - 3} more" if len(ignored) > 3 else ""
         notes.append(f"ignored {len(ignored)} entries that are not images: {shown}{more}")
-    return np.stack(images), np.array(labels, dtype=np.int64), class_names
+    return images, np.array(labels, dtype=np.int64), class_names
 
 
-def load_image_folder(folder: Path) -> FolderData:
+def load_image_folder(folder: Path, *, grey: bool = False) -> FolderData:
     """Read one subfolder per class (or ``train/`` and ``test/`` each holding them).
 
-    Every image becomes grey ``(28, 28)`` uint8. Needs Pillow.
+    Every image is resized to 28×28 uint8: ``(28, 28, 3)`` RGB when any image of the folder has
+    colour and ``grey`` is False, ``(28, 28)`` grey otherwise. Needs Pillow.
     """
     # Pillow is imported only here, so the rest of the data package works without it.
     if importlib.util.find_spec("PIL") is None:
@@ -241,11 +265,14 @@ def load_image_folder(folder: Path) -> FolderData:
     notes: list[str] = []
     split = {p.name.lower(): p for p in _class_folders(folder)}
     if set(split) == {"train", "test"}:
-        x_train, y_train, names = _read_class_tree(split["train"], None, notes)
-        x_test, y_test, _ = _read_class_tree(split["test"], names, notes)
+        train, y_train, names = _read_class_tree(split["train"], None, notes)
+        test, y_test, _ = _read_class_tree(split["test"], names, notes)
+        # train and test keep colour together, so both have one shape
+        colour = not grey and _has_colour(train + test)
+        x_train, x_test = _stack(train, colour), _stack(test, colour)
     else:
-        x_train, y_train, names = _read_class_tree(folder, None, notes)
-        x_test = y_test = None
+        train, y_train, names = _read_class_tree(folder, None, notes)
+        x_train, x_test, y_test = _stack(train, not grey and _has_colour(train)), None, None
     if len(names) < 2:
         raise ValueError(f"{folder} has {len(names)} class folder(s); a classifier needs at "
                          f"least 2 (one subfolder per class, e.g. cats/ and dogs/)")

@@ -69,6 +69,20 @@ def scipy_conv(x, k, *, stride, pads, pad_mode, dilation, flip):
     return full[tuple(slice(None, None, s) for s in stride)]
 
 
+def fitting_shape(rng, kshape, dilation, pads, pad_mode, spread):
+    """A random input shape the (dilated) kernel fits in once padded, with enough cells for the
+    pad mode (reflect and circular copy from the data); up to ``spread - 1`` cells over the least."""
+    shape = []
+    for m, d, (b, a) in zip(kshape, dilation, pads):
+        low = max(1, d * (m - 1) + 1 - b - a)
+        if pad_mode == "reflect":
+            low = max(low, max(b, a) + 1)
+        elif pad_mode == "circular":
+            low = max(low, max(b, a))
+        shape.append(int(rng.integers(low, low + spread)))
+    return shape
+
+
 def random_conv_config(rng, nd):
     """A random convolution configuration that is valid by construction."""
     kshape = tuple(int(v) for v in rng.integers(1, 6, nd))
@@ -88,14 +102,7 @@ def random_conv_config(rng, nd):
         padding = str(kind) if kind != "per-axis" else "same"
     eff_anchor = anchor if anchor is not None else tuple((m - 1) // 2 for m in kshape)
     pads = pads_for(padding, kshape, dilation, eff_anchor, flip)
-    shape = []
-    for m, d, (b, a) in zip(kshape, dilation, pads):
-        low = max(1, d * (m - 1) + 1 - b - a)
-        if pad_mode == "reflect":
-            low = max(low, max(b, a) + 1)
-        elif pad_mode == "circular":
-            low = max(low, max(b, a))
-        shape.append(int(rng.integers(low, low + 8)))
+    shape = fitting_shape(rng, kshape, dilation, pads, pad_mode, spread=8)
     x = np.round(rng.normal(size=shape) * 4, 2)
     k = np.round(rng.normal(size=kshape) * 2, 2)
     kw = dict(stride=stride, padding=padding, pad_mode=pad_mode, dilation=dilation, anchor=anchor,

@@ -109,7 +109,7 @@ def test_named_dataset_missing_says_how_to_get_it():
 
 def test_unknown_name_and_non_folder(tmp_path):
     with pytest.raises(ValueError, match="neither a known dataset .*mnist-5k"):
-        load("cifar-10")
+        load("imagenet")
     (tmp_path / "file").write_text("x")
     with pytest.raises(ValueError, match="is a file"):
         load(tmp_path / "file")

@@ -49,7 +49,7 @@ def test_colour_to_grey_and_resize_values(tmp_path):
     half[:, :28] = 255
     _save(tmp_path / "f" / "half" / "h.png", half)
     _save(tmp_path / "f" / "half" / "h2.jpg", half, quality=100)
-    data = load(tmp_path / "f")
+    data = load(tmp_path / "f", grey=True)    # colour is kept unless grey is asked for
     images = {int(y): x for x, y in zip(np.concatenate([data.x_train, data.x_test]),
                                         np.concatenate([data.y_train, data.y_test]))}
     red_index = data.class_names.index("red")

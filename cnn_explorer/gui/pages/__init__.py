@@ -14,6 +14,7 @@ Page contract (duck-typed, see ``base.Page``):
 PAGES: dict[str, tuple[str, str, str]] = {
     "conv1d": ("cnn_explorer.gui.pages.convolution.conv1d_page", "Conv1DPage", "Convolution 1D"),
     "conv2d": ("cnn_explorer.gui.pages.convolution.conv2d_page", "Conv2DPage", "Convolution 2D"),
+    "channels": ("cnn_explorer.gui.pages.channels.channels_page", "ChannelsPage", "Channels"),
     "pooling": ("cnn_explorer.gui.pages.pooling.pooling_page", "PoolingPage", "Pooling"),
     "backprop": ("cnn_explorer.gui.pages.backprop.learn_page", "LearnKernelPage", "Learn a kernel"),
     "model": ("cnn_explorer.gui.pages.model.model_page", "ModelPage", "Model"),
