@@ -1,20 +1,24 @@
-"""The training page's live views: curves, filters, feature maps, predictions, confusion, drawing."""
+"""The training page's live views, their layout and how often they are drawn: curves, filters
+(where a snapshot's kernels become filter images), feature maps, predictions, confusion, drawing."""
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QSizePolicy, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.confusion_matrix import ConfusionMatrixView
 from cnn_explorer.gui.widgets.curves import Curves
 from cnn_explorer.gui.widgets.draw_canvas import DrawCanvas
 from cnn_explorer.gui.widgets.feature_maps import FeatureMaps
+from cnn_explorer.gui.widgets.filter_detail import FILM_FRAMES, FilterDetail
 from cnn_explorer.gui.widgets.filter_grid import FilterGrid
 from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
 
 
+FRAME_MS = 80        # 12.5 frames/s: each frame's painting takes CPU from the training threads
+PROBE_EVERY = 12     # predictions and feature maps about once a second
 FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
 
 
@@ -65,16 +69,40 @@ class ProbabilityBars(QWidget):
 
 
 class TrainingViews(QWidget):
-    """All the live views; the page feeds them numbers (the views compute nothing)."""
+    """All the live views; the page feeds them numbers (the views compute nothing).
+
+    ``frame_clock`` is the one limit on how often they are drawn while training: at each tick
+    the views ask for a frame (``sigFrameWanted``), and every ``PROBE_EVERY``-th tick for new
+    predictions too; the worker answers after its next batch.
+
+    Signals
+    -------
+    sigFrameWanted(bool)
+        Draw the next batch's frame; True: with predictions and every weight.
+    """
+
+    sigFrameWanted = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.frame_clock = QTimer(self)
+        self.frame_clock.setInterval(FRAME_MS)
+        self.frame_clock.timeout.connect(self._tick)
+        self._ticks = 0
+        self.kernels = ()
+        self.film = []              # (step, first conv layer's kernels (kh, kw, cout))
+        self._film_gap = 1
+        self.chosen = 0             # the first conv layer's filter shown large
         self.curves = Curves()
         self.filters1 = FilterGrid("First conv layer")
-        self.filters2 = FilterGrid("Second conv layer", columns=16)
+        self.filters2 = FilterGrid("Second conv layer")
+        self.filters1.setToolTip("Click a filter to see it large, with its numbers and history")
+        self.filters1.sigFilterClicked.connect(self.choose_filter)
+        self.detail = FilterDetail()
         self.channel = QSpinBox()
         self.channel.setToolTip("The input channel of the second conv layer whose weights are shown")
         self.channel.setPrefix("input channel ")
+        self.channel.valueChanged.connect(lambda _: self.show_kernels(self.kernels))
         channel_row = QHBoxLayout()
         channel_row.addWidget(self.channel)
         channel_row.addStretch(1)
@@ -93,6 +121,11 @@ class TrainingViews(QWidget):
         title_row.addWidget(self.show_test)
         self.confusion = ConfusionMatrixView()
         self.canvas = DrawCanvas()
+        self.seen = DrawCanvas()
+        self.seen.setAttribute(Qt.WA_TransparentForMouseEvents)   # shown, not drawn on
+        self.seen.setToolTip("What the network is given: the drawing cropped to its ink, scaled "
+                             "into 20×20 and centred by its centre of mass, as MNIST's digits were")
+        self.seen.setMinimumSize(56, 56)
         self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Wipe the drawing to draw another digit")
         self.draw_result = QLabel("Draw a digit")
@@ -101,13 +134,31 @@ class TrainingViews(QWidget):
         draw_row = QHBoxLayout()
         draw_row.addWidget(self.draw_result, 1)
         draw_row.addWidget(self.clear_button)
+        seen_label = QLabel("The network sees:")
+        seen_label.setWordWrap(True)
+        seen_column = QVBoxLayout()
+        seen_column.addWidget(seen_label)
+        seen_column.addWidget(self.seen, 1)
+        pictures = QHBoxLayout()
+        pictures.addWidget(self.canvas, 3)
+        pictures.addLayout(seen_column, 1)
 
+        grids = QWidget()
+        grid_column = QVBoxLayout(grids)
+        grid_column.setContentsMargins(0, 0, 4, 0)
+        grid_column.addWidget(self.filters1)
+        grid_column.addWidget(self.filters2)
+        grid_column.addLayout(channel_row)
+        grid_column.addStretch(1)
+        self.filters_scroll = QScrollArea()
+        self.filters_scroll.setWidget(grids)
+        self.filters_scroll.setWidgetResizable(True)
+        self.filters_scroll.setFrameShape(QScrollArea.NoFrame)
+        self.filters_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.filters_scroll.setMinimumWidth(160)
         filters = QHBoxLayout()
-        filters.addWidget(self.filters1, 1)
-        second = QVBoxLayout()
-        second.addWidget(self.filters2, 1)
-        second.addLayout(channel_row)
-        filters.addLayout(second, 2)
+        filters.addWidget(self.filters_scroll, 3)
+        filters.addWidget(self.detail, 2)
         top = QSplitter(Qt.Horizontal)
         top.addWidget(_group("Loss and accuracy", self.curves))
         filters_box = QGroupBox("Filters (weights)")
@@ -116,31 +167,55 @@ class TrainingViews(QWidget):
         bottom = QSplitter(Qt.Horizontal)
         bottom.addWidget(_group("Predictions", title_row, self.predictions, stretch=[0, 1]))
         bottom.addWidget(_group("Validation", self.confusion))
-        bottom.addWidget(_group("Draw a digit", self.canvas, draw_row, self.bars,
-                                stretch=[3, 0, 2]))
+        bottom.addWidget(_group("Draw a digit", pictures, draw_row, self.bars, stretch=[3, 0, 2]))
         rows = QSplitter(Qt.Vertical)
         rows.addWidget(top)
-        rows.addWidget(_group("Feature maps", self.feature_title, self.feature_maps,
-                              stretch=[0, 1]))
+        rows.addWidget(_group("Feature maps (click a map to enlarge it)", self.feature_title,
+                              self.feature_maps, stretch=[0, 1]))
         rows.addWidget(bottom)
         for splitter in (top, bottom, rows):
             splitter.setChildrenCollapsible(False)
-        top.setSizes([450, 530])
+        # the filters get the room beyond the default window's: they are what changes
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 2)
+        rows.setStretchFactor(0, 3)
+        rows.setStretchFactor(1, 1)
+        rows.setStretchFactor(2, 1)
+        top.setSizes([330, 650])
         bottom.setSizes([390, 330, 260])
-        rows.setSizes([250, 215, 325])
+        rows.setSizes([290, 190, 310])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(rows)
 
-    def show_kernels(self, kernels):
-        """Show the first two conv layers' kernels, each (kh, kw, cin, cout)."""
+    def _tick(self):
+        self._ticks += 1
+        self.sigFrameWanted.emit(self._ticks % PROBE_EVERY == 0)
+
+    def reset(self, model):
+        """A new model: take the colour scales from its weights, forget the old film and curves."""
+        self.filters1.reset_level()
+        self.filters2.reset_level()
+        self.film = []
+        self._film_gap = 1
+        self.curves.clear()
+
+    def show_kernels(self, kernels, step=None):
+        """Show the first two conv layers' kernels, each (kh, kw, cin, cout); a ``step`` (the
+        batch they are after) adds a frame to the chosen filter's film."""
+        self.kernels = tuple(kernels)
         if len(kernels) == 0:
             self.filters1.clear("This model has no Conv2D layer: no filters to show.")
+            self.detail.clear("No filter to show")
         else:
             first = kernels[0]
             self.filters1.set_filters(np.moveaxis(first[:, :, 0, :], -1, 0))
             self.filters1.set_title(f"First conv layer: {first.shape[3]} filters "
-                                    f"{first.shape[0]}×{first.shape[1]}")
+                                    f"{first.shape[0]}×{first.shape[1]} (click one)")
+            if step is not None:
+                self._record(step, first[:, :, 0, :])
+            self.chosen = min(self.chosen, first.shape[3] - 1)
+            self._show_chosen()
         if self.filters2.isHidden() == (len(kernels) > 1):
             self.filters2.setVisible(len(kernels) > 1)
             self.channel.setVisible(len(kernels) > 1)
@@ -153,6 +228,24 @@ class TrainingViews(QWidget):
                                     f"{second.shape[0]}×{second.shape[1]}, weights on input channel "
                                     f"{self.channel.value()}")
 
-    def reset_levels(self):
-        self.filters1.reset_level()
-        self.filters2.reset_level()
+    def _record(self, step, kernels):
+        """Keep a frame every ``_film_gap`` batches; when the film is full, every other one goes
+        and the gap doubles, so a whole run fits in it."""
+        if self.film and step < self.film[-1][0] + self._film_gap:
+            return
+        self.film.append((step, kernels))
+        if len(self.film) > FILM_FRAMES:
+            self.film = self.film[::2]
+            self._film_gap *= 2
+
+    def choose_filter(self, index):
+        """Show the first conv layer's filter ``index`` large, with its numbers and film."""
+        self.chosen = index
+        self._show_chosen()
+
+    def _show_chosen(self):
+        first = self.kernels[0]
+        self.filters1.select(self.chosen)
+        film = [(step, k[:, :, self.chosen]) for step, k in self.film]
+        self.detail.show_filter(f"Filter {self.chosen + 1} of the first conv layer",
+                                first[:, :, 0, self.chosen], self.filters1.level, film)
