@@ -68,11 +68,10 @@ def start_plan(done, epochs, partial=False):
     if done >= epochs:
         return (f"This model has trained {_epochs(done)}: Start trains {MORE_EPOCHS} more "
                 f"(epochs {done + 1}–{done + MORE_EPOCHS}).")
-    again = (" The stopped epoch starts again from its first batch; the weights are kept."
-             if partial else "")
     if done == 0 and not partial:
         return f"Start trains this model for {_epochs(epochs)}."
-    return f"Start continues this model: epochs {done + 1}–{epochs}.{again}"
+    again = f" (epoch {done + 1} again from its first batch)" if partial else ""
+    return f"Start continues this model: epochs {done + 1}–{epochs}{again}."
 
 
 def model_header(params, names, done, partial=False, running=False):

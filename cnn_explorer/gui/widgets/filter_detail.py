@@ -19,7 +19,6 @@ class FilterDetail(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.heat = HeatMap("Chosen filter", role="kernel", diverging=True)
-        self.heat.setMinimumSize(150, 150)
         self.strip_title = QLabel()
         self.strip_title.setWordWrap(True)
         self.strip_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
@@ -29,6 +28,7 @@ class FilterDetail(QWidget):
         self.strip.setFixedHeight(34)
         self._view, self._image = image_view(self.strip, colours.DIVERGING_LUT)
         self.film = []
+        self.setMinimumWidth(150)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -38,7 +38,8 @@ class FilterDetail(QWidget):
 
     def show_filter(self, title, kernel, level, film):
         self.heat.set_title(title)
-        self.heat.set_data(np.asarray(kernel, dtype=float), levels=(-level, level))
+        # three decimals are what a student compares; all of them would not fit a cell
+        self.heat.set_data(np.round(np.asarray(kernel, dtype=float), 3), levels=(-level, level))
         self.film = list(film)
         if not self.film:
             self._image.clear()

@@ -12,6 +12,7 @@ from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets import colours
 
 UPSAMPLE = 4    # image pixels per weight: a 1-pixel gap between tiles is a quarter of a weight
+MARGIN = 1.08   # the view's frame takes a few pixels: ask that much more room per weight
 
 
 def mosaic(tiles, columns=None, gap=1, fill=np.nan):
@@ -164,13 +165,13 @@ class FilterGrid(QWidget):
 
     def _fit_columns(self):
         """As many tiles side by side as the width holds at ``px_per_weight``."""
-        pixel = self._px / UPSAMPLE           # screen pixels per image pixel
+        pixel = self._px / UPSAMPLE * MARGIN    # screen pixels per image pixel
         return max(1, min(len(self.filters), int((self.width() + pixel) // (self._tile()[1] * pixel))))
 
     def _draw(self):
         n = len(self.filters)
         tile_h, _ = self._tile()
-        pixel = self._px / UPSAMPLE
+        pixel = self._px / UPSAMPLE * MARGIN
         self._columns = self._fit_columns()
         rows = -(-n // self._columns)
         big = np.repeat(np.repeat(self.filters, UPSAMPLE, axis=1), UPSAMPLE, axis=2)

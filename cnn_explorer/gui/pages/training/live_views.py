@@ -181,12 +181,21 @@ class TrainingViews(QWidget):
         rows.setStretchFactor(0, 3)
         rows.setStretchFactor(1, 1)
         rows.setStretchFactor(2, 1)
-        top.setSizes([330, 650])
-        bottom.setSizes([390, 330, 260])
-        rows.setSizes([290, 190, 310])
+        self._splitters = (top, bottom, rows)
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(rows)
+
+    def showEvent(self, event):  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self._sized:     # shares of the real size (sizes set before it are scaled as a
+            self._sized = True  # whole, so a large window gave the extra room to the bottom row)
+            top, bottom, rows = self._splitters
+            width, height = max(self.width(), 600), max(self.height(), 400)
+            top.setSizes([int(width * 0.36), int(width * 0.64)])
+            bottom.setSizes([int(width * 0.4), int(width * 0.34), int(width * 0.26)])
+            rows.setSizes([int(height * 0.47), int(height * 0.22), int(height * 0.31)])
 
     def _tick(self):
         self._ticks += 1

@@ -8,12 +8,12 @@ frames the worker sends when the views' frame clock asks for one.
 
 import os
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, Slot
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QScrollArea, QVBoxLayout
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, Slot
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
-from cnn_explorer.gui.pages.training.controls_panel import TrainingControls
+from cnn_explorer.gui.pages.training.controls_panel import ControlsScroll, TrainingControls
 from cnn_explorer.gui.pages.training.dataset_chooser import DatasetChooser
 from cnn_explorer.gui.pages.training.live_views import TrainingViews
 from cnn_explorer.gui.pages.training.model_files import ModelFiles
@@ -59,15 +59,9 @@ class TrainingPage(ModelFiles, Page):
         self.datasets = DatasetChooser(self.controls, self)
         self.feed = PredictionsFeed(self.views, self)
         self.hint = FirstRunHint("training", HINT)
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setMinimumWidth(self.controls.minimumWidth() + 16)
-        scroll.setMaximumWidth(self.controls.maximumWidth() + 16)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.controls_scroll = ControlsScroll(self.controls)
         columns = QHBoxLayout()
-        columns.addWidget(scroll)
+        columns.addWidget(self.controls_scroll)
         columns.addWidget(self.views, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
