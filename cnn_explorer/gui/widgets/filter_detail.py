@@ -47,8 +47,10 @@ class FilterDetail(QWidget):
             return
         tiles = np.stack([np.repeat(np.repeat(k, UPSAMPLE, 0), UPSAMPLE, 1) for _, k in self.film])
         self._image.setImage(mosaic(tiles, len(tiles)), levels=(-level, level), autoLevels=False)
-        self.strip_title.setText(f"How it changed: batch {self.film[0][0]} → batch "
-                                 f"{self.film[-1][0]} ({len(self.film)} frames, oldest left)")
+        text = (f"How it changed: batch {self.film[0][0]} → batch {self.film[-1][0]} "
+                f"({len(self.film)} frames, oldest left)")
+        if self.strip_title.text() != text:     # a new text re-lays the page out
+            self.strip_title.setText(text)
 
     def clear(self, title):
         self.heat.set_title(title)

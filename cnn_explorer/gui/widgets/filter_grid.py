@@ -175,10 +175,12 @@ class FilterGrid(QWidget):
         self._columns = self._fit_columns()
         rows = -(-n // self._columns)
         big = np.repeat(np.repeat(self.filters, UPSAMPLE, axis=1), UPSAMPLE, axis=2)
-        self._image.setImage(mosaic(big, self._columns), levels=(-self._level, self._level),
-                             autoLevels=False)
-        self.plot.setFixedHeight(int(np.ceil((rows * tile_h - 1) * pixel)) + 2)
-        self._view.autoRange(padding=0)
+        image = mosaic(big, self._columns)
+        reshaped = self._image.image is None or self._image.image.shape != image.shape
+        self._image.setImage(image, levels=(-self._level, self._level), autoLevels=False)
+        if reshaped:   # a new height or range re-lays the page out: not at every frame
+            self.plot.setFixedHeight(int(np.ceil((rows * tile_h - 1) * pixel)) + 2)
+            self._view.autoRange(padding=0)
         self._place_outline()
 
     def resizeEvent(self, event):  # noqa: N802 (Qt name)

@@ -17,8 +17,8 @@ from cnn_explorer.gui.widgets.filter_grid import FilterGrid
 from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
 
 
-FRAME_MS = 80        # 12.5 frames/s: each frame's painting takes CPU from the training threads
-PROBE_EVERY = 12     # predictions and feature maps about once a second
+FRAME_MS = 125       # 8 frames/s: each frame's painting takes CPU from the training threads
+PROBE_EVERY = 8      # predictions and feature maps once a second
 FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
 
 

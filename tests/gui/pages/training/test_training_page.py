@@ -29,13 +29,6 @@ pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore("propagateSizeHints")]
 
 
-@pytest.fixture(scope="module")
-def small_data():
-    data = catalog.load(catalog.BUNDLED)
-    return dataclasses.replace(data, x_train=data.x_train[:640], y_train=data.y_train[:640],
-                               x_test=data.x_test[:40], y_test=data.y_test[:40])
-
-
 def small_model():
     return Sequential([L.Conv2D(8, 3, activation="relu"), L.MaxPooling2D(2),
                        L.Conv2D(8, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(),

@@ -1,27 +1,16 @@
 """What a student sees on the training page: drawing, Start's wording, slow motion, filters, layout."""
 
-import dataclasses
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from cnn_explorer.data import catalog
 from cnn_explorer.gui.main_window import MainWindow
 from cnn_explorer.gui.pages.training.training_page import TrainingPage
-from cnn_explorer.nn import layers as L
-from cnn_explorer.nn.model import Sequential
+from test_training_page import small_model
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-
-@pytest.fixture(scope="module")
-def small_data():
-    data = catalog.load(catalog.BUNDLED)
-    return dataclasses.replace(data, x_train=data.x_train[:640], y_train=data.y_train[:640],
-                               x_test=data.x_test[:40], y_test=data.y_test[:40])
 
 
 @pytest.fixture
@@ -30,9 +19,7 @@ def page(qtbot, small_data):
     qtbot.addWidget(page)
     page.ask_to_save = False
     page.set_dataset(small_data)
-    page.set_model(Sequential([L.Conv2D(8, 3, activation="relu"), L.MaxPooling2D(2),
-                               L.Conv2D(8, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(),
-                               L.Dense(10, activation="softmax")], seed=3))
+    page.set_model(small_model())
     page.controls.batch_size.setValue(32)
     page.controls.validation_split.setValue(0.2)
     page.resize(1200, 800)
