@@ -183,19 +183,26 @@ class TrainingViews(QWidget):
         rows.setStretchFactor(2, 1)
         self._splitters = (top, bottom, rows)
         self._sized = False
+        for splitter in self._splitters:
+            splitter.splitterMoved.connect(self._on_splitter_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(rows)
 
-    def showEvent(self, event):  # noqa: N802 (Qt name)
-        super().showEvent(event)
-        if not self._sized:     # shares of the real size (sizes set before it are scaled as a
-            self._sized = True  # whole, so a large window gave the extra room to the bottom row)
-            top, bottom, rows = self._splitters
-            width, height = max(self.width(), 600), max(self.height(), 400)
-            top.setSizes([int(width * 0.36), int(width * 0.64)])
-            bottom.setSizes([int(width * 0.4), int(width * 0.34), int(width * 0.26)])
-            rows.setSizes([int(height * 0.47), int(height * 0.22), int(height * 0.31)])
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._sized:
+            return      # the user moved a splitter: their sizes stay
+        # shares of the real size (sizes set before the first layout were scaled as a whole, so
+        # a large window gave all the extra room to the bottom row)
+        top, bottom, rows = self._splitters
+        width, height = max(self.width(), 600), max(self.height(), 400)
+        top.setSizes([int(width * 0.36), int(width * 0.64)])
+        bottom.setSizes([int(width * 0.36), int(width * 0.38), int(width * 0.26)])
+        rows.setSizes([int(height * 0.42), int(height * 0.24), int(height * 0.34)])
+
+    def _on_splitter_moved(self):
+        self._sized = True
 
     def _tick(self):
         self._ticks += 1

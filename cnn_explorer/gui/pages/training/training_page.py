@@ -469,7 +469,9 @@ class TrainingPage(ModelFiles, Page):
         self.feed.refresh_all()
         x_val = self.feed.val[0]
         # the worker sent the final snapshot's matrix, unless the stop came before it was queued
-        current = self.latest is not None and self._confusion_of is self.latest
+        current = (self.latest is not None and self._confusion_of is not None
+                   and (self._confusion_of.step, self._confusion_of.done)
+                   == (self.latest.step, self.latest.done))
         if x_val is not None and self.feed.enabled and not (self.last_error or current):
             self.feed.show_confusion(self.view_model.predict(x_val), "now")
 
