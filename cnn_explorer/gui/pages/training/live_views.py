@@ -198,7 +198,7 @@ class TrainingViews(QWidget):
         top, bottom, rows = self._splitters
         width, height = max(self.width(), 600), max(self.height(), 400)
         top.setSizes([int(width * 0.36), int(width * 0.64)])
-        bottom.setSizes([int(width * 0.36), int(width * 0.38), int(width * 0.26)])
+        bottom.setSizes([int(width * 0.4), int(width * 0.35), int(width * 0.25)])
         rows.setSizes([int(height * 0.42), int(height * 0.24), int(height * 0.34)])
 
     def _on_splitter_moved(self):
