@@ -7,25 +7,10 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from cnn_explorer.gui.main_window import MainWindow
 from cnn_explorer.gui.pages.training.training_page import TrainingPage
-from test_training_page import small_model
+from test_training_page import page  # noqa: F401 (the same page, a fixture)
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore("propagateSizeHints")]
-
-
-@pytest.fixture
-def page(qtbot, small_data):
-    page = TrainingPage()
-    qtbot.addWidget(page)
-    page.ask_to_save = False
-    page.set_dataset(small_data)
-    page.set_model(small_model())
-    page.controls.batch_size.setValue(32)
-    page.controls.validation_split.setValue(0.2)
-    page.resize(1200, 800)
-    page.show()
-    yield page
-    page.stop_training()
 
 
 def drag(qtbot, widget, points):
@@ -100,7 +85,7 @@ def test_step_one_batch_from_a_stopped_page_trains_one_batch(qtbot, page):
     qtbot.waitUntil(lambda: "Paused: Step one batch" in page.controls.status.text(),
                     timeout=10000)
     assert page.running and page.model.optimizer.iterations == 1
-    assert page.controls.progress.text() == "Epoch 1/15 · batch 1/16"
+    assert page.controls.progress.text() == "Epoch 1/40 · batch 1/16"
 
 
 def test_a_chosen_filter_shows_large_with_its_numbers_and_a_film_of_the_run(qtbot, page):
