@@ -40,3 +40,60 @@ def not_learning_message(history, num_classes, learning_rate):
     return (f"The model is not learning: its accuracy is {accuracy[-1]:.0%} after {epochs} "
             f"epoch{'s' * (epochs != 1)}, about what guessing gets ({1 / num_classes:.0%}). "
             + advice)
+
+
+MORE_EPOCHS = 5     # what Start offers once a model has trained all the epochs asked for
+
+
+def _epochs(n):
+    return f"{n} epoch{'s' * (n != 1)}"
+
+
+def epochs_to_train(done, epochs):
+    """The ``epochs`` total Start trains to: ``epochs``, or ``MORE_EPOCHS`` more once reached."""
+    return epochs if done < epochs else done + MORE_EPOCHS
+
+
+def start_label(done, epochs):
+    """The Start button's text for a model with ``done`` finished epochs and Epochs = ``epochs``."""
+    if done == 0:
+        return f"Train {_epochs(epochs)}"
+    if done < epochs:
+        return f"Train epochs {done + 1}–{epochs}"
+    return f"Train {MORE_EPOCHS} more epochs"
+
+
+def start_plan(done, epochs, partial=False):
+    """What Start will do, in a sentence, before it is pressed."""
+    if done >= epochs:
+        return (f"This model has trained {_epochs(done)}: Start trains {MORE_EPOCHS} more "
+                f"(epochs {done + 1}–{done + MORE_EPOCHS}).")
+    if done == 0 and not partial:
+        return f"Start trains this model for {_epochs(epochs)}."
+    again = f" (epoch {done + 1} again from its first batch)" if partial else ""
+    return f"Start continues this model: epochs {done + 1}–{epochs}{again}."
+
+
+def model_header(params, names, done, partial=False, running=False):
+    """The model's header line: parameters, how trained it is, layers (HTML)."""
+    if running:
+        trained = f", training (epoch {done + 1})"
+    else:
+        trained = (f", trained {_epochs(done)}" if done else
+                   ", trained part of an epoch" if partial else ", untrained")
+    return f"<b>Model</b> ({params:,} parameters{trained}): {' → '.join(names)}"
+
+
+def step_report(snapshot, before, after):
+    """What one mini-batch did: its forward pass and loss, and how much the update moved weights.
+
+    ``before`` and ``after`` are the weight arrays around the batch (equal shapes).
+    """
+    moved = [abs(b - a) for a, b in zip(before, after)]
+    largest = max((float(m.max()) for m in moved if m.size), default=0.0)
+    count = sum(m.size for m in moved)
+    mean = sum(float(m.sum()) for m in moved) / count if count else 0.0
+    return (f"One batch (epoch {snapshot.epoch + 1}, batch {snapshot.batch + 1}): forward pass "
+            f"→ loss {snapshot.loss:.4f}, {snapshot.accuracy:.0%} right (running over this "
+            f"epoch); backward pass and update: the weights moved by {mean:.2g} on average, "
+            f"{largest:.2g} at most.")

@@ -1,7 +1,8 @@
 """Training as a generator of snapshots, so a GUI thread can watch, stop and resume it.
 
-``train_steps`` runs one mini-batch per step and yields frozen :class:`Snapshot` records holding
-copies (never live arrays). Every random choice comes from ``numpy.random.default_rng([seed,
+``train_steps`` runs one mini-batch per step and yields frozen :class:`Snapshot` records of its
+numbers; arrays are copied into a snapshot only by :func:`with_arrays`, for the snapshots a
+viewer will draw (never live arrays). Every random choice comes from ``numpy.random.default_rng([seed,
 epoch])``, so the same seed gives bit-identical weights and a run resumed at an epoch boundary
 equals an uninterrupted one. ``TrainConfig.epochs`` is the total: a model that has finished k
 epochs (its history) continues with epoch k + 1.
@@ -10,7 +11,7 @@ epochs (its history) continues with epoch k + 1.
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -61,7 +62,11 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Progress between two mini-batches; every array is a copy owned by the snapshot."""
+    """Progress between two mini-batches; every array is a copy owned by the snapshot.
+
+    ``conv_kernels`` and ``weights`` are empty as ``train_steps`` yields it: copying them at every
+    batch cost every batch, while a viewer draws a few snapshots a second (:func:`with_arrays`).
+    """
 
     epoch: int
     epochs: int
@@ -76,14 +81,25 @@ class Snapshot:
     epoch_end: bool
     images_per_second: float
     elapsed: float
-    conv_kernels: tuple
-    weights: tuple
     history: dict
     done: bool
     reason: str | None
     # epoch-end snapshots: the validation images' class probabilities (N, classes) float32, from
     # the same pass that gave val_loss (a confusion matrix needs no second pass); else None
     val_probabilities: np.ndarray | None = None
+    conv_kernels: tuple = ()     # each Conv2D's kernel (kh, kw, cin, cout)
+    weights: tuple = ()          # every weight array, as Sequential.get_weights()
+
+
+def with_arrays(snapshot, model, weights=False):
+    """``snapshot`` with copies of ``model``'s conv kernels and, if ``weights``, of all its weights.
+
+    Call it while ``train_steps`` waits for its next step (between two yields), so the arrays are
+    the ones the snapshot's numbers describe.
+    """
+    kernels = tuple(layer.weights[0].copy() for layer in model.layers if isinstance(layer, Conv2D))
+    return replace(snapshot, conv_kernels=kernels,
+                   weights=tuple(model.get_weights()) if weights else ())
 
 
 def split_validation(x, y, validation_split, seed):
@@ -156,7 +172,6 @@ def train_steps(model, data, config=None, should_stop=None):
     model.prepare_input(x_tr[:1])
     optimizer = _optimizer_for(model, config)
     weights, trainable = model.weight_arrays(), model.trainable_mask()
-    convs = [layer for layer in model.layers if isinstance(layer, Conv2D)]
     batches = -(-len(x_tr) // config.batch_size)
     history = model.history
     start, seen = time.perf_counter(), 0
@@ -171,8 +186,7 @@ def train_steps(model, data, config=None, should_stop=None):
             val_loss=history["val_loss"][-1] if epoch_end and history["val_loss"] else None,
             val_accuracy=history["val_accuracy"][-1] if epoch_end and history["val_accuracy"] else None,
             epoch_end=epoch_end, images_per_second=seen / elapsed if elapsed > 0 else 0.0,
-            elapsed=elapsed, conv_kernels=tuple(c.weights[0].copy() for c in convs),
-            weights=tuple(model.get_weights()), history={k: list(v) for k, v in history.items()},
+            elapsed=elapsed, history={k: list(v) for k, v in history.items()},
             done=done, reason=reason, val_probabilities=val_probs)
 
     def ended_early(epoch, batch, loss_sum, correct, count, reason):

@@ -33,11 +33,15 @@ def tiny_model():
 class Recorder(QObject):
     """Collects what a worker emits; as a QObject of the GUI thread its slots run there (queued)."""
 
-    def __init__(self, worker):
+    def __init__(self, worker, keep_asking=False):
         super().__init__()
         self.snapshots, self.epoch_ends, self.errors, self.finished = [], [], [], []
-        self.paused = []
-        worker.sigSnapshot.connect(self.on_snapshot)
+        self.paused, self.stepped = [], []
+        self._worker = worker if keep_asking else None   # a frame clock as fast as frames come
+        if keep_asking:
+            worker.request_frame()
+        worker.sigFrame.connect(self.on_snapshot)
+        worker.sigStepped.connect(self.on_stepped)
         worker.sigEpochEnd.connect(self.on_epoch_end)
         worker.sigPaused.connect(self.on_paused)
         worker.sigError.connect(self.on_error)
@@ -46,6 +50,12 @@ class Recorder(QObject):
     @Slot(object)
     def on_snapshot(self, snapshot):
         self.snapshots.append(snapshot)
+        if self._worker is not None:
+            self._worker.request_frame()
+
+    @Slot(object, str)
+    def on_stepped(self, snapshot, report):
+        self.stepped.append((snapshot, report))
 
     @Slot(object, object)
     def on_epoch_end(self, snapshot, probabilities):
@@ -75,7 +85,7 @@ def run(qtbot, worker, timeout=20000):
 def test_a_run_delivers_every_epoch_end_and_a_final_snapshot(qtbot, digits):
     config = TrainConfig(epochs=2, batch_size=64, validation_split=0.25, snapshot_every=1)
     x_val = digits[0][:96]
-    worker = TrainingWorker(tiny_model(), digits, config, eval_x=x_val, interval=60.0)
+    worker = TrainingWorker(tiny_model(), digits, config, eval_x=x_val)
     record = run(qtbot, worker)
     assert record.errors == []
     assert [s.epoch for s, _ in record.epoch_ends] == [0, 1]
@@ -83,25 +93,28 @@ def test_a_run_delivers_every_epoch_end_and_a_final_snapshot(qtbot, digits):
     np.testing.assert_allclose(record.epoch_ends[0][1].sum(axis=1), 1, rtol=1e-5)
     final = record.finished[0]
     assert final.done and final.reason == "finished"
-    # a 60 s interval lets through only the first snapshot, the epoch ends and the final one
-    assert len(record.snapshots) <= 4
-    assert all(s.epoch_end or s.done for s in record.snapshots[1:])
+    # no frame was asked for: only the epoch ends (the last one is the final snapshot)
+    assert [s.epoch for s in record.snapshots] == [0, 1]
+    assert all(s.epoch_end and len(s.conv_kernels) == 1 and s.weights for s in record.snapshots)
 
 
-def test_snapshots_are_throttled_but_the_latest_arrives(qtbot, digits):
+def test_a_frame_comes_when_asked_with_the_kernels_only(qtbot, digits):
+    # every batch copied the kernels twice and all the weights, drawn or not
     config = TrainConfig(epochs=1, batch_size=8, validation_split=0.0, snapshot_every=1)
-    worker = TrainingWorker(tiny_model(), digits, config, interval=0.05)
+    worker = TrainingWorker(tiny_model(), digits, config)
+    worker.request_frame()
     record = run(qtbot, worker)
     batches = len(digits[0]) // 8
-    assert 1 <= len(record.snapshots) < batches
-    assert record.snapshots[-1].done and record.snapshots[-1].step == batches
+    first, last = record.snapshots
+    assert first.step == 1 and first.conv_kernels[0].shape == (3, 3, 1, 4) and first.weights == ()
+    assert last.done and last.step == batches and len(last.weights) == 4
 
 
 def test_max_batches_stops_after_exactly_that_many_batches(qtbot, digits):
     # the page's train_batches counted throttled snapshots: a whole epoch could pass between two
     config = TrainConfig(epochs=3, batch_size=8, validation_split=0.0, snapshot_every=1)
     model = tiny_model()
-    record = run(qtbot, TrainingWorker(model, digits, config, interval=60.0, max_batches=5))
+    record = run(qtbot, TrainingWorker(model, digits, config, max_batches=5))
     final = record.finished[0]
     assert final.reason == "stopped" and final.step == 5
     assert model.optimizer.iterations == 5 and model.history["loss"] == []
@@ -109,8 +122,8 @@ def test_max_batches_stops_after_exactly_that_many_batches(qtbot, digits):
 
 def test_pause_stops_batches_until_resume_and_stop_ends_the_thread_quickly(qtbot, digits):
     config = TrainConfig(epochs=50, batch_size=16, validation_split=0.0, snapshot_every=1)
-    worker = TrainingWorker(tiny_model(), digits, config, interval=0.0)
-    record = Recorder(worker)
+    worker = TrainingWorker(tiny_model(), digits, config)
+    record = Recorder(worker, keep_asking=True)
     thread = start_in_thread(worker)
     qtbot.waitUntil(lambda: len(record.snapshots) >= 2, timeout=10000)
     worker.pause()
@@ -135,6 +148,43 @@ def test_stop_wakes_a_paused_worker(qtbot, digits):
     thread = start_in_thread(worker)
     worker.pause()
     qtbot.waitUntil(lambda: bool(record.paused), timeout=10000)
+    worker.stop()
+    assert thread.wait(1000)
+
+
+def test_slow_motion_keeps_to_its_speed_and_still_stops_within_a_batch(qtbot, digits):
+    config = TrainConfig(epochs=50, batch_size=16, validation_split=0.0)
+    worker = TrainingWorker(tiny_model(), digits, config, speed=20.0)
+    record = Recorder(worker, keep_asking=True)
+    thread = start_in_thread(worker)
+    qtbot.waitUntil(lambda: len(record.snapshots) >= 2, timeout=10000)
+    start, first = time.perf_counter(), record.snapshots[-1].step
+    qtbot.waitUntil(lambda: record.snapshots[-1].step >= first + 4, timeout=10000)
+    assert time.perf_counter() - start >= 4 / 20 * 0.9      # no faster than 20 batches/s
+    worker.set_speed(0.2)                                    # one batch every 5 s
+    qtbot.wait(200)
+    start = time.perf_counter()
+    worker.stop()
+    assert thread.wait(1000) and time.perf_counter() - start < 1.0
+
+
+def test_step_trains_exactly_one_batch_and_says_what_it_did(qtbot, digits):
+    config = TrainConfig(epochs=5, batch_size=16, validation_split=0.0)
+    model = tiny_model()
+    worker = TrainingWorker(model, digits, config, paused=True)
+    record = Recorder(worker)
+    thread = start_in_thread(worker)
+    qtbot.waitUntil(lambda: bool(record.paused), timeout=10000)
+    assert model.optimizer is None or model.optimizer.iterations == 0
+    for k in (1, 2):
+        worker.step()
+        qtbot.waitUntil(lambda: len(record.stepped) == k and len(record.paused) == k + 1,
+                        timeout=10000)
+        assert model.optimizer.iterations == k and worker.paused
+        snapshot, report = record.stepped[-1]
+        assert snapshot.step == k and len(snapshot.weights) == 4
+        assert report.startswith(f"One batch (epoch 1, batch {k}): forward pass → loss ")
+        assert "the weights moved by" in report
     worker.stop()
     assert thread.wait(1000)
 
@@ -200,10 +250,11 @@ def test_the_probe_runs_in_the_worker_thread_at_every_epoch_end(qtbot, digits):
         return threading.current_thread() is threading.main_thread(), model.predict(x)
 
     config = TrainConfig(epochs=2, batch_size=64, validation_split=0.0)
-    worker = TrainingWorker(tiny_model(), digits, config, probe=probe, probe_interval=60.0)
+    worker = TrainingWorker(tiny_model(), digits, config, probe=probe)
+    worker.request_frame(probe=True)
     probes = ProbeRecorder(worker)
     run(qtbot, worker)
-    # the first batch, each epoch end (the last is also the final snapshot): 3 probes
+    # the first batch (asked), each epoch end (the last is also the final snapshot): 3 probes
     assert len(probes.results) == 3
     assert not any(in_main for in_main, _ in probes.results)
     assert all(p.shape == (5, 10) for _, p in probes.results)

@@ -1,7 +1,5 @@
 """Loss and accuracy curves: the running training average and the validation value per epoch."""
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -46,16 +44,12 @@ class Curves(QWidget):
     ``add_snapshot`` appends the running training value at ``epoch + (batch + 1) / batches``; on an
     epoch-end snapshot it also adds the validation point at ``epoch + 1``. The axes' ranges are
     set, not auto-ranged (epochs from 0 to the end of the current one; loss from 0 to its largest
-    value), so the axes are laid out again once an epoch, not for every point; the curves are
-    redrawn at most every ``interval`` seconds, and at every epoch end (``flush()`` draws what is
-    pending).
+    value), so the axes are laid out again once an epoch, not for every point. Each call redraws
+    the curves it changed: the caller decides how often (the training page's frame clock).
     """
 
-    def __init__(self, interval=0.25, parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self._interval = interval
-        self._last_draw = 0.0
-        self._pending = set()
         self._epochs = 1
         self._loss_top = 0.0
         self._series = {key: _Series() for key in ("loss", "accuracy", "val_loss", "val_accuracy")}
@@ -121,29 +115,23 @@ class Curves(QWidget):
         if len(self._series["loss"].x) and x < self._series["loss"].x[-1]:
             # a run resumed after a stop inside an epoch trains that epoch again from its first
             # batch: the abandoned points go, or the curves would double back
-            for key, series in self._series.items():
+            changed = set(self._series)
+            for series in self._series.values():
                 keep = series.x < x
                 series.replace(series.x[keep], series.y[keep])
-                self._pending.add(key)
+        else:
+            changed = {"loss", "accuracy"}
         self._series["loss"].append(x, snapshot.loss)
         self._series["accuracy"].append(x, snapshot.accuracy)
-        self._pending.update(("loss", "accuracy"))
         if snapshot.epoch_end and snapshot.val_loss is not None:
             self._series["val_loss"].append(x, snapshot.val_loss)
             self._series["val_accuracy"].append(x, snapshot.val_accuracy)
-            self._pending.update(("val_loss", "val_accuracy"))
+            changed.update(("val_loss", "val_accuracy"))
         if snapshot.epoch + 1 > self._epochs:
             self.set_epochs(snapshot.epoch + 1)
-        if snapshot.epoch_end or snapshot.done or time.perf_counter() - self._last_draw >= self._interval:
-            self.flush()
-
-    def flush(self):
-        """Draw the points added since the last redraw."""
-        self._redraw(self._pending)
-        self._pending = set()
+        self._redraw(changed)
 
     def _redraw(self, keys):
-        self._last_draw = time.perf_counter()
         for key in keys:
             series = self._series[key]
             self._items[key].setData(series.x, series.y, connect="finite")

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets.filter_grid import image_view, mosaic
@@ -15,20 +16,25 @@ class FeatureMaps(QWidget):
     """Every channel of every (H, W, C) activation as a square-ish mosaic, titled with the layer.
 
     Each layer has its own levels (its smallest to its largest value) so that small activations
-    deep in the network are still visible; the title says the range.
+    deep in the network are still visible. A click on one map shows it enlarged in the last
+    column (``enlarged``: (layer name, channel)), kept up to date as the maps change.
     """
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._plot = pg.GraphicsLayoutWidget()
-        self._plot.setBackground(None)
-        self._plot.ci.setSpacing(4)
+        self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setBackground(None)
+        self.plot.ci.setSpacing(4)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
         self._names = ()
         self._images = []
+        self._columns = []
+        self._big = None
+        self.enlarged = None
         self.shown = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._plot)
+        layout.addWidget(self.plot)
 
     def set_activations(self, activations):
         """Show ``activations``: [(layer name, array (H, W, C)), ...]; other shapes are skipped."""
@@ -37,24 +43,75 @@ class FeatureMaps(QWidget):
         if names != self._names:
             self._rebuild(names)
         self.shown = []
+        self._columns = []
         for (name, maps), (label, view, image) in zip(spatial, self._images):
             h, w, c = maps.shape
             # twice as many columns as rows: the views sit side by side in a wide, low strip
-            tiles = mosaic(np.moveaxis(maps, -1, 0), max(1, math.ceil(math.sqrt(2 * c))))
+            columns = max(1, math.ceil(math.sqrt(2 * c)))
+            self._columns.append(columns)
+            tiles = mosaic(np.moveaxis(maps, -1, 0), columns)
             low, high = float(maps.min()), float(maps.max())
             image.setImage(tiles, levels=(low, high if high > low else low + 1), autoLevels=False)
             title = f"{name} {h}×{w}×{c}"
             if label.text != title:  # a new label text re-lays the scene out
                 label.setText(title, size="8pt")
             self.shown.append((name, maps))
+        self._show_enlarged()
 
     def _rebuild(self, names):
-        self._plot.clear()
+        self.plot.clear()
         self._images = []
         for column, name in enumerate(names):
-            label = self._plot.addLabel(name, row=0, col=column, size="8pt")
-            view, image = image_view(self._plot.ci.addLayout(row=1, col=column), COLOURS)
-            self._plot.ci.layout.setColumnStretchFactor(column, 1 if column == 0 else 3)
+            label = self.plot.addLabel(name, row=0, col=column, size="8pt")
+            view, image = image_view(self.plot.ci.addLayout(row=1, col=column), COLOURS)
+            self.plot.ci.layout.setColumnStretchFactor(column, 1 if column == 0 else 3)
             self._images.append((label, view, image))
-        self._plot.ci.layout.setRowStretchFactor(1, 10)
+        label = self.plot.addLabel("", row=0, col=len(names), size="8pt")
+        view, image = image_view(self.plot.ci.addLayout(row=1, col=len(names)), COLOURS)
+        self.plot.ci.layout.setColumnStretchFactor(len(names), 3)
+        self._big = (label, view, image)
+        self.plot.ci.layout.setRowStretchFactor(1, 10)
         self._names = names
+        if self.enlarged is not None and self.enlarged[0] not in names:
+            self.enlarged = None
+
+    def map_centre(self, layer, channel):
+        """Where map ``channel`` of layer ``layer`` (an index) is drawn, in ``plot.viewport()``
+        pixels (for clicks)."""
+        h, w, _ = self.shown[layer][1].shape
+        row, col = divmod(channel, self._columns[layer])
+        view = self._images[layer][1]
+        return self.plot.mapFromScene(view.mapViewToScene(
+            QPointF(col * (w + 1) + w / 2, row * (h + 1) + h / 2)))
+
+    def enlarge(self, name, channel):
+        """Show map ``channel`` of layer ``name`` enlarged (None: none)."""
+        self.enlarged = None if name is None else (name, channel)
+        self._show_enlarged()
+
+    def _show_enlarged(self):
+        if self._big is None:
+            return
+        label, _, image = self._big
+        maps = dict(self.shown).get(self.enlarged[0]) if self.enlarged else None
+        if maps is None or self.enlarged[1] >= maps.shape[2]:
+            image.clear()
+            label.setText("click a map to enlarge it" if self.shown else "", size="8pt")
+            return
+        name, channel = self.enlarged
+        one = maps[:, :, channel]
+        low, high = float(one.min()), float(one.max())
+        image.setImage(one, levels=(low, high if high > low else low + 1), autoLevels=False)
+        label.setText(f"{name} map {channel + 1}, enlarged", size="8pt")
+
+    def _on_click(self, event):
+        for (name, maps), (_, view, _), columns in zip(self.shown, self._images, self._columns):
+            if not view.sceneBoundingRect().contains(event.scenePos()):
+                continue
+            h, w, c = maps.shape
+            pos = view.mapSceneToView(event.scenePos())
+            col, row = int(pos.x() // (w + 1)), int(pos.y() // (h + 1))
+            channel = row * columns + col
+            if 0 <= col < columns and row >= 0 and channel < c:
+                self.enlarge(name, channel)
+            return

@@ -4,9 +4,15 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QLinearGradient, QPainter
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets import colours
+
+UPSAMPLE = 4    # image pixels per weight: a 1-pixel gap between tiles is a quarter of a weight
+MARGIN = 1.08   # the view's frame takes a few pixels: ask that much more room per weight
 
 
 def mosaic(tiles, columns=None, gap=1, fill=np.nan):
@@ -42,37 +48,92 @@ def image_view(widget, colormap):
     return view, image
 
 
+class ColourBar(QWidget):
+    """The diverging scale under a view: −level purple, 0 white, +level green, with the numbers."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.level = None
+        self.setFixedHeight(30)
+        self.setMinimumWidth(120)
+
+    def set_level(self, level):
+        self.level = level
+        self.setToolTip("" if level is None else
+                        f"Colour scale, the same for every filter: purple −{level:.3g}, white 0, "
+                        f"green +{level:.3g}; values beyond it take the end colours")
+        self.update()
+
+    def paintEvent(self, event):  # noqa: N802 (Qt name)
+        if self.level is None:
+            return
+        painter = QPainter(self)
+        bar = QRectF(4, 2, self.width() - 8, 10)
+        gradient = QLinearGradient(bar.topLeft(), bar.topRight())
+        for i in range(0, 256, 32):
+            gradient.setColorAt(i / 255, QColor(*colours.DIVERGING_LUT[i][:3]))
+        gradient.setColorAt(1.0, QColor(*colours.DIVERGING_LUT[255][:3]))
+        painter.fillRect(bar, gradient)
+        painter.setPen(QColor("#555555"))
+        painter.drawRect(bar)
+        text = QRectF(0, 13, self.width(), self.height() - 13)
+        painter.setPen(self.palette().windowText().color())
+        level = format_number(self.level)
+        painter.drawText(text, Qt.AlignLeft | Qt.AlignTop, f"−{level}")
+        painter.drawText(text, Qt.AlignHCenter | Qt.AlignTop, "0")
+        painter.drawText(text, Qt.AlignRight | Qt.AlignTop, f"+{level}")
+        painter.end()
+
+
 class FilterGrid(QWidget):
     """Tiles of filters (n, kh, kw) with fixed symmetric levels, so a changing filter looks changed.
 
-    The colours are the app's diverging map (the kernels' colours on the other pages).
+    The colours are the app's diverging map (the kernels' colours on the other pages), explained
+    by a colour bar. Every weight is at least ``px_per_weight`` pixels wide: the tiles flow into
+    as many columns as the width holds, and the grid grows downwards (put it in a scroll area).
+    A click on a tile chooses that filter.
 
     The level is taken from the first filters shown (the largest magnitude, times ``headroom``) and
     kept until ``reset_level()``; values beyond it saturate to the map's ends.
+
+    Signals
+    -------
+    sigFilterClicked(int)
+        The index of the filter clicked.
     """
 
-    def __init__(self, title="", columns=8, headroom=1.2, parent=None):
+    sigFilterClicked = Signal(int)
+
+    def __init__(self, title="", headroom=1.2, px_per_weight=16, parent=None):
         super().__init__(parent)
-        self._columns = columns
         self._headroom = headroom
+        self._px = px_per_weight
         self._level = None
+        self._columns = 1
+        self.selected = None
         self.filters = None
         self._title = QLabel(title)
         self._title.setWordWrap(True)
         self._title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wrap, not widen
-        self._scale = QLabel()
-        self._scale.setStyleSheet("color: palette(mid);")
-        self._scale.setWordWrap(True)   # on one line two of them kept the window over 1024 wide
-        self._plot = pg.GraphicsLayoutWidget()
-        self._plot.setBackground(self.palette().window().color())  # opaque: repaints stay local
-        self._plot.ci.setContentsMargins(0, 0, 0, 0)
-        self._view, self._image = image_view(self._plot, colours.DIVERGING_LUT)
+        self.colour_bar = ColourBar()
+        self.plot = pg.GraphicsLayoutWidget()
+        self.plot.setBackground(self.palette().window().color())  # opaque: repaints stay local
+        self.plot.ci.setContentsMargins(0, 0, 0, 0)
+        self.plot.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self._view, self._image = image_view(self.plot, colours.DIVERGING_LUT)
+        self._view.setDefaultPadding(0)
+        self._outline = QGraphicsRectItem()
+        self._outline.setPen(pg.mkPen(colours.KERNEL, width=3, cosmetic=True))
+        self._outline.setZValue(5)
+        self._outline.hide()
+        self._view.addItem(self._outline)
+        self.plot.scene().sigMouseClicked.connect(self._on_click)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self._title)
-        layout.addWidget(self._plot, 1)
-        layout.addWidget(self._scale)
+        layout.addWidget(self.plot)
+        layout.addWidget(self.colour_bar)
 
     def set_title(self, text):
         self._title.setText(text)
@@ -88,24 +149,89 @@ class FilterGrid(QWidget):
     def level(self):
         return self._level
 
+    def _tile(self):
+        """(height, width) of one tile and its gap, in image pixels (UPSAMPLE per weight)."""
+        _, kh, kw = self.filters.shape
+        return kh * UPSAMPLE + 1, kw * UPSAMPLE + 1
+
     def set_filters(self, filters):
         """Show ``filters`` (n, kh, kw): one tile per filter, purple negative, green positive."""
         filters = np.asarray(filters, dtype=np.float32)
         if self._level is None:
             self._level = float(np.abs(filters).max()) * self._headroom or 1.0
-            self._scale.setText(f"purple −{self._level:.2f} · white 0 · green +{self._level:.2f}")
+            self.colour_bar.set_level(self._level)
         self.filters = filters
-        image = mosaic(filters, min(self._columns, len(filters)))
+        self._draw()
+
+    def _fit_columns(self):
+        """As many tiles side by side as the width holds at ``px_per_weight``."""
+        pixel = self._px / UPSAMPLE * MARGIN    # screen pixels per image pixel
+        return max(1, min(len(self.filters), int((self.width() + pixel) // (self._tile()[1] * pixel))))
+
+    def _draw(self):
+        n = len(self.filters)
+        tile_h, _ = self._tile()
+        pixel = self._px / UPSAMPLE * MARGIN
+        self._columns = self._fit_columns()
+        rows = -(-n // self._columns)
+        big = np.repeat(np.repeat(self.filters, UPSAMPLE, axis=1), UPSAMPLE, axis=2)
+        image = mosaic(big, self._columns)
+        reshaped = self._image.image is None or self._image.image.shape != image.shape
         self._image.setImage(image, levels=(-self._level, self._level), autoLevels=False)
+        if reshaped:   # a new height or range re-lays the page out: not at every frame
+            self.plot.setFixedHeight(int(np.ceil((rows * tile_h - 1) * pixel)) + 2)
+            self._view.autoRange(padding=0)
+        self._place_outline()
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self.filters is not None and self._fit_columns() != self._columns:
+            self._draw()
+
+    def select(self, index):
+        """Outline filter ``index`` (None: none)."""
+        self.selected = index
+        self._place_outline()
+
+    def _place_outline(self):
+        if self.selected is None or self.filters is None or self.selected >= len(self.filters):
+            self._outline.hide()
+            return
+        tile_h, tile_w = self._tile()
+        row, col = divmod(self.selected, self._columns)
+        self._outline.setRect(QRectF(col * tile_w, row * tile_h, tile_w - 1, tile_h - 1))
+        self._outline.show()
+
+    def tile_centre(self, index):
+        """Where filter ``index``'s tile is drawn, in ``plot.viewport()`` pixels (for clicks)."""
+        tile_h, tile_w = self._tile()
+        row, col = divmod(index, self._columns)
+        scene = self._view.mapViewToScene(QPointF((col + 0.5) * tile_w, (row + 0.5) * tile_h))
+        return self.plot.mapFromScene(scene)
+
+    def px_per_weight(self):
+        """Screen pixels one weight takes (the view's scale times the upsampling)."""
+        return self._view.viewPixelSize()[0] ** -1 * UPSAMPLE if self.filters is not None else 0
+
+    def _on_click(self, event):
+        if self.filters is None:
+            return
+        pos = self._view.mapSceneToView(event.scenePos())
+        tile_h, tile_w = self._tile()
+        col, row = int(pos.x() // tile_w), int(pos.y() // tile_h)
+        index = row * self._columns + col
+        if 0 <= col < self._columns and row >= 0 and index < len(self.filters):
+            self.sigFilterClicked.emit(index)
 
     def clear(self, title=""):
         """Show no filters (e.g. the model has no such layer), only ``title``."""
         self.filters = None
         self._level = None
         self._image.clear()
-        self._scale.setText("")
+        self._outline.hide()
+        self.colour_bar.set_level(None)
         self.set_title(title)
 
     def image(self):
-        """The mosaic currently drawn (float32, NaN between tiles)."""
+        """The mosaic currently drawn (float32, NaN between tiles; UPSAMPLE pixels per weight)."""
         return self._image.image

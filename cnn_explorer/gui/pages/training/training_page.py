@@ -1,92 +1,147 @@
 """The training page: train the Model page's convnet on a dataset and watch it learn, live.
 
-The model being trained belongs to the worker thread while it runs; this page keeps its own clone
-(``view_model``) and copies the weights out of every snapshot it renders, so drawing, feature maps
-and predictions work during training without touching the worker's model.
+The page's settings are one frozen ``TrainingSettings`` (``self.state``): a widget's change is
+``edit(...)``, and ``render`` sets the widgets from the state. The model being trained belongs to
+the worker thread while it runs; the views use their own clone (``view_model``), fed from the
+frames the worker sends when the views' frame clock asks for one.
 """
 
 import os
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, Slot
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QScrollArea
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer, Slot
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
-from cnn_explorer.gui.pages.training.controls_panel import TrainingControls
-from cnn_explorer.nn.reports import (format_progress, format_speed,
-                                                   not_learning_message)
+from cnn_explorer.gui.pages.training.controls_panel import ControlsScroll, TrainingControls
 from cnn_explorer.gui.pages.training.dataset_chooser import DatasetChooser
-from cnn_explorer.gui.pages.training.live_display import TrainingDisplay
+from cnn_explorer.gui.pages.training.live_views import TrainingViews
 from cnn_explorer.gui.pages.training.model_files import ModelFiles
-from cnn_explorer.gui.pages.training.model_slot import ModelSlot
-from cnn_explorer.gui.pages.training.views_panel import TrainingViews
+from cnn_explorer.gui.pages.training.model_slot import ARCHITECTURE_CHANGED, ModelSlot, ReplaceModel
+from cnn_explorer.gui.pages.training.predictions_feed import PredictionsFeed
+from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
 from cnn_explorer.gui.workers import TrainingWorker, start_in_thread
-from cnn_explorer.nn import training
+from cnn_explorer.nn import guide_model, training
+from cnn_explorer.nn.reports import (epochs_to_train, format_progress, format_speed,
+                                     not_learning_message, start_label, start_plan)
+from cnn_explorer.nn.training_settings import TrainingSettings, config_of
 
-PROBE_INTERVAL = 1.0  # s between the worker's predictions for the grid and feature maps
-# s between drawn snapshots (12.5 frames/s): every frame's painting takes CPU from the two
-# training threads on a 2-core machine; at 20 frames/s the app trained at ~84% of the engine's
-# bare speed, the issue's floor being 85%
-SNAPSHOT_INTERVAL = 0.08
+HINT = ("Press <b>Start</b> (Ctrl+Enter) to train the model, or <b>Step one batch</b> to watch a "
+        "single forward pass, loss and update; a slower <b>Speed</b> lets you see the filters "
+        "change.")
+# the settings the controls edit: (field, widget name, undo text)
+SETTINGS = (("epochs", "epochs", "Epochs"), ("batch_size", "batch_size", "Batch size"),
+            ("optimizer", "optimizer", "Optimiser"), ("learning_rate", "learning_rate",
+                                                      "Learning rate"),
+            ("validation_split", "validation_split", "Validation split"),
+            ("augment_shift", "augment", "Random shift"), ("seed", "seed", "Seed"),
+            ("speed", "speed", "Speed"))
 
 
-class TrainingPage(ModelSlot, ModelFiles, Page):
+class TrainingPage(ModelFiles, Page):
     """Dataset and hyper-parameters on the left; live views of the training on the right."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.ask_to_save = True  # tests and screenshots switch the save question off
+        self.slot = ModelSlot()
         self.dataset = None
-        self.model = None
-        self.dirty = False
         self.worker = None
         self.thread = None
         self.latest = None
         self._confusion_of = None  # the snapshot whose validation matrix is on screen
+        self._step_report = ""
         self.last_error = ""
-        self._architecture_key = None
-        self._dataset_source = catalog.BUNDLED   # the combo's entry for the data in use
+        self._dataset_source = None   # the dataset loaded (the state names the one chosen)
         self._fit_message = ""
         self.controls = TrainingControls()
         self.views = TrainingViews()
         self.datasets = DatasetChooser(self.controls, self)
-        self.display = TrainingDisplay(self.views, self)
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setMinimumWidth(self.controls.minimumWidth() + 16)
-        scroll.setMaximumWidth(self.controls.maximumWidth() + 16)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        layout = QHBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addWidget(self.views, 1)
+        self.feed = PredictionsFeed(self.views, self)
+        self.hint = FirstRunHint("training", HINT)
+        self.controls_scroll = ControlsScroll(self.controls)
+        columns = QHBoxLayout()
+        columns.addWidget(self.controls_scroll)
+        columns.addWidget(self.views, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addLayout(columns, 1)
         self._connect()
         # last resort if the app quits without closing the window: never leave a thread running
         QCoreApplication.instance().aboutToQuit.connect(self.stop_training)
         QCoreApplication.instance().aboutToQuit.connect(self.datasets.stop)
         self.controls.set_running(False)
-        self._load_dataset(self.datasets.refresh())
+        self.state = TrainingSettings(dataset=self.datasets.refresh())
+        self.render(self.state)
+        self._load_dataset(self.state.dataset)
 
     def _connect(self):
         c = self.controls
-        self.datasets.sigChosen.connect(self._load_dataset)
+        self.datasets.sigChosen.connect(self._choose_dataset)
         self.datasets.sigMessage.connect(c.show_message)
         self.datasets.sigDownloaded.connect(self._on_downloaded)
-        self.display.sigSelectionChanged.connect(self._on_selection_changed)
+        self.feed.sigSelectionChanged.connect(self._on_selection_changed)
+        self.views.sigFrameWanted.connect(self._on_frame_wanted)
         c.start_button.clicked.connect(self.start)
+        c.step_button.clicked.connect(self.step)
         c.pause_button.toggled.connect(self._on_pause_toggled)
         c.stop_button.clicked.connect(self.stop)
         c.new_button.clicked.connect(self.new_model)
         c.save_button.clicked.connect(self._on_save)
         c.load_button.clicked.connect(self._on_load)
+        for field, name, text in SETTINGS:
+            c.changed(name).connect(
+                lambda _=None, f=field, n=name, t=text: self._edit_setting(t, f, c.value(n)))
+
+    @property
+    def model(self):
+        return self.slot.model
+
+    @property
+    def dirty(self):
+        return self.slot.dirty
+
+    @dirty.setter
+    def dirty(self, value):
+        self.slot.dirty = value
 
     @property
     def view_model(self):
         """The GUI thread's copy of the model, for the views."""
-        return self.display.model
+        return self.feed.model
 
-    # -- data ----------------------------------------------------------------------------
+    # -- settings ---------------------------------------------------------------------------
+    def _edit_setting(self, text, field, value):
+        try:
+            self.edit(f"{text}: {value}", merge_key=field, **{field: value})
+        except ValueError as exc:   # the widgets' ranges keep this rare; the state stays
+            self.controls.show_message(str(exc))
+            self.render(self.state)
+
+    def render(self, state):
+        """Show ``state`` in the controls, and make the data and the run follow it."""
+        for field, name, _ in SETTINGS:
+            self.controls.set_value(name, getattr(state, field))
+        if self._dataset_source is not None and state.dataset != self._dataset_source:
+            self._load_dataset(state.dataset)     # undo or redo of a dataset choice
+        self._update_validation()
+        if self.running:
+            self.worker.set_speed(state.speed)
+        self._show_start_plan()
+
+    def _show_start_plan(self):
+        """The Start button and the status say what Start will do (the model, the Epochs)."""
+        if self.running or self.model is None:
+            return
+        done = self.slot.epochs_done
+        self.controls.set_start_text(start_label(done, self.state.epochs))
+        self.controls.status.setText(start_plan(done, self.state.epochs, self.dirty))
+
+    # -- data -------------------------------------------------------------------------------
+    def _choose_dataset(self, name_or_path):
+        if self._load_dataset(name_or_path) and name_or_path != self.state.dataset:
+            self.edit(f"Dataset: {self.dataset.title}", dataset=name_or_path)
+
     def _load_dataset(self, name_or_path):
         try:
             dataset = catalog.load(name_or_path)
@@ -95,8 +150,9 @@ class TrainingPage(ModelSlot, ModelFiles, Page):
             # the list goes back to the data still in use (it showed the folder that failed)
             self.datasets.refresh(select=self._dataset_source)
             return False
-        self.set_dataset(dataset)
         self._dataset_source = name_or_path
+        self.datasets.refresh(select=name_or_path)
+        self.set_dataset(dataset)
         return True
 
     def _on_downloaded(self, name):
@@ -107,7 +163,8 @@ class TrainingPage(ModelSlot, ModelFiles, Page):
                                        "(that stops this training).", error=False)
         else:
             self.datasets.refresh(select=name)
-            if self._load_dataset(name):
+            self._choose_dataset(name)
+            if self._dataset_source == name:
                 self.controls.show_message(f"Downloaded {title}.", error=False)
 
     def set_dataset(self, dataset):
@@ -122,27 +179,101 @@ class TrainingPage(ModelSlot, ModelFiles, Page):
                  for note in dataset.notes]
         self.controls.dataset_info.setText(" ".join((info, *notes)))
         self.controls.show_message("")
-        self.display.dataset = dataset
-        self.display.clear_confusion()
+        self.feed.dataset = dataset
+        self.feed.clear_confusion()
         self._update_validation()
         self._note_architecture()   # still true of the model with other data
         self._check_fit()
-        self.display.show_test_images()
+        self.feed.show_test_images()
 
     def _update_validation(self):
-        split = self.controls.validation_split.value()
+        split = self.state.validation_split
         if self.dataset is None or split <= 0:
-            self.display.set_validation(None, None)
+            self.feed.set_validation(None, None)
             return
         _, _, x_val, y_val = training.split_validation(
-            self.dataset.x_train, self.dataset.y_train, split, self.controls.seed.value())
-        self.display.set_validation(x_val, y_val)
+            self.dataset.x_train, self.dataset.y_train, split, self.state.seed)
+        self.feed.set_validation(x_val, y_val)
 
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
         self._sync_architecture()   # during a run only the note: a change made meanwhile is said
 
-    # -- training ------------------------------------------------------------------------
+    # -- the model --------------------------------------------------------------------------
+    def _check_fit(self):
+        """Whether the model fits the data; if not, the page says what to change."""
+        problem = self.slot.problem_with(self.dataset)
+        self.feed.enabled = not problem
+        if problem:
+            self._fit_message = problem
+            self.controls.show_message(problem)
+        elif self.controls.message.text() == self._fit_message:   # fixed: don't leave it up
+            self.controls.show_message("")
+        return not problem
+
+    def _model_page(self):
+        page = getattr(self.window(), "pages", {}).get("model")
+        return page if hasattr(page, "build_model") else None
+
+    def _fresh_model(self):
+        """A new model of the Model page's architecture (the guide's model without that page)."""
+        page = self._model_page()
+        if page is None:
+            return guide_model.guide_convnet(), "guide"
+        return page.build_model(), page.architecture_key()
+
+    def set_model(self, model, key=None, dirty=False):
+        """Use ``model`` (untrained or trained) from now on; the views show its weights."""
+        self.stop_training()
+        self.slot.put(model, key, dirty)
+        self.feed.model = model.clone()
+        self.feed.clear_confusion()
+        self.latest = None
+        self.views.reset(model)
+        if model.history.get("loss"):
+            self.views.curves.set_history(model.history)
+        self.controls.model_label.setText(self.slot.header())
+        # the last run's progress and advice were about the model this one replaces
+        self.controls.progress.setValue(0)
+        self.controls.progress.setFormat("not started")
+        self.controls.show_message("")
+        self._show_start_plan()
+        self._note_architecture()
+        self._check_fit()
+        self.feed.refresh_all()
+
+    def new_model(self):
+        self.replace_model(*self._fresh_model(), "New model")
+
+    def replace_model(self, model, key, text):
+        """Use ``model``; undoable (Edit ▸ Undo) when it replaces a trained model."""
+        if self.slot.trained:
+            self.undo_stack.push(ReplaceModel(self, model, key, text))
+        else:
+            self.set_model(model, key)
+
+    def restore_model(self, model, key, dirty):
+        self.set_model(model, key, dirty)
+
+    def _sync_architecture(self):
+        """Adopt the Model page's architecture if it changed and nothing would be lost."""
+        page = self._model_page()
+        if self.model is None or (page is not None and page.architecture_key() != self.slot.key
+                                  and not self.running and not self.slot.trained):
+            self.new_model()
+        else:
+            self._note_architecture()
+
+    def _note_architecture(self):
+        """Say so while the Model page shows another architecture than the model's; once they
+        agree again (New model, Load, Undo) the note goes."""
+        page = self._model_page()
+        if page is not None and self.model is not None and page.architecture_key() != self.slot.key:
+            self.controls.show_message(ARCHITECTURE_CHANGED, error=False)
+        elif self.controls.message.text() == ARCHITECTURE_CHANGED:
+            self.controls.show_message("")
+
+    # -- training ---------------------------------------------------------------------------
     @property
     def running(self):
         return self.thread is not None
@@ -154,43 +285,45 @@ class TrainingPage(ModelSlot, ModelFiles, Page):
         return self.running
 
     def config(self):
-        c = self.controls
-        return training.TrainConfig(
-            epochs=c.epochs.value(), batch_size=c.batch_size.value(),
-            optimizer=c.optimizer.currentText(), learning_rate=c.learning_rate.value(),
-            validation_split=c.validation_split.value(), seed=c.seed.value(), snapshot_every=1,
-            augment_shift=c.augment.value())
+        return config_of(self.state)
 
     def start(self):
-        """Start (or continue) training the model on the dataset in a worker thread."""
+        """Do what the Start button says: train (or continue) the model in a worker thread."""
         self._start()
 
-    def _start(self, max_batches=None, on_finished=None):
+    def step(self):
+        """Train one mini-batch and pause (starting a paused run if none is under way)."""
+        if not self.running:
+            self._start(paused=True)
+        if self.running and self.worker.paused:
+            self._step_report = ""
+            self.controls.status.setText("One batch…")
+            self.worker.step()
+
+    def _start(self, max_batches=None, on_finished=None, paused=False):
         """``start()``, stopping after ``max_batches`` mini-batches; ``on_finished`` is connected
         to the worker's ``sigFinished`` before its thread starts (so it cannot miss it)."""
         if self.running or self.dataset is None:
             return
+        self.hint.dismiss()
         self.controls.show_message("")
         self._sync_architecture()   # its note stays up: Start trains this model, kept
         if not self._check_fit():
             return
-        done = len(self.model.history["loss"])
-        if done >= self.controls.epochs.value():
-            self.controls.show_message(
-                f"This model has already trained {done} epochs: set Epochs above {done} to "
-                "continue its training.", error=False)
-            return
+        total = epochs_to_train(self.slot.epochs_done, self.state.epochs)
+        if total != self.state.epochs:   # a finished run: Start offered more epochs
+            self.edit(f"Epochs: {total}", epochs=total)
         self.last_error = ""
         self._update_validation()
-        self.display.model = self.model.clone()
-        config = self.config()
-        self._batch_size = config.batch_size
+        self.feed.model = self.model.clone()
+        self._batch_size = self.state.batch_size
         self.worker = TrainingWorker(self.model, (self.dataset.x_train, self.dataset.y_train),
-                                     config, eval_x=self.display.val[0],
-                                     interval=SNAPSHOT_INTERVAL, probe=self.display.make_probe(),
-                                     probe_interval=PROBE_INTERVAL, max_batches=max_batches)
+                                     self.config(), eval_x=self.feed.val[0],
+                                     probe=self.feed.make_probe(), max_batches=max_batches,
+                                     speed=self.state.speed, paused=paused)
+        self.worker.sigFrame.connect(self._on_frame)
+        self.worker.sigStepped.connect(self._on_stepped)
         self.worker.sigProbe.connect(self._on_probe)
-        self.worker.sigSnapshot.connect(self._on_snapshot)
         self.worker.sigEpochEnd.connect(self._on_epoch_end)
         self.worker.sigPaused.connect(self._on_paused)
         self.worker.sigError.connect(self._on_error)
@@ -199,8 +332,10 @@ class TrainingPage(ModelSlot, ModelFiles, Page):
             self.worker.sigFinished.connect(on_finished)
         self.thread = start_in_thread(self.worker, self)
         self.undo_stack.setActive(False)   # Ctrl+Z stopped the run and put the old model back
-        self.controls.set_running(True)
+        self.controls.set_running(True, paused=paused)
+        self.controls.model_label.setText(self.slot.header(running=True))
         self.controls.status.setText("Training…")
+        self.views.frame_clock.start()
 
     def pause(self):
         if self.running:
@@ -235,14 +370,20 @@ class TrainingPage(ModelSlot, ModelFiles, Page):
     def _from_current_worker(self):
         return self.worker is not None and self.sender() is self.worker
 
+    def _on_frame_wanted(self, probe):
+        if self.running:
+            self.worker.request_frame(probe)
+
     @Slot(object)
-    def _on_snapshot(self, snapshot):
-        if not self._from_current_worker():
-            return
+    def _on_frame(self, snapshot):
+        if self._from_current_worker() and snapshot is not None:
+            self._draw(snapshot)
+
+    def _draw(self, snapshot):
         self.latest = snapshot
         if snapshot.images_seen == 0:
             # a stop (or divergence) before the run's first batch: nothing was trained, and its
-            # NaN point and "batch 1" progress would say otherwise (the model was marked trained)
+            # NaN point and "batch 1" progress would say otherwise
             return
         self.dirty = True
         self.controls.progress.setMaximum(snapshot.epochs * snapshot.batches_per_epoch)
@@ -251,30 +392,42 @@ class TrainingPage(ModelSlot, ModelFiles, Page):
         if not self.worker.paused:
             self.controls.status.setText(format_speed(snapshot, self._batch_size))
         self.views.curves.add_snapshot(snapshot)
-        self.display.show_kernels(snapshot.conv_kernels)
-        self.view_model.set_weights(list(snapshot.weights))
+        self.views.show_kernels(snapshot.conv_kernels, snapshot.step)
+        if snapshot.weights:
+            self.view_model.set_weights(list(snapshot.weights))
+
+    @Slot(object, str)
+    def _on_stepped(self, snapshot, report):
+        if self._from_current_worker():
+            self._step_report = report
+            self._draw(snapshot)
+            self.controls.status.setText(report)
 
     @Slot(object)
     def _on_probe(self, result):
         if self._from_current_worker():
-            self.display.show_probe(result)
+            self.feed.show_probe(result)
 
     def _on_selection_changed(self):
         if self.running:
-            self.worker.set_probe(self.display.make_probe())
+            self.worker.set_probe(self.feed.make_probe())
 
     @Slot(object, object)
     def _on_epoch_end(self, snapshot, probabilities):
         if self._from_current_worker() and probabilities is not None:
             when = f"after epoch {snapshot.epoch + 1}" if snapshot.epoch_end else "now"
-            self.display.show_confusion(probabilities, when)
+            self.feed.show_confusion(probabilities, when)
             self._confusion_of = snapshot
 
     @Slot(object)
     def _on_paused(self, snapshot):
         # not after a quick Resume: the worker's "paused" may arrive once it runs again
         if self._from_current_worker() and self.worker.paused:
-            self.controls.status.setText("Paused between two batches.")
+            if snapshot is not None:
+                self._draw(snapshot)
+            self.controls.status.setText(
+                f"{self._step_report} Paused: Step one batch for the next one, Resume to run."
+                if self._step_report else "Paused between two batches.")
 
     @Slot(str)
     def _on_error(self, message):
@@ -291,37 +444,40 @@ class TrainingPage(ModelSlot, ModelFiles, Page):
     def _finish(self, snapshot):
         if snapshot is not None:
             self.latest = snapshot
+        self.views.frame_clock.stop()
         self.thread.deleteLater()
         self.worker.deleteLater()
         self.thread = self.worker = None
+        self._step_report = ""
         if self.isVisible():   # the current page: its undo stack is the Edit menu's again
             self.undo_stack.setActive(True)
         self.controls.set_running(False)
         self.view_model.set_weights(self.model.get_weights())
-        self._describe_model()
+        self.controls.model_label.setText(self.slot.header())
         reason = getattr(self.latest, "reason", None) or "stopped"
         if reason.startswith("diverged"):
             self.controls.show_message(f"Training {reason}. Try a smaller learning rate.")
         elif not self.last_error and self.dataset is not None:
             warning = not_learning_message(self.model.history, self.dataset.num_classes,
-                                           self.controls.learning_rate.value())
+                                           self.state.learning_rate)
             if warning:
                 self.controls.show_message(warning)
-        self.controls.status.setText(
-            {"finished": "Finished.", "stopped": "Stopped."}.get(reason, "Stopped with an error.")
-            + " Start continues training this model.")
-        self.display.refresh_all()
-        self.views.curves.flush()
-        x_val = self.display.val[0]
+        self._show_start_plan()
+        ended = {"finished": "Finished.", "stopped": "Stopped."}.get(reason,
+                                                                     "Stopped with an error.")
+        self.controls.status.setText(f"{ended} {self.controls.status.text()}")
+        self.feed.refresh_all()
+        x_val = self.feed.val[0]
         # the worker sent the final snapshot's matrix, unless the stop came before it was queued
-        current = self.latest is not None and self._confusion_of is self.latest
-        if x_val is not None and self.display.enabled and not (self.last_error or current):
-            self.display.show_confusion(self.view_model.predict(x_val), "now")
+        current = (self.latest is not None and self._confusion_of is not None
+                   and (self._confusion_of.step, self._confusion_of.done)
+                   == (self.latest.step, self.latest.done))
+        if x_val is not None and self.feed.enabled and not (self.last_error or current):
+            self.feed.show_confusion(self.view_model.predict(x_val), "now")
 
-    # -- page hooks ----------------------------------------------------------------------
+    # -- page hooks -------------------------------------------------------------------------
     def train_batches(self, batches, timeout_ms=120000):
         """Train ``batches`` mini-batches and wait (a local event loop) until they are done."""
-        # counting the (throttled) snapshots let a whole epoch pass between two of them
         loop = QEventLoop()
         self._start(max_batches=batches, on_finished=loop.quit)
         if not self.running:

@@ -1,10 +1,12 @@
-"""Feeding the training page's views from the GUI thread's own copy of the model."""
+"""Predictions, feature maps, drawing and confusion matrix for the training page's views, from the
+GUI thread's own copy of the model (or from what the worker computed)."""
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from cnn_explorer.data.digits import as_mnist_digit
 from cnn_explorer.nn.metrics import confusion_counts, predictions_of
-from cnn_explorer.gui.pages.training.views_panel import FIRST_TEST_IMAGE
+from cnn_explorer.gui.pages.training.live_views import FIRST_TEST_IMAGE
 
 GRID_IMAGES = 24
 TEST_TITLE = "Test images: predicted class and confidence (red: wrong)"
@@ -12,7 +14,7 @@ NO_CONFUSION = ("No confusion matrix of this model on these images yet: training
                 "(rows true class, columns predicted).")
 
 
-class TrainingDisplay(QObject):
+class PredictionsFeed(QObject):
     """Predictions, feature maps, drawing and confusion matrix of ``model`` (the page's clone).
 
     The page sets ``model`` (never the worker's model), ``dataset``, the validation images
@@ -37,13 +39,11 @@ class TrainingDisplay(QObject):
         self.val_predictions = None
         self.enabled = False
         self._data_only = False
-        self.kernels = ()
         self._grid_source = (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64))
         self._grid_index = np.arange(0)
         self._feature_index = 0
         views.canvas.sigChanged.connect(self.show_drawing)
         views.clear_button.clicked.connect(views.canvas.clear)
-        views.channel.valueChanged.connect(self._on_channel_changed)
         views.predictions.sigImageClicked.connect(self._on_image_clicked)
         views.confusion.sigCellClicked.connect(self._on_confusion_clicked)
         views.show_test.clicked.connect(self.show_test_images)
@@ -64,14 +64,9 @@ class TrainingDisplay(QObject):
         if not self.views.show_test.isHidden() and self.dataset is not None:
             self._use_test_images()      # the grid showed one of its cells; the page redraws it
 
-    def show_kernels(self, kernels):
-        """The conv kernels to draw, each (kh, kw, cin, cout) (a snapshot's or the model's)."""
-        self.kernels = tuple(kernels)
-        self.views.show_kernels(self.kernels)
-
     def refresh_all(self):
         if self.model is not None:
-            self.show_kernels([w for w in self.model.get_weights() if w.ndim == 4])
+            self.views.show_kernels([w for w in self.model.get_weights() if w.ndim == 4])
             self.refresh_predictions()
 
     def make_probe(self):
@@ -159,10 +154,13 @@ class TrainingDisplay(QObject):
         self.views.show_test.hide()
 
     def show_drawing(self, image):
-        """Prediction bars for the drawn image (28, 28) in [0, 1]."""
+        """Prediction bars for the drawn image (28, 28) in [0, 1], made into an MNIST-style digit
+        first (shown beside the drawing: it is what the network sees)."""
+        seen = as_mnist_digit(image)
+        self.views.seen.set_image(seen)
         if not self.enabled:
             return
-        probs = self.model.predict(image[None, :, :, None])[0]
+        probs = self.model.predict(seen[None, :, :, None])[0]
         self.views.bars.set_probabilities(probs, self.dataset.class_names)
         best = int(probs.argmax())
         self.views.draw_result.setText(
@@ -170,9 +168,6 @@ class TrainingDisplay(QObject):
             if image.any() else "Draw a digit")
 
     # -- user actions ----------------------------------------------------------------------
-    def _on_channel_changed(self, _):
-        self.views.show_kernels(self.kernels)
-
     def _on_image_clicked(self, index):
         if self.enabled:
             self._feature_index = index

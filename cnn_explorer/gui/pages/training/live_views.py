@@ -1,0 +1,267 @@
+"""The training page's live views, their layout and how often they are drawn: curves, filters
+(where a snapshot's kernels become filter images), feature maps, predictions, confusion, drawing."""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QSizePolicy, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+
+from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.confusion_matrix import ConfusionMatrixView
+from cnn_explorer.gui.widgets.curves import Curves
+from cnn_explorer.gui.widgets.draw_canvas import DrawCanvas
+from cnn_explorer.gui.widgets.feature_maps import FeatureMaps
+from cnn_explorer.gui.widgets.filter_detail import FILM_FRAMES, FilterDetail
+from cnn_explorer.gui.widgets.filter_grid import FilterGrid
+from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
+
+
+FRAME_MS = 125       # 8 frames/s: each frame's painting takes CPU from the training threads
+PROBE_EVERY = 8      # predictions and feature maps once a second
+FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
+
+
+def _group(title, *widgets, stretch=None):
+    group = QGroupBox(title)
+    layout = QVBoxLayout(group)
+    layout.setContentsMargins(6, 4, 6, 4)
+    for i, widget in enumerate(widgets):
+        if isinstance(widget, QWidget):
+            layout.addWidget(widget, (stretch or [0] * len(widgets))[i])
+        else:
+            layout.addLayout(widget)
+    return group
+
+
+class ProbabilityBars(QWidget):
+    """One bar per class: the model's probability for the drawn image."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.probabilities = None
+        self._plot = pg.PlotWidget()
+        self._plot.setBackground("w")
+        self._plot.setMenuEnabled(False)
+        self._plot.setMouseEnabled(False, False)
+        self._plot.hideButtons()
+        self._plot.setYRange(0, 1, padding=0)
+        self._plot.getAxis("left").setTicks([[(0, "0"), (0.5, ".5"), (1, "1")]])
+        for side in ("left", "bottom"):
+            self._plot.getAxis(side).setTextPen("#333333")
+        self._bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=colours.SELECTED)
+        self._plot.addItem(self._bars)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._plot)
+        self.setMinimumHeight(90)
+
+    def set_probabilities(self, probabilities, class_names):
+        probabilities = np.asarray(probabilities, dtype=float)
+        self.probabilities = probabilities
+        k = len(probabilities)
+        brushes = [colours.SELECTED] * k
+        brushes[int(probabilities.argmax())] = colours.OUTPUT
+        self._bars.setOpts(x=np.arange(k), height=probabilities, brushes=brushes)
+        names = [str(c)[:5] for c in class_names]
+        self._plot.getAxis("bottom").setTicks([list(enumerate(names))])
+        self._plot.setXRange(-0.6, k - 0.4, padding=0)
+
+
+class TrainingViews(QWidget):
+    """All the live views; the page feeds them numbers (the views compute nothing).
+
+    ``frame_clock`` is the one limit on how often they are drawn while training: at each tick
+    the views ask for a frame (``sigFrameWanted``), and every ``PROBE_EVERY``-th tick for new
+    predictions too; the worker answers after its next batch.
+
+    Signals
+    -------
+    sigFrameWanted(bool)
+        Draw the next batch's frame; True: with predictions and every weight.
+    """
+
+    sigFrameWanted = Signal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.frame_clock = QTimer(self)
+        self.frame_clock.setInterval(FRAME_MS)
+        self.frame_clock.timeout.connect(self._tick)
+        self._ticks = 0
+        self.kernels = ()
+        self.film = []              # (step, first conv layer's kernels (kh, kw, cout))
+        self._film_gap = 1
+        self.chosen = 0             # the first conv layer's filter shown large
+        self.curves = Curves()
+        self.filters1 = FilterGrid("First conv layer")
+        self.filters2 = FilterGrid("Second conv layer")
+        self.filters1.setToolTip("Click a filter to see it large, with its numbers and history")
+        self.filters1.sigFilterClicked.connect(self.choose_filter)
+        self.detail = FilterDetail()
+        self.channel = QSpinBox()
+        self.channel.setToolTip("The input channel of the second conv layer whose weights are shown")
+        self.channel.setPrefix("input channel ")
+        self.channel.valueChanged.connect(lambda _: self.show_kernels(self.kernels))
+        channel_row = QHBoxLayout()
+        channel_row.addWidget(self.channel)
+        channel_row.addStretch(1)
+        self.feature_maps = FeatureMaps()
+        self.feature_title = QLabel(FIRST_TEST_IMAGE)
+        self.predictions = PredictionGrid(columns=8)
+        self.predictions.setToolTip("Click an image to see its feature maps above")
+        self.predictions_title = QLabel("Test images: predicted class and confidence")
+        self.predictions_title.setWordWrap(True)
+        self.predictions_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.show_test = QPushButton("Back to test images")
+        self.show_test.setToolTip("Show the test images again instead of one confusion cell's")
+        self.show_test.hide()
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.predictions_title, 1)
+        title_row.addWidget(self.show_test)
+        self.confusion = ConfusionMatrixView()
+        self.canvas = DrawCanvas()
+        self.seen = DrawCanvas()
+        self.seen.setAttribute(Qt.WA_TransparentForMouseEvents)   # shown, not drawn on
+        self.seen.setToolTip("What the network is given: the drawing cropped to its ink, scaled "
+                             "into 20×20 and centred by its centre of mass, as MNIST's digits were")
+        self.seen.setMinimumSize(56, 56)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Wipe the drawing to draw another digit")
+        self.draw_result = QLabel("Draw a digit")
+        self.draw_result.setAlignment(Qt.AlignCenter)
+        self.bars = ProbabilityBars()
+        draw_row = QHBoxLayout()
+        draw_row.addWidget(self.draw_result, 1)
+        draw_row.addWidget(self.clear_button)
+        seen_label = QLabel("The network sees:")
+        seen_label.setWordWrap(True)
+        seen_column = QVBoxLayout()
+        seen_column.addWidget(seen_label)
+        seen_column.addWidget(self.seen, 1)
+        pictures = QHBoxLayout()
+        pictures.addWidget(self.canvas, 3)
+        pictures.addLayout(seen_column, 1)
+
+        grids = QWidget()
+        grid_column = QVBoxLayout(grids)
+        grid_column.setContentsMargins(0, 0, 4, 0)
+        grid_column.addWidget(self.filters1)
+        grid_column.addWidget(self.filters2)
+        grid_column.addLayout(channel_row)
+        grid_column.addStretch(1)
+        self.filters_scroll = QScrollArea()
+        self.filters_scroll.setWidget(grids)
+        self.filters_scroll.setWidgetResizable(True)
+        self.filters_scroll.setFrameShape(QScrollArea.NoFrame)
+        self.filters_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.filters_scroll.setMinimumWidth(160)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filters_scroll, 3)
+        filters.addWidget(self.detail, 2)
+        top = QSplitter(Qt.Horizontal)
+        top.addWidget(_group("Loss and accuracy", self.curves))
+        filters_box = QGroupBox("Filters (weights)")
+        filters_box.setLayout(filters)
+        top.addWidget(filters_box)
+        bottom = QSplitter(Qt.Horizontal)
+        bottom.addWidget(_group("Predictions", title_row, self.predictions, stretch=[0, 1]))
+        bottom.addWidget(_group("Validation", self.confusion))
+        bottom.addWidget(_group("Draw a digit", pictures, draw_row, self.bars, stretch=[3, 0, 2]))
+        rows = QSplitter(Qt.Vertical)
+        rows.addWidget(top)
+        rows.addWidget(_group("Feature maps (click a map to enlarge it)", self.feature_title,
+                              self.feature_maps, stretch=[0, 1]))
+        rows.addWidget(bottom)
+        for splitter in (top, bottom, rows):
+            splitter.setChildrenCollapsible(False)
+        # the filters get the room beyond the default window's: they are what changes
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 2)
+        rows.setStretchFactor(0, 3)
+        rows.setStretchFactor(1, 1)
+        rows.setStretchFactor(2, 1)
+        self._splitters = (top, bottom, rows)
+        self._sized = False
+        for splitter in self._splitters:
+            splitter.splitterMoved.connect(self._on_splitter_moved)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(rows)
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self._sized:
+            return      # the user moved a splitter: their sizes stay
+        # shares of the real size (sizes set before the first layout were scaled as a whole, so
+        # a large window gave all the extra room to the bottom row)
+        top, bottom, rows = self._splitters
+        width, height = max(self.width(), 600), max(self.height(), 400)
+        top.setSizes([int(width * 0.36), int(width * 0.64)])
+        bottom.setSizes([int(width * 0.4), int(width * 0.35), int(width * 0.25)])
+        rows.setSizes([int(height * 0.42), int(height * 0.24), int(height * 0.34)])
+
+    def _on_splitter_moved(self):
+        self._sized = True
+
+    def _tick(self):
+        self._ticks += 1
+        self.sigFrameWanted.emit(self._ticks % PROBE_EVERY == 0)
+
+    def reset(self, model):
+        """A new model: take the colour scales from its weights, forget the old film and curves."""
+        self.filters1.reset_level()
+        self.filters2.reset_level()
+        self.film = []
+        self._film_gap = 1
+        self.curves.clear()
+
+    def show_kernels(self, kernels, step=None):
+        """Show the first two conv layers' kernels, each (kh, kw, cin, cout); a ``step`` (the
+        batch they are after) adds a frame to the chosen filter's film."""
+        self.kernels = tuple(kernels)
+        if len(kernels) == 0:
+            self.filters1.clear("This model has no Conv2D layer: no filters to show.")
+            self.detail.clear("No filter to show")
+        else:
+            first = kernels[0]
+            self.filters1.set_filters(np.moveaxis(first[:, :, 0, :], -1, 0))
+            self.filters1.set_title(f"First conv layer: {first.shape[3]} filters "
+                                    f"{first.shape[0]}×{first.shape[1]} (click one)")
+            if step is not None:
+                self._record(step, first[:, :, 0, :])
+            self.chosen = min(self.chosen, first.shape[3] - 1)
+            self._show_chosen()
+        if self.filters2.isHidden() == (len(kernels) > 1):
+            self.filters2.setVisible(len(kernels) > 1)
+            self.channel.setVisible(len(kernels) > 1)
+        if len(kernels) > 1:
+            second = kernels[1]
+            if self.channel.maximum() != second.shape[2] - 1:  # setMaximum re-lays the window out
+                self.channel.setMaximum(second.shape[2] - 1)
+            self.filters2.set_filters(np.moveaxis(second[:, :, self.channel.value(), :], -1, 0))
+            self.filters2.set_title(f"Second conv layer: {second.shape[3]} filters "
+                                    f"{second.shape[0]}×{second.shape[1]}, weights on input channel "
+                                    f"{self.channel.value()}")
+
+    def _record(self, step, kernels):
+        """Keep a frame every ``_film_gap`` batches; when the film is full, every other one goes
+        and the gap doubles, so a whole run fits in it."""
+        if self.film and step < self.film[-1][0] + self._film_gap:
+            return
+        self.film.append((step, kernels))
+        if len(self.film) > FILM_FRAMES:
+            self.film = self.film[::2]
+            self._film_gap *= 2
+
+    def choose_filter(self, index):
+        """Show the first conv layer's filter ``index`` large, with its numbers and film."""
+        self.chosen = index
+        self._show_chosen()
+
+    def _show_chosen(self):
+        first = self.kernels[0]
+        self.filters1.select(self.chosen)
+        film = [(step, k[:, :, self.chosen]) for step, k in self.film]
+        self.detail.show_filter(f"Filter {self.chosen + 1} of the first conv layer",
+                                first[:, :, 0, self.chosen], self.filters1.level, film)

@@ -1,0 +1,19 @@
+"""fit_problem: the first mismatch between a model and a dataset, said as what to change."""
+
+from cnn_explorer.nn.fit import fit_problem
+
+
+def test_a_model_that_fits_has_no_problem():
+    assert fit_problem((28, 28, 1), 10, (28, 28), 10, "MNIST") == ""
+
+
+def test_channels_come_first_then_size_then_classes():
+    assert fit_problem((32, 32, 3), 5, (28, 28), 10, "MNIST") == (
+        "The model takes images with 3 channels but MNIST has grey images: set the input to "
+        "28×28×1 on the Model page, then press New model.")
+    assert fit_problem((8, 8, 1), 5, (28, 28), 10, "MNIST") == (
+        "The model takes 8×8 images but MNIST has 28×28 images: set the input to 28×28×1 on the "
+        "Model page, then press New model.")
+    assert fit_problem((28, 28, 1), 10, (28, 28), 2, "Parity") == (
+        "The model has 10 outputs but Parity has 2 classes: set the last Dense layer's units to 2 "
+        "on the Model page, then press New model.")
