@@ -81,7 +81,7 @@ class ExplainPage(Page):
         self.top = ImageGrid(9)
         self.top_caption = QLabel()
         self.top_caption.setWordWrap(True)
-        self.weights = FilterGrid(columns=8)
+        self.weights = FilterGrid(px_per_weight=10)   # 32 channels fit a third of the width
         filters = QHBoxLayout()
         filters.addWidget(_group("Grown to excite it", self.grown), 1)
         filters.addWidget(_group("Test images that excite it most", self.top, self.top_caption), 1)
