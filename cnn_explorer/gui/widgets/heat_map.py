@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsObject, QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
@@ -361,6 +361,11 @@ class HeatMap(QWidget):
                 element = path.elementAt(i)
                 cells.append(self._value_cell(int(round(element.y)), int(round(element.x))))
         return cells
+
+    def view_point(self, row: int, col: int):
+        """The centre of value cell (row, col) in the grid's view coordinates."""
+        (r, c), = self._view_cells([(row, col)])
+        return QPointF(c + 0.5, r + 0.5)
 
     def _value_cell(self, r, c):
         """A drawn cell -> the value cell drawn there, (-1, -1) for none."""

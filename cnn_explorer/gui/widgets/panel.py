@@ -57,7 +57,7 @@ def section(title: str, role: str | None = None) -> tuple[QGroupBox, QFormLayout
 #: What the outlines of every grid mean (the cells' colours are values: see the colour bar).
 GRID_LEGEND = ((colours.INPUT, "input"), (colours.PADDING, "padding"),
                (colours.KERNEL, "kernel window"), (colours.ANCHOR, "centre"),
-               (colours.OUTPUT, "output"), (colours.HOVER, "linked to mouse"))
+               (colours.OUTPUT, "output"), (colours.HOVER, "hover link"))
 
 
 def legend(entries=GRID_LEGEND, *, centred: bool = False) -> QLabel:
