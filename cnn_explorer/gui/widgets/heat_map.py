@@ -189,6 +189,8 @@ class HeatMap(QWidget):
         self._background.setZValue(-1)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(self._lut)
+        # moving an overlay (every step) repaints from a cached pixmap, not the whole image
+        self.image.setCacheMode(QGraphicsObject.DeviceCoordinateCache)
         self._grid = _overlay("#ffffff", 1, z=2)
         self._grid.pen().setCosmetic(True)
         self.numbers = CellNumbers(self._lut)

@@ -186,9 +186,10 @@ class ConvExplorerPage(ExplorerPage):
         self.options.show_state(state, plan.pads)
 
     def show_new_plan(self, plan) -> None:
-        kernel, padded = np.abs(plan.kernel), np.abs(plan.padded)
-        self._levels = colours.page_levels(padded, kernel, plan.output,
-                                           np.array([kernel.max() * padded.max()]))
+        # pad cells hold 0 or copies of the data: the data's bound is the padded input's
+        data = np.abs(plan.x).max()
+        kernel = np.abs(plan.kernel).max()
+        self._levels = colours.page_levels(plan.output, np.array([data, kernel, data * kernel]))
         self.colour_bar.set_levels(self._levels)
         super().show_new_plan(plan)
 
