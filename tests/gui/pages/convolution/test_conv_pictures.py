@@ -192,3 +192,16 @@ def test_the_extra_room_of_a_large_window_reaches_the_1d_strips(qtbot):
     page.resize(1600, 1000)
     qtbot.waitUntil(lambda: page.input_map.view.width() > small[0])
     assert page.input_map.view.height() > small[1]
+
+
+def test_a_typed_kernel_value_is_not_written_back_into_the_table_it_came_from(qtbot):
+    page = open_page(qtbot, Conv2DPage)
+    editor = page.kernel_panel.editor
+    writes = []
+    original = editor.set_values
+    editor.set_values = lambda values: (writes.append(values), original(values))
+    type_into(qtbot, editor, 2, 2, "4")
+    assert writes == []                                   # the cell keeps what was typed
+    assert shown(page.applied_map)[2, 2] == 4 and page.state.kernel[2, 2] == 4
+    page.undo_stack.undo()                                # the state changed elsewhere: drawn
+    assert len(writes) == 1 and editor.item(2, 2).text() == "1"
