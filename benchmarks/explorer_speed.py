@@ -93,13 +93,13 @@ def kernel_edit(app, repeats=20):
     page.set_data(rng.random((512, 512)))
     page.options.padding.setCurrentText("same")
     app.processEvents()
+    kernels = [np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float) * (1 + i % 3)
+               for i in range(repeats + 3)]
     plan_times = []
     for kernel in kernels[3:]:
         start = time.perf_counter()
         conv_plan(page.state.__class__(page.state.data, kernel, None, "same"))
         plan_times.append((time.perf_counter() - start) * 1000)
-    kernels = [np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float) * (1 + i % 3)
-               for i in range(repeats + 3)]
     times = []
     for i, kernel in enumerate(kernels):
         start = time.perf_counter()

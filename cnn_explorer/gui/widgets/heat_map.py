@@ -158,7 +158,7 @@ class HeatMap(QWidget):
     sigCellClicked = Signal(int, int)
 
     def __init__(self, title: str, role: str = "input", diverging: bool = False, parent=None, *,
-                 lock_aspect: bool = True):
+                 lock_aspect: bool = True, cached: bool = False):
         super().__init__(parent)
         self._columns = None          # see set_columns
         self._total = 0
@@ -189,8 +189,10 @@ class HeatMap(QWidget):
         self._background.setZValue(-1)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(self._lut)
-        # moving an overlay (every step) repaints from a cached pixmap, not the whole image
-        self.image.setCacheMode(QGraphicsObject.DeviceCoordinateCache)
+        if cached:      # a grid whose values rarely change while its overlays move every step:
+            # repainted from a pixmap, not the whole image (a grid that changes every step
+            # would pay for the pixmap on top)
+            self.image.setCacheMode(QGraphicsObject.DeviceCoordinateCache)
         self._grid = _overlay("#ffffff", 1, z=2)
         self._grid.pen().setCosmetic(True)
         self.numbers = CellNumbers(self._lut)
