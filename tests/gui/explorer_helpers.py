@@ -36,9 +36,9 @@ def choose(combo, text):
     combo.activated.emit(index)
 
 
-def click_cell(qtbot, editor, row, col):
+def click_cell(qtbot, editor, row, col, modifiers=Qt.NoModifier):
     rect = editor.visualItemRect(editor.item(row, col))
-    qtbot.mouseClick(editor.viewport(), Qt.LeftButton, pos=rect.center())
+    qtbot.mouseClick(editor.viewport(), Qt.LeftButton, modifiers, pos=rect.center())
 
 
 def hover(qtbot, heat_map, row, col):
@@ -47,7 +47,7 @@ def hover(qtbot, heat_map, row, col):
     if row < 0:
         scene_pos = heat_map.box.mapViewToScene(QPointF(-5.0, -5.0))
     else:
-        scene_pos = heat_map.box.mapViewToScene(QPointF(col + 0.5, row + 0.5))
+        scene_pos = heat_map.box.mapViewToScene(heat_map.view_point(row, col))
     pos = view.mapFromScene(scene_pos)
     qtbot.mouseMove(view.viewport(), pos)
     # offscreen Qt delivers the move to the scene only if the view tracks the mouse

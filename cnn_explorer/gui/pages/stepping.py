@@ -6,9 +6,11 @@ A subclass builds its controls and views, then implements :meth:`ExplorerPage.ma
 :meth:`ExplorerPage.show_step` (draw one step: O(kernel) work).
 """
 
+import re
+
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.widgets import colours
@@ -36,20 +38,27 @@ class ExplorerPage(Page):
         self.frame = ExplorerLayout(self)
         self.formula = QLabel()
         self.formula.setObjectName("formula")
-        self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.formula.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.formula.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.formula.setStyleSheet("font-size: 14px;")
+        # one line, always: a formula that wrapped pushed the views up and down as it stepped
+        self.formula.setFixedHeight(self.formula.fontMetrics().height() + 8)
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {colours.ERROR}; font-weight: bold;")
         self.message.hide()
+        # the message's two lines are kept free, shown or not: an error must not move the views
+        message_room = QWidget()
+        message_room.setFixedHeight(2 * self.message.fontMetrics().lineSpacing() + 4)
+        message_layout = QVBoxLayout(message_room)
+        message_layout.setContentsMargins(0, 0, 0, 0)
+        message_layout.addWidget(self.message, 0, Qt.AlignTop)
         self.stepper = Stepper()
         self.stepper.install_shortcuts(self)
         self.stepper.sigStepChanged.connect(self._on_step_changed)
         self.frame.bottom.addWidget(self.formula)
-        self.frame.bottom.addWidget(self.message)
+        self.frame.bottom.addWidget(message_room)
         self.frame.bottom.addWidget(self.stepper)
 
     # -- hooks -----------------------------------------------------------------------------
@@ -75,20 +84,38 @@ class ExplorerPage(Page):
             self.show_message(str(error))
             return False
         self.show_message("")
+        self.show_new_plan(plan)
+        return True
+
+    def show_new_plan(self, plan) -> None:
+        """Animate ``plan`` from step 0 (from its end when it is long)."""
         self.plan = plan
         self._shown_output = np.full(np.atleast_2d(plan.output).shape, np.nan)
         self._filled_to = -1
         self.stepper.set_count(plan.n_steps)
+        output = np.atleast_2d(plan.output)
+        self.stepper.set_row_length(output.shape[1] if output.shape[0] > 1 else 1)
         self.show_plan(plan)
         if plan.n_steps > STEP_BY_STEP_LIMIT:
             self.stepper.to_end()       # a whole picture is what one wants to see first
         else:
             self._draw_step(self.stepper.step())
-        return True
 
     def show_message(self, text: str) -> None:
         set_text(self.message, text)
         self.message.setVisible(bool(text))
+
+    def show_formula(self, head: str, terms: str, compact: str) -> None:
+        """``head = terms`` on the formula line; ``head = compact`` with the terms in the tooltip
+        when they do not fit on the line (a 5×5 kernel's 25 terms wrapped over two lines)."""
+        self.formula.ensurePolished()       # its style sheet sets the font that is measured
+        full = f"<b>{head}</b> = {terms}"
+        plain = re.sub(r"<[^>]+>", "", full)
+        fits = self.formula.fontMetrics().horizontalAdvance(plain) <= self.formula.width() - 4
+        set_text(self.formula, full if fits else f"<b>{head}</b> = {compact}")
+        tip = "" if fits else f"{head} = {terms}"
+        if self.formula.toolTip() != tip:
+            self.formula.setToolTip(tip)
 
     def current_step(self):
         """The step record on screen, or None before any valid plan."""

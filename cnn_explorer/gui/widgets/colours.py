@@ -4,6 +4,8 @@ conv_arithmetic's users could not tell input from output or see where the paddin
 gets a colour used for its title, its frame and its overlays, and the cell colour maps are shared too.
 """
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
@@ -14,7 +16,7 @@ KERNEL = "#e07b00"     # orange: the kernel and the window it covers
 OUTPUT = "#2a9d3a"     # green: the feature map
 HOVER = "#8e44ad"      # purple: the cells linked to the one under the mouse
 WINNER = "#d62728"     # red: the element max pooling keeps
-ANCHOR = "#b3003c"     # dark red: the kernel element whose position receives the output
+ANCHOR = "#111111"     # black, dotted: the kernel element whose position receives the output
 ERROR = "#c62828"      # red text for messages
 ERROR_BACKGROUND = "#ffcdd2"
 EMPTY = "#f0f0f0"      # output cells not computed yet
@@ -37,9 +39,11 @@ def _lut(stops, colours) -> np.ndarray:
     return pg.ColorMap(np.asarray(stops, float), colours).getLookupTable(0.0, 1.0, 256, alpha=False)
 
 
-# Greys for data (0 is black as in an image); a diverging map for signed kernels and feature maps.
+# Greys for data (0 is black as in an image); a diverging map for values of either sign.
+# Brown for negative, teal for positive: hues no role above uses, so a fill is always a value
+# and an outline always a role (crimson negatives read as "centre", green positives as "output").
 GREY_LUT = _lut([0.0, 1.0], [(20, 20, 20), (250, 250, 250)])
-DIVERGING_LUT = _lut([0.0, 0.5, 1.0], [(142, 1, 82), (247, 247, 247), (39, 100, 25)])
+DIVERGING_LUT = _lut([0.0, 0.5, 1.0], [(140, 81, 10), (247, 247, 247), (1, 102, 94)])
 
 
 def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
@@ -59,6 +63,20 @@ def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
     if hi - lo < 1e-12:
         return (lo - 1.0, hi + 1.0) if lo != 0 else (0.0, 1.0)
     return (lo, hi)
+
+
+def page_levels(*arrays) -> tuple[float, float]:
+    """One colour range for every grid of a page: ``(-R, R)``, ``R`` the smallest power of two
+    covering every finite value of ``arrays`` (at least 1).
+
+    Rounding up keeps the scale fixed while values change within it: Sobel's -1 and Prewitt's
+    -1 get the same colour on the same input, and stepping never recolours a cell.
+    """
+    bound = max((levels_for(a, diverging=True)[1] for a in arrays), default=1.0)
+    if bound > 2.0 ** 1000:              # a power of two above it would overflow to infinity
+        return (-bound, bound)
+    radius = 2.0 ** max(0, math.ceil(math.log2(bound)))
+    return (-radius, radius)
 
 
 def text_colour_for(lut: np.ndarray, fraction: float) -> QColor:

@@ -7,8 +7,9 @@ from cnn_explorer.core.padding import PAD_MODES
 from cnn_explorer.gui.widgets.panel import row, section, spin
 
 PADDING_CHOICES = ("valid", "same", "full", "custom")
-#: What each entry of :meth:`ConvOptions.state` is, in the words of the undo menu.
-STATE_NAMES = ("padding", "pad amounts", "pad mode", "stride", "dilation", "flip")
+#: The option each ``sigEdited`` name stands for, in the words of the undo menu.
+OPTION_NAMES = {"padding": "padding", "pads": "pad amounts", "pad_mode": "pad mode",
+                "stride": "stride", "dilation": "dilation", "flip": "flip"}
 PADDING_TIPS = {
     "valid": "No padding: the kernel only sits where it fits entirely inside the input",
     "same": "Pad so the output has the input's size; the zeros go where the kernel's centre needs them",
@@ -17,16 +18,27 @@ PADDING_TIPS = {
 }
 
 
+def _show_value(box, value) -> None:
+    """Set a spin box only when it shows something else (an equal set would still repaint)."""
+    if box.value() != value:
+        box.setValue(value)
+
+
 class ConvOptions(QWidget):
-    """The convolution options as widgets; :meth:`keywords` gives them as ``core`` keywords.
+    """The convolution options as widgets: the user's changes go out one at a time as
+    ``sigEdited``, and :meth:`show_state` displays a page's state.
+
+    The pad boxes always show the amounts in force; they are editable with "custom" padding.
 
     Signals
     -------
-    sigChanged()
-        any option changed.
+    sigEdited(str, int, object)
+        ``(name, axis, value)``: the user set option ``name`` (a key of :data:`OPTION_NAMES`)
+        to ``value`` on ``axis`` (the side, for ``"pads"``), or on every axis when ``axis`` is -1.
+        A box set by :meth:`show_state` emits it too, with the value already in the state.
     """
 
-    sigChanged = Signal()
+    sigEdited = Signal(str, int, object)
 
     def __init__(self, ndim: int, parent=None):
         super().__init__(parent)
@@ -40,7 +52,8 @@ class ConvOptions(QWidget):
             self.padding.setItemData(i, PADDING_TIPS[name], 3)  # 3 = Qt.ToolTipRole
         self.padding.setToolTip("How many cells to add around the input (hatched grey)")
         form.addRow("Padding", self.padding)
-        self.custom = [spin(0, 20, 1, f"Pad cells on the {side}") for side in sides]
+        self.custom = [spin(0, 20, 0, f"Pad cells on the {side} (editable with custom padding)")
+                       for side in sides]
         self.custom_row = row(*self.custom)
         form.addRow("Pad " + "/".join(s[0].upper() for s in sides), self.custom_row)
         self.pad_mode = QComboBox()
@@ -60,56 +73,29 @@ class ConvOptions(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(box)
+        self.custom_row.setEnabled(False)
 
-        self.padding.currentTextChanged.connect(self._on_padding_changed)
-        self.pad_mode.currentTextChanged.connect(self.sigChanged)
-        self.flip.toggled.connect(self.sigChanged)
-        for box in self.custom + self.stride + self.dilation:
-            box.valueChanged.connect(self.sigChanged)
-        self._on_padding_changed(self.padding.currentText(), notify=False)
+        self.padding.currentTextChanged.connect(lambda t: self.sigEdited.emit("padding", -1, t))
+        self.pad_mode.currentTextChanged.connect(lambda t: self.sigEdited.emit("pad_mode", -1, t))
+        self.flip.toggled.connect(lambda on: self.sigEdited.emit("flip", -1, on))
+        for name, boxes in (("pads", self.custom), ("stride", self.stride),
+                            ("dilation", self.dilation)):
+            for axis, box in enumerate(boxes):
+                box.valueChanged.connect(
+                    lambda v, name=name, axis=axis: self.sigEdited.emit(name, axis, v))
 
-    def _on_padding_changed(self, text, notify=True):
-        self.custom_row.setEnabled(text == "custom")
-        if notify:
-            self.sigChanged.emit()
-
-    def set_padding(self, choice: str) -> None:
-        self.padding.setCurrentText(choice)
-
-    def state(self) -> tuple:
-        """Every option as shown, custom pad amounts included (for undo): see :data:`STATE_NAMES`."""
-        return (self.padding.currentText(), tuple(s.value() for s in self.custom),
-                self.pad_mode.currentText(), tuple(s.value() for s in self.stride),
-                tuple(s.value() for s in self.dilation), self.flip.isChecked())
-
-    def set_state(self, state: tuple) -> None:
-        """Show ``state`` (from :meth:`state`) without emitting ``sigChanged``."""
-        padding, custom, pad_mode, stride, dilation, flip = state
-        widgets = [self.padding, self.pad_mode, self.flip, *self.custom, *self.stride,
-                   *self.dilation]
-        for widget in widgets:
-            widget.blockSignals(True)
-        self.padding.setCurrentText(padding)
-        self.pad_mode.setCurrentText(pad_mode)
-        self.flip.setChecked(flip)
-        for boxes, values in ((self.custom, custom), (self.stride, stride),
-                              (self.dilation, dilation)):
+    def show_state(self, state, pads) -> None:
+        """Show a ``core.conv_state.ConvState`` whose pads in force are ``pads``."""
+        custom = not isinstance(state.padding, str)
+        if self.padding.currentText() != (choice := "custom" if custom else state.padding):
+            self.padding.setCurrentText(choice)
+        self.custom_row.setEnabled(custom)
+        for box, value in zip(self.custom, (v for p in pads for v in p)):
+            _show_value(box, value)
+        if self.pad_mode.currentText() != state.pad_mode:
+            self.pad_mode.setCurrentText(state.pad_mode)
+        for boxes, values in ((self.stride, state.stride), (self.dilation, state.dilation)):
             for box, value in zip(boxes, values):
-                box.setValue(value)
-        for widget in widgets:
-            widget.blockSignals(False)
-        self._on_padding_changed(padding, notify=False)
-
-    def keywords(self) -> dict:
-        """``stride``, ``padding``, ``pad_mode``, ``dilation``, ``flip`` for ``core.ops``/``steps``."""
-        choice = self.padding.currentText()
-        padding = tuple(s.value() for s in self.custom) if choice == "custom" else choice
-        one = self.ndim == 1
-        return {
-            "stride": self.stride[0].value() if one else tuple(s.value() for s in self.stride),
-            "padding": padding,
-            "pad_mode": self.pad_mode.currentText(),
-            "dilation": (self.dilation[0].value() if one
-                         else tuple(s.value() for s in self.dilation)),
-            "flip": self.flip.isChecked(),
-        }
+                _show_value(box, value)
+        if self.flip.isChecked() != state.flip:
+            self.flip.setChecked(state.flip)

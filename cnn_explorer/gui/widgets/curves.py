@@ -2,24 +2,20 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.panel import legend
 
 TRAIN_PEN = pg.mkPen(colours.SELECTED, width=2)
 VAL_PEN = pg.mkPen(colours.WRONG, width=2)
 
 
 def legend_label() -> QLabel:
-    """The two series' names in their colours, for beneath the plots (a legend inside hid curves)."""
-    label = QLabel(f"<span style='color:{TRAIN_PEN.color().name()}'>━━</span> training (running "
-                   f"average) &nbsp;&nbsp; <span style='color:{VAL_PEN.color().name()}'>━●━</span> "
-                   "validation (end of each epoch)")
-    label.setTextFormat(Qt.RichText)
-    label.setAlignment(Qt.AlignCenter)
-    label.setWordWrap(True)     # on one line it kept the window over 1024 pixels wide
-    return label
+    """The two series' names in their colours, for beneath the plots."""
+    return legend(((TRAIN_PEN.color().name(), "training (running average)", "━━"),
+                   (VAL_PEN.color().name(), "validation (end of each epoch)", "━●━")),
+                  centred=True)
 
 
 class _Series:

@@ -1,8 +1,9 @@
 """GridPanel: a titled editor for one array (data, kernel, pooling weights) with presets and size.
 
 Every change the user asks for (a typed cell, a preset, a new size) is emitted as
-``sigChangeRequested(old, new, text)``; the page pushes it on its undo stack, whose command calls
-:meth:`GridPanel.set_values`. Arrays larger than ``edit_limit`` on a side are not put in the table
+``sigChangeRequested(old, new, text)``; the page records it and shows its state with
+:meth:`GridPanel.show_values`, which leaves the table alone when it already shows those values
+(a typed value stays as typed; undo or a refused edit writes the cells). Arrays larger than ``edit_limit`` on a side are not put in the table
 (shown by the page as an image instead).
 """
 
@@ -24,7 +25,7 @@ class GridPanel(QWidget):
     sigChangeRequested(object, object, str)
         ``(old, new, description)``: the user wants ``new`` instead of ``old``.
     sigCellClicked(int, int)
-        a cell of the table was clicked (kernels use it to move the centre).
+        a cell of the table was clicked.
     """
 
     sigChangeRequested = Signal(object, object, str)
@@ -55,12 +56,12 @@ class GridPanel(QWidget):
         low, high = size_range
         names = ("length",) if ndim == 1 else ("rows", "columns")
         self.size = []
-        for name in names:
+        for axis, name in enumerate(names):
             spin = QSpinBox()
             spin.setRange(low, high)
             spin.setKeyboardTracking(False)   # typing "12" must not first crop the data to 1 row
             spin.setToolTip(f"Number of {name}; new cells are 0, cells cut off are dropped")
-            spin.valueChanged.connect(self._on_size_changed)
+            spin.valueChanged.connect(lambda n, axis=axis: self._on_size_changed(axis, n))
             self.size.append(spin)
         if ndim == 1:
             self.form.addRow("Length", self.size[0])
@@ -99,11 +100,9 @@ class GridPanel(QWidget):
         """Show ``values``; name the preset they came from (``None``: the user's own)."""
         array = np.array(values, dtype=float)
         self._values = array
-        for spin, n in zip(self.size, array.shape if self.ndim == 2 else array.shape[-1:]):
-            spin.blockSignals(True)
+        for spin, n in zip(self.size, array.shape):
             spin.setMaximum(max(self._size_range[1], n))     # a loaded image may be larger
-            spin.setValue(n)
-            spin.blockSignals(False)
+            spin.setValue(n)                # the values already have this size: no request
         editable = max(array.shape) <= self._edit_limit
         self.editor.setVisible(editable)
         self.too_large.setVisible(not editable)
@@ -116,6 +115,16 @@ class GridPanel(QWidget):
             self.too_large.setText(f"{size} values: too many to type, so they are shown as an "
                                    "image on the right. Pick a preset to edit cells again.")
         self.show_preset(preset_name)
+
+    def show_values(self, values) -> None:
+        """Show ``values`` if they are not already shown; name the preset they match."""
+        if not (values is self._values or (np.shape(values) == self._values.shape
+                                           and np.array_equal(values, self._values))):
+            self.set_values(values)
+        for spin, n in zip(self.size, np.shape(values)):
+            if spin.value() != n:           # a refused resize: show the size in force again
+                spin.setValue(n)
+        self.show_preset(self.preset_matching(values))
 
     def show_preset(self, name) -> None:
         self.preset.setCurrentText(name if name in self._presets else CUSTOM)
@@ -149,10 +158,14 @@ class GridPanel(QWidget):
             self.request(self.preset_values(name), f"preset “{name}”")
 
     def _on_cell_edited(self, old, new):
-        self.request(new.reshape(self._values.shape), "edit a value")
+        old, self._values = self._values, new.reshape(self._values.shape)   # the table shows it
+        self.sigChangeRequested.emit(old, self.values(), "edit a value")
 
-    def _on_size_changed(self):
-        shape = tuple(spin.value() for spin in self.size)
+    def _on_size_changed(self, axis, n):
+        if n == self._values.shape[axis]:
+            return
+        shape = list(self._values.shape)
+        shape[axis] = n
         new = np.zeros(shape)
         old = self._values
         common = tuple(slice(0, min(a, b)) for a, b in zip(shape, old.shape))

@@ -10,12 +10,13 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsObject, QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
-from cnn_explorer.gui.widgets import colours
 from cnn_explorer.core.formulas import format_number
+from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.colour_bar import signed_text
 
 MIN_CELL_PX_FOR_NUMBERS = 24.0
 MIN_FONT_PX = 8
@@ -72,7 +73,7 @@ class CellNumbers(QGraphicsObject):
         exposed = option.exposedRect
         r0, r1 = max(0, int(exposed.top())), min(rows, int(math.ceil(exposed.bottom())))
         c0, c1 = max(0, int(exposed.left())), min(cols, int(math.ceil(exposed.right())))
-        cells = [(r, c, format_number(float(self._values[r, c])))
+        cells = [(r, c, signed_text(float(self._values[r, c])))
                  for r in range(r0, r1) for c in range(c0, c1)
                  if not math.isnan(self._values[r, c])]
         if not cells:
@@ -141,7 +142,9 @@ class HeatMap(QWidget):
     """A labelled grid of numbers: colours for every cell, numbers where they fit, overlays.
 
     ``NaN`` cells are left empty (an output not computed yet). Rows and columns are the array's;
-    a 1D signal is one row.
+    a 1D signal is one row. :meth:`set_columns` places a row's cells at chosen columns of a wider
+    strip (a 1D output under the input cells its centre touched); cell indices in signals and
+    overlays stay the values' own.
 
     Signals
     -------
@@ -154,12 +157,17 @@ class HeatMap(QWidget):
     sigCellHovered = Signal(int, int)
     sigCellClicked = Signal(int, int)
 
-    def __init__(self, title: str, role: str = "input", diverging: bool = False, parent=None):
+    def __init__(self, title: str, role: str = "input", diverging: bool = False, parent=None, *,
+                 lock_aspect: bool = True, cached: bool = False):
         super().__init__(parent)
+        self._columns = None          # see set_columns
+        self._total = 0
+        self._shown_shape = None
         self._role = role
         self._lut = colours.DIVERGING_LUT if diverging else colours.GREY_LUT
         self._diverging = diverging
         self._values = np.zeros((0, 0))
+        self._dim = None
         self._levels = (0.0, 1.0)
         self._hovered = (-1, -1)
         self._drawn_padding = None
@@ -170,7 +178,7 @@ class HeatMap(QWidget):
         self.view = pg.GraphicsView(background="w")
         self.view.setStyleSheet(f"border: 2px solid {colours.ROLE_COLOURS[role]};")
         self.view.setMinimumSize(40, 30)
-        self.box = pg.ViewBox(invertY=True, lockAspect=True, enableMenu=False)
+        self.box = pg.ViewBox(invertY=True, lockAspect=lock_aspect, enableMenu=False)
         self.box.setMouseEnabled(False, False)
         self.box.setDefaultPadding(0.02)
         self.view.setCentralItem(self.box)
@@ -181,6 +189,10 @@ class HeatMap(QWidget):
         self._background.setZValue(-1)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(self._lut)
+        if cached:      # a grid whose values rarely change while its overlays move every step:
+            # repainted from a pixmap, not the whole image (a grid that changes every step
+            # would pay for the pixmap on top)
+            self.image.setCacheMode(QGraphicsObject.DeviceCoordinateCache)
         self._grid = _overlay("#ffffff", 1, z=2)
         self._grid.pen().setCosmetic(True)
         self.numbers = CellNumbers(self._lut)
@@ -223,20 +235,33 @@ class HeatMap(QWidget):
         ``dim_mask`` (bool, same shape) writes those cells' numbers in italics (padding).
         """
         array = np.ascontiguousarray(np.atleast_2d(values), dtype=float)
-        reshaped = array.shape != self._values.shape
         self._values = array
         self._levels = tuple(levels) if levels is not None else colours.levels_for(
             array, self._diverging)
-        self._draw_image()
-        dim = None if dim_mask is None else np.atleast_2d(np.asarray(dim_mask, bool))
-        self.numbers.set_values(array, self._levels, dim)
-        if reshaped:
-            rows, cols = array.shape
-            path = QPainterPath()
-            path.addRect(QRectF(0, 0, cols, rows))
-            self._background.setPath(path)
-            self._grid.setPath(self._grid_path(rows, cols))
-            self.box.setRange(QRectF(0, 0, cols, rows), padding=0.02)
+        self._dim = None if dim_mask is None else np.atleast_2d(np.asarray(dim_mask, bool))
+        self.refresh()
+
+    def set_columns(self, columns, total: int) -> None:
+        """Draw value ``i`` of a one-row grid at column ``columns[i]`` of a ``total``-column
+        strip (``None``: the values' own columns); call before :meth:`set_data`."""
+        self._columns = None if columns is None else np.asarray(columns, dtype=int)
+        self._total = int(total)
+        self._drawn_window = None
+
+    def _display(self, array):
+        """What is drawn: ``array`` itself, or its row spread over the placed columns."""
+        if self._columns is None or array is None:
+            return array
+        wide = np.full((array.shape[0], self._total), np.nan if array.dtype == float else False,
+                       dtype=array.dtype)
+        wide[:, self._columns] = array
+        return wide
+
+    def _view_cells(self, cells):
+        """Value cells (row, col) -> drawn cells."""
+        if self._columns is None:
+            return cells
+        return [(r, int(self._columns[c])) for r, c in cells]
 
     def levels(self) -> tuple[float, float]:
         """The colour range in use (values at or beyond it get the end colours)."""
@@ -244,10 +269,22 @@ class HeatMap(QWidget):
 
     def refresh(self) -> None:
         """Redraw after the array returned by :meth:`values` was changed in place."""
-        self._draw_image()
-        self.numbers.values_changed()
+        shown = self._display(self._values)
+        self._draw_image(shown)
+        self.numbers.set_values(shown, self._levels, self._display(self._dim))
+        if shown.shape != self._shown_shape or self._columns is not None:
+            self._shown_shape = shown.shape
+            rows, cols = shown.shape
+            path = QPainterPath()
+            if self._columns is None:
+                path.addRect(QRectF(0, 0, cols, rows))
+            else:
+                path = _cells_path(self._view_cells([(0, c) for c in range(self._values.shape[1])]))
+            self._background.setPath(path)
+            self._grid.setPath(self._grid_path(rows, cols))
+            self.box.setRange(QRectF(0, 0, cols, rows), padding=0.02)
 
-    def _draw_image(self):
+    def _draw_image(self, shown):
         # The numbers are written from the float64 values (a float32 -0.6175 would print -0.618);
         # the image gets a float32 copy, which pyqtgraph maps fastest. A new array each time
         # also resets pyqtgraph's cached NaN locations, which updateImage() would keep.
@@ -255,9 +292,9 @@ class HeatMap(QWidget):
         lo, hi = self._levels
         scale = max(abs(lo), abs(hi))
         if scale > FLOAT32_SAFE:
-            image, levels = self._values / scale, (lo / scale, hi / scale)
+            image, levels = shown / scale, (lo / scale, hi / scale)
         else:
-            image, levels = self._values, self._levels
+            image, levels = shown, self._levels
         self.image.setImage(image.astype(np.float32), levels=levels, autoLevels=False)
 
     @staticmethod
@@ -279,11 +316,11 @@ class HeatMap(QWidget):
         pads = tuple(tuple(int(v) for v in p) for p in pads)
         if len(pads) == 1:
             pads = ((0, 0),) + pads
-        if (pads, self._values.shape) == self._drawn_padding:
+        if (pads, self._shown_shape) == self._drawn_padding:
             return                              # unchanged: don't repaint a big image for nothing
-        self._drawn_padding = (pads, self._values.shape)
+        self._drawn_padding = (pads, self._shown_shape)
         (top, bottom), (left, right) = pads
-        rows, cols = self._values.shape
+        rows, cols = self._shown_shape
         path = QPainterPath()
         path.setFillRule(Qt.OddEvenFill)
         if top or bottom or left or right:
@@ -298,8 +335,8 @@ class HeatMap(QWidget):
         if key == self._drawn_window:
             return
         self._drawn_window = key
-        self._window.setPath(_cells_path(key[0]))
-        self._anchor.setPath(_cells_path([] if anchor is None else [key[1]]))
+        self._window.setPath(_cells_path(self._view_cells(key[0])))
+        self._anchor.setPath(_cells_path([] if anchor is None else self._view_cells([key[1]])))
 
     def set_hover(self, cells) -> None:
         """Highlight ``cells`` linked to the cell under the mouse (empty to clear)."""
@@ -307,11 +344,11 @@ class HeatMap(QWidget):
             # a page clears the links when its plan changes: the next move over the same cell
             # must link it again (it used to stay unlinked until the mouse left that cell)
             self._hovered = (-1, -1)
-        self._hover.setPath(_cells_path(cells))
+        self._hover.setPath(_cells_path(self._view_cells(cells)))
 
     def set_winner(self, cell) -> None:
         """Mark the cell max pooling keeps, or nothing with ``None``."""
-        self._winner.setPath(_cells_path([] if cell is None else [cell]))
+        self._winner.setPath(_cells_path([] if cell is None else self._view_cells([cell])))
 
     def window_cells(self) -> list[tuple[int, int]]:
         """The cells outlined as the window (for tests and tooltips)."""
@@ -320,22 +357,33 @@ class HeatMap(QWidget):
     def hover_cells(self) -> list[tuple[int, int]]:
         return self._path_cells(self._hover)
 
-    @staticmethod
-    def _path_cells(item):
+    def _path_cells(self, item):
         path = item.path()
         cells = []
         for i in range(path.elementCount()):
             if i % 5 == 0:
                 element = path.elementAt(i)
-                cells.append((int(round(element.y)), int(round(element.x))))
+                cells.append(self._value_cell(int(round(element.y)), int(round(element.x))))
         return cells
+
+    def view_point(self, row: int, col: int):
+        """The centre of value cell (row, col) in the grid's view coordinates."""
+        (r, c), = self._view_cells([(row, col)])
+        return QPointF(c + 0.5, r + 0.5)
+
+    def _value_cell(self, r, c):
+        """A drawn cell -> the value cell drawn there, (-1, -1) for none."""
+        if self._columns is None:
+            return (r, c)
+        hits = np.flatnonzero(self._columns == c)
+        return (r, int(hits[0])) if hits.size else (-1, -1)
 
     # -- mouse -----------------------------------------------------------------------------
     def cell_at(self, scene_pos):
         point = self.box.mapSceneToView(scene_pos)
         r, c = math.floor(point.y()), math.floor(point.x())
-        rows, cols = self._values.shape
-        return (r, c) if 0 <= r < rows and 0 <= c < cols else (-1, -1)
+        rows, cols = self._shown_shape or (0, 0)
+        return self._value_cell(r, c) if 0 <= r < rows and 0 <= c < cols else (-1, -1)
 
     def _on_mouse_moved(self, scene_pos):
         self._emit_hover(self.cell_at(scene_pos))

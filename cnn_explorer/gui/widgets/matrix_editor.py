@@ -3,7 +3,7 @@
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QTableWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QMenu, QTableWidget,
                                QTableWidgetItem)
 
 from cnn_explorer.gui.widgets import colours
@@ -27,8 +27,11 @@ class MatrixEditor(QTableWidget):
     """An editable grid of finite numbers; one row for 1D data.
 
     Bad input (text, NaN, an empty cell) is refused: the cell turns red, its tooltip says why, and
-    the previous value stays. A good edit does not change the values by itself: it emits
-    ``sigEdited(old, new)`` so the page can push an undo command that calls :meth:`set_values`.
+    the previous value stays. A good edit stays in the cell as typed and is emitted as
+    ``sigEdited(old, new)``; the page records it and calls :meth:`set_values` only when its state
+    holds other values (undo, a refused edit). With :meth:`allow_centre`, Ctrl+click or the
+    context menu's "Make this the centre" asks for a cell to become the kernel's centre
+    (``sigCentreChosen``): typing a value, or a plain click, never does.
     Ctrl+C copies the grid as tab-separated text; Ctrl+V replaces it with a pasted table of
     numbers (a kernel copied from a paper), refused whole, with a reason, if any of it is bad or
     it is larger than :meth:`set_shape_limit` allows.
@@ -38,7 +41,9 @@ class MatrixEditor(QTableWidget):
     sigEdited(object, object)
         ``(old, new)`` 2D float arrays after the user typed a valid number.
     sigCellClicked(int, int)
-        ``(row, col)`` of a clicked cell (the kernel editor uses it to pick the centre).
+        ``(row, col)`` of a clicked cell.
+    sigCentreChosen(int, int)
+        ``(row, col)`` the user made the centre (Ctrl+click, or the context menu).
     sigRejected(str)
         the reason a typed or pasted value was refused.
     sigPasted(object, object)
@@ -48,6 +53,7 @@ class MatrixEditor(QTableWidget):
     sigEdited = Signal(object, object)
     sigPasted = Signal(object, object)
     sigCellClicked = Signal(int, int)
+    sigCentreChosen = Signal(int, int)
     sigRejected = Signal(str)
 
     def __init__(self, role: str = "input", cell_width: int = 46, parent=None):
@@ -75,7 +81,32 @@ class MatrixEditor(QTableWidget):
         self.setStyleSheet(f"QTableWidget {{ border: 2px solid {colours.ROLE_COLOURS[role]}; }}")
         self.itemChanged.connect(self._on_item_changed)
         self.cellClicked.connect(self.sigCellClicked)
+        self._centre_menu = False
         self.set_values(self._values)
+
+    def allow_centre(self) -> None:
+        """Let the user choose the centre cell: Ctrl+click or right-click → "Make this the centre"."""
+        self._centre_menu = True
+        self.setContextMenuPolicy(Qt.DefaultContextMenu)
+
+    def contextMenuEvent(self, event):  # noqa: N802 (Qt name)
+        item = self.itemAt(event.pos())
+        if not self._centre_menu or item is None:
+            return super().contextMenuEvent(event)
+        menu = QMenu(self)
+        action = menu.addAction("Make this the centre")
+        action.setToolTip("The output is written where this element sits (also Ctrl+click)")
+        action.setEnabled(self._anchor != (item.row(), item.column()))
+        if menu.exec(event.globalPos()) is action:
+            self.sigCentreChosen.emit(item.row(), item.column())
+
+    def mousePressEvent(self, event):  # noqa: N802 (Qt name)
+        item = self.itemAt(event.position().toPoint())
+        if (self._centre_menu and item is not None and event.button() == Qt.LeftButton
+                and event.modifiers() & Qt.ControlModifier):
+            self.sigCentreChosen.emit(item.row(), item.column())
+            return
+        super().mousePressEvent(event)
 
     # -- values ----------------------------------------------------------------------------
     def values(self) -> np.ndarray:
@@ -114,7 +145,10 @@ class MatrixEditor(QTableWidget):
 
     def set_anchor(self, cell) -> None:
         """Mark ``cell`` (row, col), or nothing with ``None``, as the kernel's centre."""
-        self._anchor = None if cell is None else tuple(cell)
+        cell = None if cell is None else tuple(cell)
+        if cell == self._anchor:
+            return
+        self._anchor = cell
         self._writing = True
         try:
             self._paint_cells()
@@ -131,7 +165,8 @@ class MatrixEditor(QTableWidget):
                 item.setBackground(self._anchor_brush if is_anchor else self._brush)
                 item.setFont(bold if is_anchor else self.font())
                 if is_anchor and not item.toolTip():
-                    item.setToolTip("The kernel's centre: the output is written where it sits")
+                    item.setToolTip("The kernel's centre: the output is written where it sits. "
+                                    "Ctrl+click (or right-click) another cell to move it")
 
     # -- editing ---------------------------------------------------------------------------
     def _on_item_changed(self, item):
@@ -162,15 +197,14 @@ class MatrixEditor(QTableWidget):
             finally:
                 self._writing = False
             return
-        new = self._values.copy()
-        new[r, c] = value
         old = self._values.copy()
+        self._values[r, c] = value
         self._writing = True
         try:
-            item.setText(format_number(old_value))
+            item.setText(format_number(value))
         finally:
             self._writing = False
-        self.sigEdited.emit(old, new)
+        self.sigEdited.emit(old, self._values.copy())
 
     # -- clipboard -------------------------------------------------------------------------
     def set_shape_limit(self, rows: int, cols: int, what: str = "this grid") -> None:

@@ -54,22 +54,33 @@ def section(title: str, role: str | None = None) -> tuple[QGroupBox, QFormLayout
     return box, form
 
 
-def legend() -> QLabel:
-    """One line naming the colours every grid uses."""
-    chips = " ".join(
-        f"<span style='color:{colour}'>■</span> {name}"
-        for name, colour in (("input", colours.INPUT), ("padding", colours.PADDING),
-                             ("kernel window", colours.KERNEL), ("centre", colours.ANCHOR),
-                             ("output", colours.OUTPUT), ("linked to mouse", colours.HOVER)))
+#: What the outlines of every grid mean (the cells' colours are values: see the colour bar).
+GRID_LEGEND = ((colours.INPUT, "input"), (colours.PADDING, "padding"),
+               (colours.KERNEL, "kernel window"), (colours.ANCHOR, "centre"),
+               (colours.OUTPUT, "output"), (colours.HOVER, "hover link"))
+
+
+def legend(entries=GRID_LEGEND, *, centred: bool = False) -> QLabel:
+    """One wrapping line naming colours: ``entries`` are ``(colour, name)`` or
+    ``(colour, name, mark)`` (default mark ■; a curve's could be ━●━), in that order.
+
+    Placed beneath plots and grids: a legend drawn inside a plot hid the curves it named.
+    """
+    chips = " &nbsp;&nbsp; ".join(
+        f"<span style='color:{colour}'>{mark[0] if mark else '■'}</span> {name}"
+        for colour, name, *mark in entries)
     label = QLabel(chips)
     label.setTextFormat(Qt.RichText)
+    label.setWordWrap(True)          # on one line a long legend kept a window over 1024 px wide
+    if centred:
+        label.setAlignment(Qt.AlignCenter)
     return label
 
 
 class ExplorerLayout:
     """The shared page frame: a scrolling controls column, a views area, and a bottom bar.
 
-    ``controls`` (QVBoxLayout) takes sections, ``views`` (QVBoxLayout) takes grids and plots,
+    ``top`` (QVBoxLayout) takes a hint banner, ``controls`` (QVBoxLayout) takes sections, ``views`` (QVBoxLayout) takes grids and plots,
     ``bottom`` (QVBoxLayout) takes the formula, the message line and the stepper.
     """
 
@@ -77,6 +88,8 @@ class ExplorerLayout:
         outer = QVBoxLayout(page)
         outer.setContentsMargins(6, 6, 6, 6)
         outer.setSpacing(4)
+        self.top = QVBoxLayout()         # a first-run hint, above everything
+        outer.addLayout(self.top)
         middle = QHBoxLayout()
         outer.addLayout(middle, 1)
 

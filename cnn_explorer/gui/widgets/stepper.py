@@ -2,8 +2,8 @@
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QSpinBox,
+                               QStyle, QToolButton, QWidget)
 
 MIN_SPEED, MAX_SPEED = 0.5, 60.0
 
@@ -11,16 +11,22 @@ MIN_SPEED, MAX_SPEED = 0.5, 60.0
 class Stepper(QWidget):
     """Walks a step number through ``0 .. count-1``; the page draws whatever step it is told.
 
+    With :meth:`set_row_length` (a 2D output's width) the user can jump to a row and move a
+    whole row per step ("rows" next to the speed): a 28×28 digit is 28 steps, not 784.
+
     Signals
     -------
     sigStepChanged(int)
         the new current step.
     sigPlayingChanged(bool)
         playback started (True) or stopped (False).
+    sigUsed()
+        the user played or stepped (a first-run hint can go).
     """
 
     sigStepChanged = Signal(int)
     sigPlayingChanged = Signal(bool)
+    sigUsed = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -33,6 +39,7 @@ class Stepper(QWidget):
         self._clock = QElapsedTimer()
         self._clock_step = 0
         self._shows_pause = False
+        self._row_length = 1
 
         style = self.style()
         self.start_button = self._button(style.standardIcon(QStyle.SP_MediaSkipBackward),
@@ -48,7 +55,7 @@ class Stepper(QWidget):
                                        self.to_end)
         self.scrubber = QSlider(Qt.Horizontal)
         self.scrubber.setToolTip("Drag to any step")
-        self.scrubber.valueChanged.connect(self.set_step)
+        self.scrubber.valueChanged.connect(self._on_scrubbed)
         self.label = QLabel()
         # a fixed width: a label that resizes with its text would re-lay out the page every step
         self.label.setFixedWidth(self.label.fontMetrics().horizontalAdvance("Step 000000 / 000000"))
@@ -57,10 +64,19 @@ class Stepper(QWidget):
         self.speed.setDecimals(1)
         self.speed.setSingleStep(0.5)
         self.speed.setValue(2.0)
-        self.speed.setSuffix(" steps/s")
+        self.speed.setSuffix(" /s")
         self.speed.setToolTip("Playback speed, 0.5 to 60 steps per second")
         self.speed.valueChanged.connect(self._on_speed_changed)
         self._on_speed_changed(self.speed.value())
+        self.unit = QComboBox()
+        self.unit.addItems(["cells", "rows"])
+        self.unit.setToolTip("What one step moves: one output cell, or a whole row of them")
+        self.unit.currentIndexChanged.connect(self._on_speed_changed)
+        self.row_label = QLabel("Row")
+        self.row_box = QSpinBox()
+        self.row_box.setKeyboardTracking(False)
+        self.row_box.setToolTip("Jump to the first cell of this output row")
+        self.row_box.valueChanged.connect(self._on_row_chosen)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -69,8 +85,12 @@ class Stepper(QWidget):
             layout.addWidget(button)
         layout.addWidget(self.scrubber, 1)
         layout.addWidget(self.label)
+        layout.addWidget(self.row_label)
+        layout.addWidget(self.row_box)
         layout.addWidget(QLabel("Speed"))
         layout.addWidget(self.speed)
+        layout.addWidget(self.unit)
+        self.set_row_length(1)
         self._update_view()
 
     def _button(self, icon, tip, slot):
@@ -104,14 +124,13 @@ class Stepper(QWidget):
         """A new trace of ``count`` steps: back to step 0 (the data is the page's business)."""
         self._count = max(0, int(count))
         self._step = 0
-        self.scrubber.blockSignals(True)
+        self.scrubber.setValue(0)            # first: a shorter range would clamp the old step
         self.scrubber.setRange(0, max(0, self._count - 1))
-        self.scrubber.setValue(0)
-        self.scrubber.blockSignals(False)
         if self._count <= 1:
             self.pause()
         elif self.is_playing():
             self._restart_clock()
+        self.set_row_length(self._row_length)
         self._update_view()
 
     def set_step(self, step: int) -> None:
@@ -119,6 +138,10 @@ class Stepper(QWidget):
         self._go_to(step)
         if self.is_playing():
             self._restart_clock()
+
+    def _on_scrubbed(self, value):
+        if value != self._step:              # not the echo of _update_view
+            self.set_step(value)
 
     def _go_to(self, step):
         step = min(max(0, int(step)), max(0, self._count - 1))
@@ -131,12 +154,39 @@ class Stepper(QWidget):
     def set_speed(self, steps_per_second: float) -> None:
         self.speed.setValue(steps_per_second)
 
+    def set_row_length(self, n: int) -> None:
+        """Steps per output row; rows are offered only when there are several of them."""
+        self._row_length = max(1, int(n))
+        rows = -(-self._count // self._row_length) if self._count else 0
+        several = self._row_length > 1 and rows > 1
+        for widget in (self.row_label, self.row_box, self.unit):
+            widget.setVisible(several)
+        if not several and self.unit.currentIndex():
+            self.unit.setCurrentIndex(0)
+        self._show_row()                     # first: a shorter range would clamp the old row
+        self.row_box.setRange(0, max(0, rows - 1))
+
+    def _stride(self) -> int:
+        """Steps one press (or one tick) moves."""
+        return self._row_length if self.unit.currentIndex() == 1 else 1
+
+    def _on_row_chosen(self, row):
+        if row != self._step // self._row_length:     # not the echo of _show_row
+            self.set_step(row * self._row_length)
+
+    def _show_row(self):
+        row = self._step // self._row_length
+        if self.row_box.value() != row:
+            self.row_box.setValue(row)
+
     # -- actions ---------------------------------------------------------------------------
     def step_forward(self):
-        self.set_step(self._step + 1)
+        self.sigUsed.emit()
+        self.set_step(self._step + self._stride())
 
     def step_back(self):
-        self.set_step(self._step - 1)
+        self.sigUsed.emit()
+        self.set_step(self._step - self._stride())
 
     def to_start(self):
         self.set_step(0)
@@ -148,6 +198,7 @@ class Stepper(QWidget):
     def play(self):
         if self._count <= 1 or self.is_playing():
             return
+        self.sigUsed.emit()
         if self._step >= self._count - 1:
             self.set_step(0)
         self._restart_clock()
@@ -170,14 +221,15 @@ class Stepper(QWidget):
         self._clock_step = self._step
 
     def _on_tick(self):
-        due = self._clock_step + int(self._clock.nsecsElapsed() * 1e-9 * self.speed.value())
+        due = self._clock_step + self._stride() * int(self._clock.nsecsElapsed() * 1e-9
+                                                      * self.speed.value())
         if due > self._step:
             self._go_to(due)
         if self._step >= self._count - 1:
             self.pause()
 
-    def _on_speed_changed(self, value):
-        self._timer.setInterval(max(1, int(1000.0 / value)))
+    def _on_speed_changed(self, _=None):
+        self._timer.setInterval(max(1, int(1000.0 / self.speed.value())))
         if self.is_playing():
             self._restart_clock()
 
@@ -187,11 +239,10 @@ class Stepper(QWidget):
             self._shows_pause = playing
             self.play_button.setIcon(self.style().standardIcon(
                 QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay))
-        self.scrubber.blockSignals(True)
         self.scrubber.setValue(self._step)
-        self.scrubber.blockSignals(False)
         total = self._count
         self.label.setText(f"Step {self._step + 1 if total else 0} / {total}")
+        self._show_row()
         if self.scrubber.isEnabled() != (total > 1):
             for button in (self.start_button, self.back_button, self.forward_button,
                            self.end_button, self.play_button, self.scrubber):

@@ -45,7 +45,7 @@ def test_parse_number_refuses_with_a_reason(text, reason):
 
 
 # -- matrix editor -----------------------------------------------------------------------------
-def test_matrix_editor_reports_a_valid_edit_without_applying_it(qtbot):
+def test_matrix_editor_keeps_a_valid_edit_as_typed_and_reports_it(qtbot):
     editor = show(qtbot, MatrixEditor("kernel"))
     editor.set_values([[1, 2], [3, 4]])
     with qtbot.waitSignal(editor.sigEdited) as blocker:
@@ -53,9 +53,9 @@ def test_matrix_editor_reports_a_valid_edit_without_applying_it(qtbot):
     old, new = blocker.args
     np.testing.assert_array_equal(old, [[1, 2], [3, 4]])
     np.testing.assert_array_equal(new, [[1, 2], [7.5, 4]])
-    assert editor.item(1, 0).text() == "3"          # the page's undo command applies it
-    editor.set_values(new)
+    # the typed value stays: nothing travels back into the cell it came from
     assert editor.item(1, 0).text() == "7.5"
+    np.testing.assert_array_equal(editor.values(), new)
     assert editor.horizontalHeaderItem(0).text() == "0"
 
 
@@ -260,21 +260,21 @@ def test_stepper_plays_to_the_end_and_stops(qtbot):
 
 
 # -- panels ------------------------------------------------------------------------------------
-def test_conv_options_give_core_keywords(qtbot):
+def test_conv_options_send_one_change_at_a_time_and_show_a_state(qtbot):
+    from cnn_explorer.core.conv_state import ConvState
+
     options = show(qtbot, ConvOptions(2), (340, 300))
-    assert options.keywords() == {"stride": (1, 1), "padding": "valid", "pad_mode": "zeros",
-                                  "dilation": (1, 1), "flip": False}
+    state = ConvState(np.ones((6, 6)), np.ones((3, 3)), padding="same", stride=(2, 1))
+    options.show_state(state, ((1, 1), (1, 1)))
+    assert options.padding.currentText() == "same" and options.stride[0].value() == 2
+    assert [box.value() for box in options.custom] == [1, 1, 1, 1]   # the amounts in force
     assert not options.custom_row.isEnabled()
-    with qtbot.waitSignal(options.sigChanged):
+    with qtbot.waitSignal(options.sigEdited) as blocker:
+        options.dilation[1].setValue(3)
+    assert blocker.args == ["dilation", 1, 3]
+    with qtbot.waitSignal(options.sigEdited) as blocker:
         options.padding.setCurrentText("custom")
-    assert options.custom_row.isEnabled()
-    options.custom[3].setValue(2)
-    options.stride[0].setValue(3)
-    assert options.keywords()["padding"] == (1, 1, 1, 2)
-    assert options.keywords()["stride"] == (3, 1)
-    one = ConvOptions(1)
-    qtbot.addWidget(one)
-    assert one.keywords()["stride"] == 1 and one.keywords()["dilation"] == 1
+    assert blocker.args == ["padding", -1, "custom"]
 
 
 def test_grid_panel_resize_keeps_the_values_that_still_fit(qtbot):

@@ -7,7 +7,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPainter
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QPushButton
 
-from cnn_explorer.core import steps
 from cnn_explorer.core.samples import grid_presets
 from cnn_explorer.data import samples
 from cnn_explorer.gui import settings as keys
@@ -73,26 +72,24 @@ class Conv2DPage(ConvExplorerPage):
     sigOutputChanged = Signal(object)
 
     ndim = 2
-    plan_function = staticmethod(steps.conv2d_plan)
     # the digit is a callable: reading the dataset takes a moment, so only when chosen
     data_presets = {**grid_presets(), "digit from MNIST": samples.digit}
     start_data = "guide's vertical edge"
     start_kernel = "prewitt x"
 
     def __init__(self, parent=None):
-        self._drawn_input = (None, None)
+        self._drawn_input = (None, None, None)
         super().__init__(parent)
         self.load_button = QPushButton("Load an image…")
         self.load_button.setToolTip("Any picture file; it is turned grey, 0 = black, 1 = white")
         self.data_panel.form.addRow(self.load_button)
         self.load_button.clicked.connect(self._on_load_image)
         share_keys(self)                 # Space presses the button when it has the focus
-        self.recompute()
 
     def build_views(self):
-        self.input_map = HeatMap("Input (padded)", "input")
+        self.input_map = HeatMap("Input (padded)", "input", diverging=True, cached=True)
         self.output_map = HeatMap("Output feature map", "output", diverging=True)
-        self.patch_map = HeatMap("Window (input under the kernel)", "input")
+        self.patch_map = HeatMap("Window (input under the kernel)", "input", diverging=True)
         self.applied_map = HeatMap("× Kernel as applied", "kernel", diverging=True)
         self.products_map = HeatMap("= Products (summed below)", "output", diverging=True)
         grid = QGridLayout()
@@ -101,7 +98,8 @@ class Conv2DPage(ConvExplorerPage):
         grid.addWidget(self.patch_map, 1, 0, 1, 2)
         grid.addWidget(self.applied_map, 1, 2, 1, 2)
         grid.addWidget(self.products_map, 1, 4, 1, 2)
-        grid.setRowStretch(0, 3)
+        # the window, kernel and products keep room for their numbers (a 5×5 kernel's too)
+        grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 1)
         self.frame.views.addLayout(grid, 1)
 
@@ -132,20 +130,19 @@ class Conv2DPage(ConvExplorerPage):
         """The whole output feature map of the current (last valid) settings."""
         return None if self.plan is None else np.array(self.plan.output)
 
-    def recompute(self) -> bool:
-        ok = super().recompute()
-        if ok:
-            self.sigOutputChanged.emit(self.current_output())
-        return ok
+    def show_new_plan(self, plan) -> None:
+        super().show_new_plan(plan)
+        self.sigOutputChanged.emit(self.current_output())
 
     # -- drawing ---------------------------------------------------------------------------
     def show_plan(self, plan):
         padded, is_pad = np.asarray(plan.padded), np.asarray(plan.is_pad)
         # a kernel edit leaves the padded input as it was: don't redraw a big image for nothing
-        if not (np.array_equal(padded, self._drawn_input[0])
-                and np.array_equal(is_pad, self._drawn_input[1])):
-            self.input_map.set_data(padded, dim_mask=is_pad)
-            self._drawn_input = (padded, is_pad)
+        drawn, drawn_pad, drawn_levels = self._drawn_input
+        if not (drawn_levels == self._levels and np.array_equal(padded, drawn)
+                and np.array_equal(is_pad, drawn_pad)):
+            self.input_map.set_data(padded, levels=self._levels, dim_mask=is_pad)
+            self._drawn_input = (padded, is_pad, self._levels)
         self.input_map.set_padding(plan.pads)
         (top, bottom), (left, right) = plan.pads
         h, w = np.shape(plan.x)
@@ -153,13 +150,13 @@ class Conv2DPage(ConvExplorerPage):
                     if top or bottom or left or right else ", no padding")
         self.input_map.set_title(f"Input {h}×{w}{pad_text} = {padded.shape[0]}×{padded.shape[1]}")
         self.output_map.set_title("Output feature map {}×{}".format(*plan.output_shape))
-        self.applied_map.set_data(np.asarray(plan.applied_kernel))
+        self.applied_map.set_data(np.asarray(plan.applied_kernel), levels=self._levels)
         self.applied_map.set_title("× Kernel as applied" + (" (flipped)" if plan.flip else ""))
         self._clear_hover()
 
     def show_step(self, step):
         self.input_map.set_window(self.window_cells(step), anchor=tuple(step.centre))
         self.output_map.set_window([tuple(step.index)])
-        self.patch_map.set_data(np.asarray(step.patch), levels=self.input_map.levels())
-        self.products_map.set_data(np.asarray(step.products))
-        self.formula.setText(f"<b>Output[{self._index_text(step.index)}]</b> = {step.formula()}")
+        self.patch_map.set_data(np.asarray(step.patch), levels=self._levels)
+        self.products_map.set_data(np.asarray(step.products), levels=self._levels)
+        self.show_step_formula(step)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from explorer_helpers import (choose, click_cell, forward, hover, open_page, paste_into, shown,
                               type_into)
+from PySide6.QtCore import Qt
 
 from cnn_explorer.core import kernels, ops
 from cnn_explorer.gui.pages.convolution.conv1d_page import Conv1DPage
@@ -148,8 +149,8 @@ def test_a_kernel_longer_than_the_signal_says_why(qtbot, page):
     assert shown(page.output_map).shape == (1, 2)            # the last valid output stays
 
 
-def test_clicking_the_left_kernel_cell_moves_the_zeros_to_the_right(qtbot, page):
-    click_cell(qtbot, page.kernel_panel.editor, 0, 0)
+def test_ctrl_clicking_the_left_kernel_cell_moves_the_zeros_to_the_right(qtbot, page):
+    click_cell(qtbot, page.kernel_panel.editor, 0, 0, Qt.ControlModifier)
     assert page.anchor() == (0,)
     assert page.input_map.title.text() == "Signal, 7 values + padding 0 left, 1 right (zeros)"
 
@@ -158,7 +159,7 @@ def test_hover_links_output_and_signal_cells(qtbot, page):
     page.stepper.to_end()
     hover(qtbot, page.output_map, 0, 2)
     assert page.input_map.hover_cells() == [(0, 2), (0, 3)]
-    assert page.hover_info.text() == "Output[2] = (-1)·0 + 1·1 = 1"
+    assert page.formula.text() == "<b>Output[2]</b> = (-1)·0 + 1·1 = 1"
     hover(qtbot, page.input_map, 0, 3)
     assert page.output_map.hover_cells() == [(0, 2), (0, 3)]
     hover(qtbot, page.input_map, 0, 0)

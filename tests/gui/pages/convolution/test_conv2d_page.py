@@ -120,34 +120,36 @@ def test_bad_input_marks_the_cell_and_keeps_the_previous_value(qtbot, page, text
     assert not page.message.isVisible()
 
 
-def test_a_kernel_whose_sums_overflow_is_a_message_and_the_last_output_stays(qtbot, page):
-    page.stepper.to_end()
-    before = shown(page.output_map).copy()
+def test_a_kernel_whose_sums_overflow_is_refused_with_a_message_and_the_last_output_stays(
+        qtbot, page):
     type_into(qtbot, page.kernel_panel.editor, 0, 0, "1e308")     # one huge value: finite
     page.stepper.to_end()
     assert not page.message.isVisible()
     assert shown(page.output_map).max() == 1e308
+    before = shown(page.output_map).copy()
     page.grab()                                   # painting 1e308 once crashed Qt
     type_into(qtbot, page.kernel_panel.editor, 1, 0, "1e308")     # two: their sum is not
     assert page.message.text().startswith("the convolution overflows at output (")
-    np.testing.assert_array_equal(page.kernel_panel.values()[:2, 0], [1e308, 1e308])
-    page.undo_stack.undo()
-    page.undo_stack.undo()
+    # refused: the state, the table and the undo stack are those of the last valid kernel
+    np.testing.assert_array_equal(page.kernel_panel.values()[:2, 0], [1e308, -1])
+    assert page.kernel_panel.editor.item(1, 0).text() == "-1"
+    assert page.undo_stack.count() == 1
     page.stepper.to_end()
     np.testing.assert_array_equal(shown(page.output_map), before)
 
 
-def test_a_kernel_that_does_not_fit_shows_a_message_and_keeps_the_last_valid_state(qtbot, page):
+def test_a_kernel_that_does_not_fit_is_refused_with_a_message(qtbot, page):
     page.options.padding.setCurrentText("valid")
     page.stepper.to_end()
     before = shown(page.output_map).copy()
     page.kernel_panel.size[0].setValue(7)
     assert page.message.isVisible()
     assert "does not fit" in page.message.text()
-    assert page.kernel_panel.values().shape == (7, 3)        # the user's edit is kept
+    # the previous valid state stays, and the size box says so
+    assert page.kernel_panel.values().shape == (3, 3)
+    assert page.kernel_panel.size[0].value() == 3
+    assert page.undo_stack.undoText() == "Options: padding"
     np.testing.assert_array_equal(shown(page.output_map), before)
-    page.undo_stack.undo()
-    assert not page.message.isVisible()
 
 
 def test_pasting_a_kernel_from_a_paper_replaces_it_undoably_and_a_huge_one_is_refused(qtbot, page):
@@ -187,7 +189,7 @@ def test_hovering_an_output_cell_outlines_its_window_and_back(qtbot, page):
     page.stepper.to_end()
     hover(qtbot, page.output_map, 1, 2)
     assert sorted(page.input_map.hover_cells()) == [(r, c) for r in range(1, 4) for c in range(2, 5)]
-    assert page.hover_info.text().startswith("Output[1, 2] = ")
+    assert page.formula.text().startswith("<b>Output[1, 2]</b> = ")
     hover(qtbot, page.input_map, 0, 0)                      # a corner pad cell: one window
     assert page.output_map.hover_cells() == [(0, 0)]
     assert "pad cell" in page.hover_info.text()
@@ -206,7 +208,7 @@ def test_the_hovered_cell_links_again_after_an_edit_clears_the_hover(qtbot, page
     assert page.input_map.hover_cells() == [] and page.hover_info.text() == " "
     hover(qtbot, page.output_map, 1, 2)
     assert sorted(page.input_map.hover_cells()) == [(r, c) for r in range(1, 4) for c in range(2, 5)]
-    assert page.hover_info.text().startswith("Output[1, 2] = ")
+    assert page.formula.text().startswith("<b>Output[1, 2]</b> = ")
     hover(qtbot, page.input_map, 3, 3)
     page.undo_stack.undo()
     hover(qtbot, page.input_map, 3, 3)
@@ -244,8 +246,8 @@ def test_space_ticks_the_focused_check_box_and_plays_elsewhere(qtbot, page):
     assert started.args == [True]
 
 
-def test_clicking_a_kernel_cell_moves_the_centre_and_same_padding_follows(qtbot, page):
-    click_cell(qtbot, page.kernel_panel.editor, 0, 0)
+def test_ctrl_clicking_a_kernel_cell_moves_the_centre_and_same_padding_follows(qtbot, page):
+    click_cell(qtbot, page.kernel_panel.editor, 0, 0, Qt.ControlModifier)
     assert page.anchor() == (0, 0)
     assert "row 0, column 0" in page.centre_label.text()
     assert page.plan.pads == ((0, 2), (0, 2))
@@ -424,12 +426,12 @@ def test_edit_menu_undo_and_redo_follow_the_page(qtbot):
 
 
 def test_moving_the_centre_is_undoable_and_undoing_a_resize_restores_it(qtbot, page):
-    click_cell(qtbot, page.kernel_panel.editor, 0, 0)
+    click_cell(qtbot, page.kernel_panel.editor, 0, 0, Qt.ControlModifier)
     assert page.anchor() == (0, 0) and page.plan.pads == ((0, 2), (0, 2))
     assert page.undo_stack.undoText() == "Kernel: centre at row 0, column 0"
     page.undo_stack.undo()
     assert page.anchor() == (1, 1) and page.plan.pads == ((1, 1), (1, 1))
-    assert page.centre_label.text().startswith("Centre: row 1, column 1")
+    assert page.centre_label.text().startswith("Centre (dotted): row 1, column 1")
     page.undo_stack.redo()
     assert page.anchor() == (0, 0)
     page.kernel_panel.size[0].setValue(5)          # a resize resets the centre to the middle

@@ -1,0 +1,97 @@
+"""What the convolution pages show, as one frozen value: the data, the kernel and the options.
+
+A page edits it with ``dataclasses.replace`` (every field is checked again, so a refused value
+raises ``ValueError`` with the core's own message and the page keeps the state it had) and turns
+it into the plan it animates with :func:`conv_plan`, the one place the two meet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import ops, steps
+from .padding import PADDING_WORDS
+from .steps import ConvPlan, _ArrayRecord
+
+__all__ = ["ConvState", "conv_plan"]
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """``values`` itself if it is already a read-only array (a state made by ``replace``)."""
+    if values.flags.writeable:
+        values = values.copy()
+        values.setflags(write=False)
+    return values
+
+
+@dataclass(frozen=True, eq=False)
+class ConvState(_ArrayRecord):
+    """One convolution to explore, checked by ``cnn_explorer.core.ops`` when it is made.
+
+    Attributes
+    ----------
+    data : ndarray, shape (n,) or (h, w)
+        The input; its number of axes (1 or 2) is the convolution's.
+    kernel : ndarray, data's number of axes
+    anchor : tuple of int
+        The kernel element (in the kernel as typed) whose position receives the output;
+        ``None`` when made means the middle element.
+    padding : str or tuple of (int, int)
+        ``"valid"``, ``"same"``, ``"full"``, or explicit ``(before, after)`` amounts per axis.
+    pad_mode : str
+        One of ``core.padding.PAD_MODES``.
+    stride, dilation : tuple of int
+        One per axis (an int is repeated).
+    flip : bool
+        True convolution (kernel flipped on every axis) instead of cross-correlation.
+
+    Equal states hold equal values (arrays compared by content).
+    """
+
+    data: np.ndarray
+    kernel: np.ndarray
+    anchor: tuple | None = None
+    padding: str | tuple = "valid"
+    pad_mode: str = "zeros"
+    stride: tuple | int = 1
+    dilation: tuple | int = 1
+    flip: bool = False
+
+    def __post_init__(self):
+        ndim = 1 if np.ndim(self.data) == 1 else 2
+        padding = self.padding
+        if isinstance(padding, str) and padding.strip().lower() in PADDING_WORDS:
+            padding = padding.strip().lower()
+        # every check, with the messages a student gets anywhere else in the core
+        setup = ops.conv_setup(self.data, self.kernel, ndim, stride=self.stride, padding=padding,
+                               pad_mode=self.pad_mode, dilation=self.dilation, anchor=self.anchor,
+                               flip=self.flip)
+        fixed = {"data": _read_only(setup.x), "kernel": _read_only(setup.kernel),
+                 "anchor": setup.anchor, "padding": padding if isinstance(padding, str)
+                 else setup.pads, "stride": setup.stride, "dilation": setup.dilation,
+                 "flip": setup.flip}
+        for name, value in fixed.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def ndim(self) -> int:
+        """1 or 2: the number of axes of the data and the kernel."""
+        return self.data.ndim
+
+    def anchor_for(self, kernel) -> tuple | None:
+        """The centre a new ``kernel`` gets: this one if the shape is the same, else the middle
+        (``None``), so typing a value never moves the centre and a resize starts afresh."""
+        return self.anchor if np.shape(kernel) == self.kernel.shape else None
+
+
+def conv_plan(state: ConvState) -> ConvPlan:
+    """The step-by-step plan of ``state`` (``steps.conv1d_plan`` or ``conv2d_plan``).
+
+    Raises ``ValueError`` when the sums overflow (finite values beyond ±1.8e308).
+    """
+    plan = steps.conv1d_plan if state.ndim == 1 else steps.conv2d_plan
+    return plan(state.data, state.kernel, anchor=state.anchor, padding=state.padding,
+                pad_mode=state.pad_mode, stride=state.stride, dilation=state.dilation,
+                flip=state.flip)
