@@ -258,16 +258,16 @@ def test_option_changes_are_undoable_and_bring_the_weights_back(page):
     # Ctrl+Z after a window change used to undo the edit before it (and lost custom weights)
     assert page.undo_stack.undoText() == "Pooling options"
     page.undo_stack.undo()
-    assert page.options.options().size == (3, 2) and page.weights.values().shape == (3, 2)
+    assert page.state.size == (3, 2) and page.weights.values().shape == (3, 2)
     page.undo_stack.undo()
-    assert page.options.options().size == (2, 2)
+    assert page.state.size == (2, 2)
     np.testing.assert_array_equal(page.weights.values(), custom)
     assert page.plan.output_shape == (3, 3) and page.plan.kind == "weighted"
     page.undo_stack.undo()                                   # the weight typed
     page.undo_stack.undo()                                   # the kind
-    assert page.options.options().kind == "max" and page.weights.isHidden()
+    assert page.state.kind == "max" and page.weights.isHidden()
     page.undo_stack.redo()
-    assert page.options.options().kind == "weighted" and page.plan.kind == "weighted"
+    assert page.state.kind == "weighted" and page.plan.kind == "weighted"
 
 
 def test_in_a_short_window_the_grids_stay_above_the_size_panel(page, qtbot):
@@ -305,13 +305,13 @@ def test_pasted_grid_and_weights_replace_them_undoably(page, qtbot):
     np.testing.assert_array_equal(shown(page.out_view), ops.pool2d(grid, 2, kind="max"))
     page.options.set_kind("weighted")
     paste_into(qtbot, page.weights.editor, "0 1 0\n1 2 1\n0 1 0")
-    assert page.options.options().size == (3, 3)                      # the window follows
+    assert page.state.size == (3, 3)                      # the window follows
     paste_into(qtbot, page.editor, " ".join(["1"] * 17))
     assert page.message.text() == ("Input: nothing pasted: pasted 1×17 values, but the input grid "
                                    "can be at most 16×16")
     np.testing.assert_array_equal(page.editor.values(), grid)
     page.undo_stack.undo()
-    assert page.options.options().size == (2, 2)
+    assert page.state.size == (2, 2)
     page.undo_stack.undo()
     page.undo_stack.undo()
     assert page.editor.values().shape == (6, 6)
