@@ -45,15 +45,36 @@ def test_copy_puts_the_summary_on_the_clipboard(qtbot, page):
     assert QApplication.clipboard().text() == page.summary.toPlainText()
 
 
-def test_shapes_and_counts_follow_as_you_type(qtbot, page):
+def test_a_typed_value_counts_when_finished_and_then_everything_follows(qtbot, page):
     spin = page.cards[0].editor("filters")
     spin.selectAll()
     qtbot.keyClicks(spin, "16")
+    qtbot.keyClick(spin, Qt.Key_Return)
     assert page.cards[0].shape_label.text() == "(N, 26, 26, 16)"
     assert page.cards[0].params_label.text() == "160 params"
     assert page.cards[2].params_label.text() == f"{3 * 3 * 16 * 64 + 64:,} params"
     assert "conv2d (Conv2D)              (None, 26, 26, 16)        160" in page.summary.toPlainText()
     assert page.sharing.table.item(0, 1).text() == "160"
+    assert page.undo_stack.undoText() == "Edit filters of layer 1"
+
+
+def test_a_half_typed_layer_never_becomes_the_last_valid_model(qtbot, page):
+    # typing 15 passed through kernel 1: the summary showed a model nobody chose, as "valid"
+    key, count = page.architecture_key(), page.undo_stack.count()
+    changes = []
+    page.sigModelChanged.connect(lambda: changes.append(page.architecture_key()))
+    spin = page.cards[0].editor("kernel_size")
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "15")
+    assert page.architecture_key() == key and changes == []
+    assert page.cards[0].shape_label.text() == "(N, 26, 26, 32)"
+    assert page.undo_stack.count() == count
+    qtbot.keyClick(spin, Qt.Key_Return)                  # finished: one edit, kernel 15
+    assert page.cards[0].shape_label.text() == "(N, 14, 14, 32)"
+    assert len(changes) == 1 and page.undo_stack.count() == count + 1
+    qtbot.keyClick(spin, Qt.Key_Down)                    # a spin step is a finished edit too
+    assert page.cards[0].shape_label.text() == "(N, 15, 15, 32)"
 
 
 def test_an_impossible_architecture_marks_the_layer_and_keeps_the_last_valid_model(page):
@@ -92,8 +113,7 @@ def test_add_move_remove_and_undo(qtbot, page):
 
 def test_cards_added_after_the_page_is_shown_keep_their_height(qtbot):
     page = open_page(qtbot, ModelPage, size=(1024, 680))
-    while len(page.cards) > 1:
-        page.cards[0].sigRemove.emit(page.cards[0])
+    page.set_specs(page.specs[-3:], "Keep only the classifier")
     for _ in range(30):
         page.add_button.click()
     QApplication.processEvents()          # the layout requests the adds posted
@@ -124,7 +144,7 @@ def test_moves_and_removals_that_cannot_happen_are_disabled_and_say_why(qtbot, p
     assert not first.buttons["up"].isEnabled() and first.buttons["down"].isEnabled()
     assert first.buttons["up"].toolTip() == "The first layer cannot move up"
     assert not last.buttons["down"].isEnabled() and last.buttons["up"].isEnabled()
-    page.set_specs(page.specs[-1:], "Keep only the last layer")
+    page.set_specs([{"type": "Flatten"}], "Keep only a Flatten layer")
     lone = page.cards[0]
     # "✕" on the only layer used to do nothing, silently
     assert not lone.buttons["remove"].isEnabled()
@@ -163,6 +183,7 @@ def test_typing_a_number_is_one_undo_step(qtbot, page):
     spin = page.cards[6].editor("units")
     spin.selectAll()
     qtbot.keyClicks(spin, "128")
+    qtbot.keyClick(spin, Qt.Key_Return)
     assert page.cards[6].params_label.text() == f"{1600 * 128 + 128:,} params"
     page.undo_stack.undo()
     assert page.cards[6].editor("units").value() == 10
