@@ -16,7 +16,9 @@ from cnn_explorer.gui.widgets.filter_grid import image_view
 class SharingTable(QWidget):
     """Each conv layer's parameters next to a dense layer's, and its multiply-adds per image."""
 
-    HEADERS = ("Layer", "Conv params", "A dense layer would need", "Ratio", "Multiply-adds / image")
+    # two-line headers and cells: the table fits a 1024-pixel window without scrolling sideways
+    HEADERS = ("Layer", "Conv\nparams", "A dense layer would\nneed (× the conv's)",
+               "Multiply-adds\nper image")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -24,11 +26,12 @@ class SharingTable(QWidget):
         self.table.setHorizontalHeaderLabels(self.HEADERS)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
-        # every column as wide as its text: a narrow window scrolls sideways instead of cutting
-        # "A dense layer would need" and its formulas short
+        # every column as wide as its text, every row shown: the table never scrolls
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.setWordWrap(False)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.total = QLabel()
         self.total.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -39,8 +42,9 @@ class SharingTable(QWidget):
     def set_rows(self, rows, total_params, total_mult_adds):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            cells = (row.name, f"{row.params:,}", f"{row.dense_formula} = {row.dense_params:,}",
-                     f"{row.ratio:,.0f}×", f"{row.mult_adds:,}")
+            cells = (row.name, f"{row.params:,}",
+                     f"{row.dense_formula}\n= {row.dense_params:,} ({row.ratio:,.0f}×)",
+                     f"{row.mult_adds:,}")
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c:
@@ -135,6 +139,7 @@ class ReceptiveFieldView(QWidget):
         self._activations = activations
         self._input.setImage(image, levels=(0, 1), autoLevels=False)
         current = self.layer.currentText()
+        # Qt emits for every index clear() and addItem() pass through: one redraw at the end
         self.layer.blockSignals(True)
         self.layer.clear()
         for i in spatial_layers(specs, shapes):
@@ -160,6 +165,7 @@ class ReceptiveFieldView(QWidget):
             return
         _, h, w, _ = self._shapes[index]
         for box, size in ((self.row, h), (self.col, w)):
+            # setMaximum and setValue each emit: the row would be drawn with a stale column
             box.blockSignals(True)
             box.setMaximum(size - 1)
             box.setValue(size // 2)  # the centre cell: its field is rarely cut by the border

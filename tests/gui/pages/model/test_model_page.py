@@ -215,10 +215,10 @@ def test_ctrl_z_in_a_number_box_undoes_the_model_edit(qtbot, page):
 
 def test_parameter_sharing_counts_the_guide_numbers(page):
     table = page.sharing.table
-    assert [table.item(0, c).text() for c in range(5)] == [
-        "conv2d", "320", "26·26·32·(28·28+1) = 16,981,120", "53,066×", "194,688"]
-    assert table.item(1, 2).text() == "11·11·64·(13·13·32+1) = 41,887,296"
-    assert table.item(1, 4).text() == f"{11 * 11 * 64 * 9 * 32:,}"
+    assert [table.item(0, c).text() for c in range(4)] == [
+        "conv2d", "320", "26·26·32·(28·28+1)\n= 16,981,120 (53,066×)", "194,688"]
+    assert table.item(1, 2).text() == "11·11·64·(13·13·32+1)\n= 41,887,296 (2,265×)"
+    assert table.item(1, 3).text() == f"{11 * 11 * 64 * 9 * 32:,}"
     assert f"{194_688 + 2_230_272 + 1600 * 10:,} multiply-adds per image" in page.sharing.total.text()
 
 
@@ -308,3 +308,59 @@ def test_in_a_1024_pixel_window_nothing_is_cut_off_or_drawn_over(qtbot, page):
     table = sharing.table
     rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
     assert table.viewport().height() >= rows
+
+
+def test_add_layer_inserts_where_it_fits_selects_the_card_and_scrolls_to_it(qtbot):
+    # Add layer appended after Dense/softmax: the first click was an impossible architecture,
+    # and the new card appeared below the fold
+    page = open_page(qtbot, ModelPage, size=(1024, 633))
+    page.add_type.setCurrentText("Conv2D")
+    qtbot.mouseClick(page.add_button, Qt.LeftButton)
+    assert page.error is None and not page.status.text().startswith("This architecture")
+    assert [c.layer_type for c in page.cards][3:6] == ["MaxPooling2D", "Conv2D", "Flatten"]
+    new = page.cards[4]
+    assert page.undo_stack.undoText() == "Add Conv2D" and new.shape_label.text() == "(N, 3, 3, 32)"
+    assert page._selected is new
+    page.add_type.setCurrentText("Dense")
+    qtbot.mouseClick(page.add_button, Qt.LeftButton)     # after the selected Conv2D: impossible,
+    assert page.error is None                             # so before the classifier instead
+    assert [c.layer_type for c in page.cards][-2:] == ["Dense", "Dense"]
+    added = page.cards[-2]
+    viewport = page.cards_scroll.viewport()
+
+    def on_screen():
+        top = added.mapTo(viewport, added.rect().topLeft()).y()
+        return 0 <= top and top + added.height() <= viewport.height()
+    qtbot.waitUntil(on_screen, timeout=2000)
+    assert page._selected is added
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_at_both_window_sizes_nothing_is_clipped_and_the_sharing_table_needs_no_scroll_bar(
+        qtbot, size):
+    from explorer_helpers import settle_layouts, widgets_outside_their_parents
+    from cnn_explorer.gui.main_window import MainWindow
+    window = MainWindow(restore_settings=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    page = window.show_page("model")
+    qtbot.waitExposed(window)
+    settle_layouts()
+    assert widgets_outside_their_parents(page) == []
+    table = page.sharing.table
+    # at 1024×700 the table scrolled both ways inside a squeezed box
+    assert not table.horizontalScrollBar().isVisible()
+    assert not table.verticalScrollBar().isVisible()
+    if size == (1600, 1000):   # the extra room reaches the receptive field's images
+        assert page.field.plot.height() >= 500
+
+
+def test_a_first_run_hint_says_what_to_do_and_goes_away(qtbot):
+    page = open_page(qtbot, ModelPage)
+    assert page.hint.isVisible() and "Add layer" in page.hint.label.text()
+    page.hint.dismiss()
+    assert not page.hint.isVisible()
+    again = ModelPage()
+    qtbot.addWidget(again)
+    assert again.hint.isHidden()                         # dismissed for good
