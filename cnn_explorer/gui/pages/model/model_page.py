@@ -118,10 +118,13 @@ class ModelPage(Page):
         left_split.addWidget(left)
         left_split.addWidget(summary_box)
         left_split.setSizes([430, 360])
-        right = QSplitter(Qt.Vertical)
-        right.addWidget(sharing_box)
-        right.addWidget(field_box)
-        right.setSizes([185, 605])
+        # the table takes the height its rows need (a splitter squeezed it to half a row at
+        # 1024×700); the receptive field gets the rest
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(sharing_box)
+        right_layout.addWidget(field_box, 1)
         splitter = QSplitter()
         splitter.addWidget(left_split)
         splitter.addWidget(right)

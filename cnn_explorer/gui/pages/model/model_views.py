@@ -60,11 +60,13 @@ class SharingTable(QWidget):
         """Room for every row, the sideways scroll bar if the columns need it, and the wrapped
         text: at 1024 pixels the splitter otherwise squeezed the text over the table's rows."""
         table = self.table
+        table.resizeRowsToContents()
         columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
         scroll = (table.horizontalScrollBar().sizeHint().height()
                   if columns > table.viewport().width() else 0)
-        table.setFixedHeight(table.horizontalHeader().height() + scroll
-                             + sum(table.rowHeight(r) for r in range(table.rowCount()))
+        # sizeHint, not height(): a header not laid out yet still has a one-line height
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + scroll
+                             + table.verticalHeader().length()
                              + 2 * table.frameWidth() + 2)
         spacing = self.layout().spacing()
         self.setMinimumHeight(table.height() + spacing + self.total.heightForWidth(self.width()))

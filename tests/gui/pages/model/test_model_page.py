@@ -352,6 +352,7 @@ def test_at_both_window_sizes_nothing_is_clipped_and_the_sharing_table_needs_no_
     # at 1024×700 the table scrolled both ways inside a squeezed box
     assert not table.horizontalScrollBar().isVisible()
     assert not table.verticalScrollBar().isVisible()
+    assert table.viewport().height() >= table.verticalHeader().length()      # every row shown
     if size == (1600, 1000):   # the extra room reaches the receptive field's images
         assert page.field.plot.height() >= 500
 
