@@ -41,6 +41,17 @@ def _binomial(n: int) -> np.ndarray:
 MAX_GAUSSIAN_SIDE = 1024
 
 
+def _weights_shape(shape, what: str) -> tuple[int, ...]:
+    items = tuple(shape) if isinstance(shape, (tuple, list, np.ndarray)) else (shape,)
+    sizes = tuple(as_int(s, "the weights' size") for s in items)
+    if not sizes or any(s < 1 for s in sizes):
+        raise ValueError(f"weights need a shape of at least 1 per axis (got {sizes})")
+    if max(sizes) > MAX_GAUSSIAN_SIDE:
+        raise ValueError(f"{what} weights {shape_text(sizes)} are too large: at most "
+                         f"{MAX_GAUSSIAN_SIDE} per side")
+    return sizes
+
+
 def gaussian_weights(shape) -> np.ndarray:
     """Binomial (discrete Gaussian) weights of ``shape`` that sum to 1; the centre counts most.
 
@@ -59,17 +70,17 @@ def gaussian_weights(shape) -> np.ndarray:
     ValueError
         A size that is not a whole number, below 1, or above :data:`MAX_GAUSSIAN_SIDE`.
     """
-    items = tuple(shape) if isinstance(shape, (tuple, list, np.ndarray)) else (shape,)
-    sizes = tuple(as_int(s, "the weights' size") for s in items)
-    if not sizes or any(s < 1 for s in sizes):
-        raise ValueError(f"weights need a shape of at least 1 per axis (got {sizes})")
-    if max(sizes) > MAX_GAUSSIAN_SIDE:
-        raise ValueError(f"Gaussian weights {shape_text(sizes)} are too large: at most "
-                         f"{MAX_GAUSSIAN_SIDE} per side")
     out = np.array(1.0)
-    for s in sizes:
+    for s in _weights_shape(shape, "Gaussian"):
         out = np.multiply.outer(out, _binomial(s))
     return out / out.sum()
+
+
+def uniform_weights(shape) -> np.ndarray:
+    """Equal weights summing to 1, shape ``shape`` (as for :func:`gaussian_weights`): weighted
+    pooling with them is average pooling without padding."""
+    sizes = _weights_shape(shape, "uniform")
+    return np.full(sizes, 1.0 / int(np.prod(sizes)))
 
 
 _PRESETS_1D = [

@@ -190,6 +190,14 @@ def output_length(n, k, *, stride=1, dilation=1, pad=(0, 0), ceil_mode=False) ->
     return out
 
 
+def output_length_text(n, k, *, stride=1, pad=(0, 0), ceil_mode=False) -> str:
+    """:func:`output_length` written out with its numbers (no dilation), e.g.
+    ``"⌊(6 + 0 + 0 − 2) / 2⌋ + 1 = 3"``; the same ``ValueError`` when the window does not fit."""
+    out = output_length(n, k, stride=stride, pad=pad, ceil_mode=ceil_mode)
+    lo, hi = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
+    return f"{lo}({n} + {pad[0]} + {pad[1]} − {k}) / {stride}{hi} + 1 = {out}"
+
+
 def check_pad_mode(mode: str, x_shape, pads) -> str:
     """Check ``mode`` is known and that ``reflect``/``circular`` have enough data to copy from."""
     if mode not in PAD_MODES:

@@ -8,15 +8,20 @@ tests' reference.
 
 import numpy as np
 
+from cnn_explorer.core.padding import output_length
+
 
 def conv_output_size(size, kernel, stride, padding):
     """Output length of a convolution or pooling along one axis (Keras/TensorFlow rules).
 
-    Returns 0 or less when the window does not fit, which callers turn into a ValueError.
+    The formula is ``core.padding.output_length`` with TensorFlow's "same" padding; 0 when the
+    window does not fit, which the layers turn into a ValueError naming themselves.
     """
-    if padding == "same":
-        return -(-size // stride)
-    return (size - kernel) // stride + 1
+    pad = same_padding(size, kernel, stride) if padding == "same" else (0, 0)
+    try:
+        return output_length(size, kernel, stride=stride, pad=pad)
+    except ValueError:
+        return 0
 
 
 def same_padding(size, kernel, stride):
@@ -174,9 +179,9 @@ def naive_conv2d(x, kernel, bias, strides=(1, 1), padding="valid"):
 
 
 def pool_output_hw(x_shape, pool_size, strides):
-    """(oh, ow) of a floor-mode ("valid") pooling."""
-    return ((x_shape[1] - pool_size[0]) // strides[0] + 1,
-            (x_shape[2] - pool_size[1]) // strides[1] + 1)
+    """(oh, ow) of a floor-mode ("valid") pooling of images ``x_shape`` (N, H, W, C)."""
+    return tuple(conv_output_size(n, k, s, "valid")
+                 for n, k, s in zip(x_shape[1:3], pool_size, strides))
 
 
 def _pool_windows(x, pool_size, strides, out_hw):

@@ -73,3 +73,27 @@ def forward(qtbot, page, times):
     """Click the stepper's step-forward button ``times`` times."""
     for _ in range(times):
         qtbot.mouseClick(page.stepper.forward_button, Qt.LeftButton)
+
+
+def widgets_outside_their_parents(root):
+    """Every visible widget under ``root`` whose rectangle leaves its parent's, as text (a
+    scroll area's contents may be larger than its viewport: that is what it scrolls)."""
+    from PySide6.QtWidgets import QWidget
+    bad = []
+    for child in root.findChildren(QWidget):
+        parent = child.parentWidget()
+        if (not child.isVisible() or child.isWindow() or parent is None
+                or parent.objectName() == "qt_scrollarea_viewport"):
+            continue
+        if not parent.rect().contains(child.geometry()):
+            bad.append(f"{type(child).__name__}{child.geometry().getRect()} in "
+                       f"{type(parent).__name__}{parent.rect().getRect()}")
+    return bad
+
+
+def settle_layouts():
+    """Let every nested layout settle (each pass may post the next request)."""
+    from PySide6.QtCore import QEvent
+    for _ in range(4):
+        QApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        QApplication.processEvents()

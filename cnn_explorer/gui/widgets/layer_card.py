@@ -1,5 +1,7 @@
 """One layer of a Sequential model as an editable card: type, hyper-parameters, shape, parameters."""
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
@@ -53,13 +55,18 @@ class LayerCard(QFrame):
     A pooling stride of 0 means "the pool size" (Keras's ``strides=None``); activation "linear"
     means none.
 
+    An editor's change counts once it is finished (Enter, focus out, an arrow or a choice), never
+    per keystroke: typing 15 must not first build the model with a kernel of 1.
+
     Signals
     -------
-    sigChanged(object), sigMoveUp(object), sigMoveDown(object), sigRemove(object), sigSelected(object)
+    sigEdited(object, str, object)
+        ``(card, field, value)``: one finished edit of one hyper-parameter.
+    sigMoveUp(object), sigMoveDown(object), sigRemove(object), sigSelected(object)
         Each carries the card.
     """
 
-    sigChanged = Signal(object)
+    sigEdited = Signal(object, str, object)
     sigMoveUp = Signal(object)
     sigMoveDown = Signal(object)
     sigRemove = Signal(object)
@@ -126,7 +133,7 @@ class LayerCard(QFrame):
         if kind is str:
             editor = QComboBox()
             editor.addItems(list(limits))
-            editor.currentIndexChanged.connect(self._on_edited)
+            editor.currentTextChanged.connect(partial(self._on_edited, field))
         else:
             editor = QSpinBox() if kind is int else QDoubleSpinBox()
             if kind is float:
@@ -135,8 +142,8 @@ class LayerCard(QFrame):
             editor.setRange(*limits)
             if field == "strides" and limits[0] == 0:
                 editor.setSpecialValueText("= pool")
-            editor.setKeyboardTracking(True)  # shapes update as you type
-            editor.valueChanged.connect(self._on_edited)
+            editor.setKeyboardTracking(False)
+            editor.valueChanged.connect(partial(self._on_edited, field, kind=kind))
         editor.installEventFilter(self)
         return editor
 
@@ -156,22 +163,16 @@ class LayerCard(QFrame):
     def editor(self, field):
         return self._editors[field][1]
 
-    def spec(self):
-        """The layer spec the editors show."""
-        spec = {"type": self._type}
-        for field, (kind, editor) in self._editors.items():
-            spec[field] = editor.currentText() if kind is str else kind(editor.value())
-        return spec
-
     def set_spec(self, spec):
+        """Show ``spec``'s values; an editor that already shows its value is left alone (so
+        nothing is emitted for it)."""
         for field, (kind, editor) in self._editors.items():
-            editor.blockSignals(True)
-            value = spec.get(field, editor.currentText() if kind is str else editor.value())
+            if field not in spec:
+                continue
             if kind is str:
-                editor.setCurrentText(value)
+                editor.setCurrentText(spec[field])
             else:
-                editor.setValue(value)
-            editor.blockSignals(False)
+                editor.setValue(spec[field])
 
     def set_index(self, index, count):
         """Number the card ``index`` of ``count``; disable the moves that can't happen."""
@@ -214,6 +215,6 @@ class LayerCard(QFrame):
         self.setFrameShadow(QFrame.Sunken if selected else QFrame.Raised)
         self.setBackgroundRole(QPalette.Midlight if selected else QPalette.Window)
 
-    def _on_edited(self, *_):
-        self.sigChanged.emit(self)
+    def _on_edited(self, field, value, kind=str):
+        self.sigEdited.emit(self, field, kind(value))
 

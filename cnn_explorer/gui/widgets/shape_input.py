@@ -1,5 +1,7 @@
 """One image's shape (height × width × channels) as three spin boxes."""
 
+from functools import partial
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QWidget
 
@@ -9,10 +11,16 @@ _AXES = (("Image height in pixels", 2000), ("Image width in pixels", 2000),
 
 
 class ShapeInput(QWidget):
-    """``Input [h] × [w] × [c]``; ``sigChanged(tuple)`` after a committed change (Enter, focus
-    out or an arrow), not on every digit typed."""
+    """``Input [h] × [w] × [c]``.
 
-    sigChanged = Signal(tuple)
+    Signals
+    -------
+    sigEdited(int, int)
+        ``(axis, value)`` after a committed change of one box (Enter, focus out or an arrow),
+        not on every digit typed; the owner puts the value into its own shape.
+    """
+
+    sigEdited = Signal(int, int)
 
     def __init__(self, shape=(28, 28, 1), parent=None):
         super().__init__(parent)
@@ -28,7 +36,7 @@ class ShapeInput(QWidget):
             box.setRange(1, maximum)
             box.setToolTip(tip)
             box.setKeyboardTracking(False)
-            box.valueChanged.connect(self._on_changed)
+            box.valueChanged.connect(partial(self.sigEdited.emit, i))
             layout.addWidget(box)
             self.boxes.append(box)
         self.set_shape(shape)
@@ -37,13 +45,8 @@ class ShapeInput(QWidget):
         return tuple(box.value() for box in self.boxes)
 
     def set_shape(self, shape):
-        """Show ``shape`` without emitting; only (h, w, c) shapes are editable."""
+        """Show ``shape``; only (h, w, c) shapes are editable (others show 1 × 1 × 1, disabled)."""
         editable = len(shape) == 3
         for box, n in zip(self.boxes, shape if editable else (1, 1, 1)):
-            box.blockSignals(True)
             box.setValue(int(n))
-            box.blockSignals(False)
             box.setEnabled(editable)
-
-    def _on_changed(self, _value):
-        self.sigChanged.emit(self.shape())

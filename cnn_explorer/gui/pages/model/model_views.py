@@ -16,7 +16,9 @@ from cnn_explorer.gui.widgets.filter_grid import image_view
 class SharingTable(QWidget):
     """Each conv layer's parameters next to a dense layer's, and its multiply-adds per image."""
 
-    HEADERS = ("Layer", "Conv params", "A dense layer would need", "Ratio", "Multiply-adds / image")
+    # two-line headers and cells: the table fits a 1024-pixel window without scrolling sideways
+    HEADERS = ("Layer", "Conv\nparams", "A dense layer would\nneed (× the conv's)",
+               "Multiply-adds\nper image")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -24,11 +26,12 @@ class SharingTable(QWidget):
         self.table.setHorizontalHeaderLabels(self.HEADERS)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().hide()
-        # every column as wide as its text: a narrow window scrolls sideways instead of cutting
-        # "A dense layer would need" and its formulas short
+        # every column as wide as its text, every row shown: the table never scrolls
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.setWordWrap(False)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.total = QLabel()
         self.total.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -39,8 +42,9 @@ class SharingTable(QWidget):
     def set_rows(self, rows, total_params, total_mult_adds):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            cells = (row.name, f"{row.params:,}", f"{row.dense_formula} = {row.dense_params:,}",
-                     f"{row.ratio:,.0f}×", f"{row.mult_adds:,}")
+            cells = (row.name, f"{row.params:,}",
+                     f"{row.dense_formula}\n= {row.dense_params:,} ({row.ratio:,.0f}×)",
+                     f"{row.mult_adds:,}")
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c:
@@ -56,11 +60,13 @@ class SharingTable(QWidget):
         """Room for every row, the sideways scroll bar if the columns need it, and the wrapped
         text: at 1024 pixels the splitter otherwise squeezed the text over the table's rows."""
         table = self.table
+        table.resizeRowsToContents()
         columns = sum(table.columnWidth(c) for c in range(table.columnCount()))
         scroll = (table.horizontalScrollBar().sizeHint().height()
                   if columns > table.viewport().width() else 0)
-        table.setFixedHeight(table.horizontalHeader().height() + scroll
-                             + sum(table.rowHeight(r) for r in range(table.rowCount()))
+        # sizeHint, not height(): a header not laid out yet still has a one-line height
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + scroll
+                             + table.verticalHeader().length()
                              + 2 * table.frameWidth() + 2)
         spacing = self.layout().spacing()
         self.setMinimumHeight(table.height() + spacing + self.total.heightForWidth(self.width()))
@@ -135,6 +141,7 @@ class ReceptiveFieldView(QWidget):
         self._activations = activations
         self._input.setImage(image, levels=(0, 1), autoLevels=False)
         current = self.layer.currentText()
+        # Qt emits for every index clear() and addItem() pass through: one redraw at the end
         self.layer.blockSignals(True)
         self.layer.clear()
         for i in spatial_layers(specs, shapes):
@@ -160,6 +167,7 @@ class ReceptiveFieldView(QWidget):
             return
         _, h, w, _ = self._shapes[index]
         for box, size in ((self.row, h), (self.col, w)):
+            # setMaximum and setValue each emit: the row would be drawn with a stale column
             box.blockSignals(True)
             box.setMaximum(size - 1)
             box.setValue(size // 2)  # the centre cell: its field is rarely cut by the border

@@ -1,6 +1,10 @@
-"""The pooling page's option controls: kind, window size, stride, padding, ceil mode."""
+"""The pooling page's option controls: kind, window size, stride, padding, ceil mode.
 
-from dataclasses import dataclass
+The panel draws a ``core.pool_state.PoolState`` (:meth:`PoolOptionsPanel.show`) and says what
+the student changed as the fields to replace (``sigEdited``); it keeps no options of its own.
+"""
+
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
@@ -31,39 +35,23 @@ MAX_WINDOW = 8
 MAX_PADDING = 4
 
 
-@dataclass(frozen=True)
-class PoolOptions:
-    """What ``core.steps.pool2d_plan`` needs besides the input and the weights."""
-
-    kind: str = "max"
-    size: tuple[int, int] = (2, 2)
-    stride: tuple[int, int] | None = None      # None: the window's size
-    padding: tuple[int, int] = (0, 0)
-    ceil_mode: bool = False
-
-    @property
-    def is_global(self) -> bool:
-        return self.kind.startswith("global")
-
-    def plan_kwargs(self) -> dict:
-        """Keywords for ``pool2d``/``pool2d_plan`` (without ``weights``)."""
-        return {"stride": self.stride, "padding": self.padding, "kind": self.kind,
-                "ceil_mode": self.ceil_mode}
-
-
 class PoolOptionsPanel(QWidget):
     """Kind, window, stride, padding and ceil mode.
 
+    ``state_of()`` returns the page's current state: an edit of one axis keeps the state's other
+    axis (while :meth:`show` sets the boxes one by one, a box never pairs with a stale neighbour).
+
     Signals
     -------
-    sigChanged(PoolOptions)
-        Any control changed (the new options).
+    sigEdited(dict)
+        The ``PoolState`` fields the student changed, with their new values.
     """
 
-    sigChanged = Signal(object)
+    sigEdited = Signal(dict)
 
-    def __init__(self, parent=None):
+    def __init__(self, state_of, parent=None):
         super().__init__(parent)
+        self._state_of = state_of
         self.kind = QComboBox()
         for key, (label, tip) in KINDS.items():
             self.kind.addItem(label, key)
@@ -73,16 +61,16 @@ class PoolOptionsPanel(QWidget):
         self.size_cols = spin(1, MAX_WINDOW, 2, "Window width (columns)")
         self.stride_same = QCheckBox("= window")
         self.stride_same.setChecked(True)
-        self.stride_same.setToolTip("Move the window by its own size (no overlap), as Keras and PyTorch do "
-                                    "by default")
+        self.stride_same.setToolTip("Move the window by its own size (no overlap), as Keras and "
+                                    "PyTorch do by default")
         self.stride_rows = spin(1, MAX_WINDOW, 2, "How many rows the window moves down per step")
         self.stride_cols = spin(1, MAX_WINDOW, 2,
                                 "How many columns the window moves right per step")
         self.pad_rows = spin(0, MAX_PADDING, 0, "Pad rows added above and below the input")
         self.pad_cols = spin(0, MAX_PADDING, 0, "Pad columns added left and right of the input")
         self.ceil_mode = QCheckBox("ceil mode")
-        self.ceil_mode.setToolTip("Round the output size up, so a last partial window still counts "
-                                  "(PyTorch's ceil_mode)")
+        self.ceil_mode.setToolTip("Round the output size up, so a last partial window still "
+                                  "counts (PyTorch's ceil_mode)")
         self.note = QLabel()
         self.note.setWordWrap(True)
         # Room for two wrapped lines whatever the kind, so the form never clips the longer notes.
@@ -104,59 +92,49 @@ class PoolOptionsPanel(QWidget):
         form.addRow("&Padding", pad_row)
         form.addRow(self.note)
 
-        self.kind.currentIndexChanged.connect(self._on_changed)
-        for box in (self.size_rows, self.size_cols, self.stride_rows, self.stride_cols, self.pad_rows,
-                    self.pad_cols):
-            box.valueChanged.connect(self._on_changed)
-        self.stride_same.toggled.connect(self._on_changed)
-        self.ceil_mode.toggled.connect(self._on_changed)
-        self._sync_enabled()
-
-    def options(self) -> PoolOptions:
-        size = (self.size_rows.value(), self.size_cols.value())
-        stride = None if self.stride_same.isChecked() else (self.stride_rows.value(),
-                                                            self.stride_cols.value())
-        return PoolOptions(self.kind.currentData(), size, stride,
-                           (self.pad_rows.value(), self.pad_cols.value()), self.ceil_mode.isChecked())
+        self.kind.currentIndexChanged.connect(
+            lambda: self.sigEdited.emit({"kind": self.kind.currentData()}))
+        for name, boxes in (("size", (self.size_rows, self.size_cols)),
+                            ("padding", (self.pad_rows, self.pad_cols)),
+                            ("stride", (self.stride_rows, self.stride_cols))):
+            for axis, box in enumerate(boxes):
+                box.valueChanged.connect(partial(self._on_axis, name, axis))
+        self.stride_same.toggled.connect(self._on_stride_same)
+        self.ceil_mode.toggled.connect(lambda on: self.sigEdited.emit({"ceil_mode": on}))
 
     def set_kind(self, kind: str) -> None:
         self.kind.setCurrentIndex(self.kind.findData(kind))
 
-    def set_options(self, options: PoolOptions) -> None:
-        """Show ``options`` and emit one ``sigChanged``."""
-        widgets = (self.kind, self.size_rows, self.size_cols, self.stride_same, self.stride_rows,
-                   self.stride_cols, self.pad_rows, self.pad_cols, self.ceil_mode)
-        for w in widgets:
-            w.blockSignals(True)
-        self.set_kind(options.kind)
-        self.size_rows.setValue(options.size[0])
-        self.size_cols.setValue(options.size[1])
-        self.stride_same.setChecked(options.stride is None)
-        if options.stride is not None:
-            self.stride_rows.setValue(options.stride[0])
-            self.stride_cols.setValue(options.stride[1])
-        self.pad_rows.setValue(options.padding[0])
-        self.pad_cols.setValue(options.padding[1])
-        self.ceil_mode.setChecked(options.ceil_mode)
-        for w in widgets:
-            w.blockSignals(False)
-        self._on_changed()
-
-    def _sync_enabled(self):
-        options = self.options()
-        local = not options.is_global
+    def show_state(self, state) -> None:
+        """Draw ``state`` (a ``PoolState``); boxes that already show its values are left alone."""
+        self.set_kind(state.kind)
+        for boxes, values in (((self.size_rows, self.size_cols), state.size),
+                              ((self.pad_rows, self.pad_cols), state.padding)):
+            for box, value in zip(boxes, values):
+                box.setValue(value)
+        follow = state.stride is None
+        if follow:
+            self.stride_same.setChecked(True)
+        for box, value in zip((self.stride_rows, self.stride_cols), state.stride or state.size):
+            box.setValue(value)          # "= window": the boxes show the window's size
+        self.stride_same.setChecked(follow)
+        self.ceil_mode.setChecked(state.ceil_mode)
+        local = not state.is_global
         for w in (self.size_rows, self.size_cols, self.stride_same, self.pad_rows, self.pad_cols,
                   self.ceil_mode):
             w.setEnabled(local)
-        follow = self.stride_same.isChecked()
-        for w, source in ((self.stride_rows, self.size_rows), (self.stride_cols, self.size_cols)):
+        for w in (self.stride_rows, self.stride_cols):
             w.setEnabled(local and not follow)
-            if follow:
-                w.blockSignals(True)
-                w.setValue(source.value())
-                w.blockSignals(False)
-        self.note.setText(PADDING_NOTES[options.kind])
+        self.note.setText(PADDING_NOTES[state.kind])
 
-    def _on_changed(self, *_):
-        self._sync_enabled()
-        self.sigChanged.emit(self.options())
+    def _on_axis(self, name, axis, value):
+        state = self._state_of()
+        if name == "stride" and state.stride is None:
+            return                      # the boxes follow the window: nothing was chosen
+        values = list(getattr(state, name) or state.size)
+        values[axis] = value
+        self.sigEdited.emit({name: tuple(values)})
+
+    def _on_stride_same(self, follow):
+        state = self._state_of()
+        self.sigEdited.emit({"stride": None if follow else (state.stride or state.size)})

@@ -1,11 +1,13 @@
 """The shift-robustness panel: the pooled output before and after a one-pixel shift, side by side,
-with how many cells changed, against the same count for the feature map itself."""
+with how many cells changed (beyond a stated tolerance) and by how much, against the same for the
+feature map itself, and in words whether pooling helped."""
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from cnn_explorer.core.shift import DIRECTIONS
+from cnn_explorer.core.formulas import format_number
+from cnn_explorer.core.shift import DIRECTIONS, TOLERANCE_SHARE
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 
@@ -16,8 +18,9 @@ HINT = ("Tick <b>Shift</b> to move the input one pixel and compare: the guide sa
         "the features robust to small shifts. Here you can count it.")
 
 
-def count_text(what: str, count: int, total: int) -> str:
-    return f"{what}: <b>{count} of {total}</b> cells changed (<b>{count / total:.0%}</b>)"
+def count_text(what: str, count: int, total: int, mean_change: float) -> str:
+    return (f"{what}: <b>{count} of {total}</b> cells changed (<b>{count / total:.0%}</b>), "
+            f"mean change <b>{format_number(mean_change, 3)}</b>")
 
 
 class ShiftPanel(QGroupBox):
@@ -25,11 +28,11 @@ class ShiftPanel(QGroupBox):
 
     Signals
     -------
-    sigChanged(bool, str)
-        ``(shift on, direction)`` after the user changed either.
+    sigEdited(dict)
+        ``{"shift": on}`` or ``{"direction": key}``: the ``PoolState`` field the user changed.
     """
 
-    sigChanged = Signal(bool, str)
+    sigEdited = Signal(dict)
 
     def __init__(self, parent=None):
         super().__init__("Shift robustness", parent)
@@ -67,9 +70,14 @@ class ShiftPanel(QGroupBox):
         for label in (self.input_count, self.pooled_count):
             label.setWordWrap(True)
             counts.addWidget(label)
+        self.tolerance = QLabel()
+        self.tolerance.setObjectName("shiftTolerance")
+        self.verdict = QLabel()
+        self.verdict.setObjectName("shiftVerdict")
         self.marks_note = QLabel()
-        self.marks_note.setWordWrap(True)
-        counts.addWidget(self.marks_note)
+        for label in (self.tolerance, self.verdict, self.marks_note):
+            label.setWordWrap(True)
+            counts.addWidget(label)
         counts.addStretch(1)
         grid.addLayout(counts, 0, 2)
         grid.setColumnStretch(0, 2)
@@ -82,8 +90,9 @@ class ShiftPanel(QGroupBox):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.stack, 1)
-        self.toggle.toggled.connect(self._on_changed)
-        self.direction.currentIndexChanged.connect(self._on_changed)
+        self.toggle.toggled.connect(lambda on: self.sigEdited.emit({"shift": on}))
+        self.direction.currentIndexChanged.connect(
+            lambda: self.sigEdited.emit({"direction": self.direction_key()}))
 
     def is_on(self) -> bool:
         return self.toggle.isChecked()
@@ -91,22 +100,18 @@ class ShiftPanel(QGroupBox):
     def direction_key(self) -> str:
         return self.direction.currentData()
 
-    def set_state(self, on: bool, direction: str) -> None:
-        """Show the toggle and direction without emitting ``sigChanged`` (undo/redo)."""
-        for widget in (self.toggle, self.direction):
-            widget.blockSignals(True)
+    def show_state(self, on: bool, direction: str) -> None:
+        """Draw the state's toggle and direction (a box that already shows them is left alone)."""
         self.toggle.setChecked(on)
         self.direction.setCurrentIndex(self.direction.findData(direction))
-        for widget in (self.toggle, self.direction):
-            widget.blockSignals(False)
 
-    def show_comparison(self, comparison) -> None:
-        """Draw a ``core.shift.ShiftComparison``, or the hint with ``None``."""
+    def show_comparison(self, comparison, levels) -> None:
+        """Draw a ``core.shift.ShiftComparison`` on the page's colour ``levels``, or the hint
+        with ``None``."""
         if comparison is None:
             self.stack.setCurrentIndex(0)
             return
         self.stack.setCurrentIndex(1)
-        levels = colours.levels_for(comparison.pooled_before, diverging=True)
         for view, values in ((self.before, comparison.pooled_before),
                              (self.after, comparison.pooled_after)):
             view.set_data(values, levels=levels)
@@ -117,9 +122,13 @@ class ShiftPanel(QGroupBox):
                                 "(Too many cells to outline the changed ones.)")
         self.after.set_title(f"Pooled after the shift {ARROWS[comparison.direction].split()[0]}")
         self.input_count.setText(count_text("Feature map (not pooled)", comparison.input_count,
-                                            comparison.input_changed.size))
+                                            comparison.input_changed.size,
+                                            comparison.input_change))
         self.pooled_count.setText(count_text("Pooled output", comparison.pooled_count,
-                                             comparison.pooled_changed.size))
-
-    def _on_changed(self, *_):
-        self.sigChanged.emit(self.is_on(), self.direction_key())
+                                             comparison.pooled_changed.size,
+                                             comparison.pooled_change))
+        self.tolerance.setText(f"A cell counts as changed when it moved by more than "
+                               f"{format_number(comparison.tolerance, 3)} ({TOLERANCE_SHARE:.0%} "
+                               "of the map's largest |value|).")
+        self.verdict.setText(comparison.verdict())
+        self.verdict.setStyleSheet("" if comparison.helped else "font-weight: bold;")

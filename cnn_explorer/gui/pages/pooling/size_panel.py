@@ -3,13 +3,8 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel
 
+from cnn_explorer.core.padding import output_length_text
 from cnn_explorer.gui.widgets.colours import INPUT, OUTPUT
-
-
-def axis_formula(n: int, k: int, stride: int, pads: tuple[int, int], ceil_mode: bool, out: int) -> str:
-    """The output-size formula of one axis written with its numbers, ending in ``out``."""
-    lo, hi = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
-    return f"{lo}({n} + {pads[0]} + {pads[1]} − {k}) / {stride}{hi} + 1 = {out}"
 
 
 class SizePanel(QGroupBox):
@@ -31,8 +26,8 @@ class SizePanel(QGroupBox):
         lay.addWidget(self.summary, 1)
         lay.addWidget(self.formula, 1)
 
-    def show_plan(self, plan, options) -> None:
-        """Describe ``plan`` (a ``core.steps.PoolPlan``) made with ``options`` (``PoolOptions``)."""
+    def show_plan(self, plan, state) -> None:
+        """Describe ``plan`` (a ``core.steps.PoolPlan``) made from ``state`` (a ``PoolState``)."""
         (h, w), (oh, ow) = plan.x.shape, plan.output_shape
         n_in, n_out = h * w, oh * ow
         if n_out <= n_in:
@@ -47,11 +42,11 @@ class SizePanel(QGroupBox):
             f"<span style='color:{INPUT}'><b>Input</b> {h} × {w} = {n_in} cells</span> → "
             f"<span style='color:{OUTPUT}'><b>output</b> {oh} × {ow} = {n_out} cells</span><br>"
             + change)
-        if options.is_global:
+        if state.is_global:
             self.formula.setText("Global pooling: one number per map, whatever its size.")
             return
-        stride = options.stride or options.size
-        lines = [f"{name}: " + axis_formula(n, k, s, (p, p), options.ceil_mode, o)
-                 for name, n, k, s, p, o in zip(("rows", "columns"), plan.x.shape, options.size,
-                                                 stride, options.padding, plan.output_shape)]
+        lines = [f"{name}: " + output_length_text(n, k, stride=s, pad=(p, p),
+                                                  ceil_mode=state.ceil_mode)
+                 for name, n, k, s, p in zip(("rows", "columns"), plan.x.shape, state.size,
+                                              plan.stride, state.padding)]
         self.formula.setText("\n".join(lines))

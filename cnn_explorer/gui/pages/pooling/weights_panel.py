@@ -5,16 +5,11 @@ import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from cnn_explorer.core.kernels import gaussian_weights
-from cnn_explorer.gui.pages.pooling.options_panel import MAX_WINDOW
 from cnn_explorer.core.formulas import format_number
+from cnn_explorer.core.kernels import gaussian_weights, uniform_weights
+from cnn_explorer.gui.pages.pooling.options_panel import MAX_WINDOW
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
 from cnn_explorer.gui.widgets.panel import section
-
-
-def uniform_weights(shape: tuple[int, int]) -> np.ndarray:
-    """Equal weights summing to 1: weighted pooling then equals average pooling without padding."""
-    return np.full(shape, 1.0 / (shape[0] * shape[1]))
 
 
 class WeightsPanel(QWidget):
@@ -23,7 +18,7 @@ class WeightsPanel(QWidget):
     Signals
     -------
     sigEdited(object, object)
-        ``(old, new)`` weights after a typed edit or a preset; the page pushes an undo command.
+        ``(old, new)`` weights after a typed edit, a paste or a preset; the page makes it a state.
     sigRejected(str)
         a typed value was refused (the editor keeps the previous one).
     """
@@ -37,7 +32,6 @@ class WeightsPanel(QWidget):
         self.editor.setToolTip("One weight per window cell: each output is Σ weight × value. "
                                "Ctrl+V pastes a whole window of weights")
         self.editor.set_shape_limit(MAX_WINDOW, MAX_WINDOW, "the pooling window")
-        self.editor.set_values(gaussian_weights((2, 2)))
         self.gaussian = QPushButton("&Gaussian")
         self.gaussian.setToolTip("Binomial weights: the centre of the window counts most (Alt+G)")
         self.uniform = QPushButton("&Uniform")
@@ -60,24 +54,17 @@ class WeightsPanel(QWidget):
         self.editor.sigRejected.connect(self.sigRejected)
         self.gaussian.clicked.connect(lambda: self._offer(gaussian_weights(self.values().shape)))
         self.uniform.clicked.connect(lambda: self._offer(uniform_weights(self.values().shape)))
-        self._show_total()
 
     def values(self) -> np.ndarray:
         return self.editor.values()
 
-    def set_values(self, values: np.ndarray) -> None:
-        self.editor.set_values(values)
-        self._show_total()
-
-    def fit_to(self, shape: tuple[int, int]) -> None:
-        """Give the grid the window's ``shape`` (Gaussian weights) if it has another one."""
-        if self.values().shape != tuple(shape):
-            self.set_values(gaussian_weights(shape))
+    def show_weights(self, weights: np.ndarray) -> None:
+        """Draw ``weights`` (the state's); a grid that already shows them is left alone."""
+        if not np.array_equal(self.editor.values(), weights):
+            self.editor.set_values(weights)
+        self.total.setText(f"sum = {format_number(float(weights.sum()))}")
 
     def _offer(self, new):
         old = self.values()
         if not np.array_equal(old, new):
             self.sigEdited.emit(old, new)
-
-    def _show_total(self):
-        self.total.setText(f"sum = {format_number(float(self.values().sum()))}")

@@ -45,15 +45,36 @@ def test_copy_puts_the_summary_on_the_clipboard(qtbot, page):
     assert QApplication.clipboard().text() == page.summary.toPlainText()
 
 
-def test_shapes_and_counts_follow_as_you_type(qtbot, page):
+def test_a_typed_value_counts_when_finished_and_then_everything_follows(qtbot, page):
     spin = page.cards[0].editor("filters")
     spin.selectAll()
     qtbot.keyClicks(spin, "16")
+    qtbot.keyClick(spin, Qt.Key_Return)
     assert page.cards[0].shape_label.text() == "(N, 26, 26, 16)"
     assert page.cards[0].params_label.text() == "160 params"
     assert page.cards[2].params_label.text() == f"{3 * 3 * 16 * 64 + 64:,} params"
     assert "conv2d (Conv2D)              (None, 26, 26, 16)        160" in page.summary.toPlainText()
     assert page.sharing.table.item(0, 1).text() == "160"
+    assert page.undo_stack.undoText() == "Edit filters of layer 1"
+
+
+def test_a_half_typed_layer_never_becomes_the_last_valid_model(qtbot, page):
+    # typing 15 passed through kernel 1: the summary showed a model nobody chose, as "valid"
+    key, count = page.architecture_key(), page.undo_stack.count()
+    changes = []
+    page.sigModelChanged.connect(lambda: changes.append(page.architecture_key()))
+    spin = page.cards[0].editor("kernel_size")
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "15")
+    assert page.architecture_key() == key and changes == []
+    assert page.cards[0].shape_label.text() == "(N, 26, 26, 32)"
+    assert page.undo_stack.count() == count
+    qtbot.keyClick(spin, Qt.Key_Return)                  # finished: one edit, kernel 15
+    assert page.cards[0].shape_label.text() == "(N, 14, 14, 32)"
+    assert len(changes) == 1 and page.undo_stack.count() == count + 1
+    qtbot.keyClick(spin, Qt.Key_Down)                    # a spin step is a finished edit too
+    assert page.cards[0].shape_label.text() == "(N, 15, 15, 32)"
 
 
 def test_an_impossible_architecture_marks_the_layer_and_keeps_the_last_valid_model(page):
@@ -92,8 +113,7 @@ def test_add_move_remove_and_undo(qtbot, page):
 
 def test_cards_added_after_the_page_is_shown_keep_their_height(qtbot):
     page = open_page(qtbot, ModelPage, size=(1024, 680))
-    while len(page.cards) > 1:
-        page.cards[0].sigRemove.emit(page.cards[0])
+    page.set_specs(page.specs[-3:], "Keep only the classifier")
     for _ in range(30):
         page.add_button.click()
     QApplication.processEvents()          # the layout requests the adds posted
@@ -124,7 +144,7 @@ def test_moves_and_removals_that_cannot_happen_are_disabled_and_say_why(qtbot, p
     assert not first.buttons["up"].isEnabled() and first.buttons["down"].isEnabled()
     assert first.buttons["up"].toolTip() == "The first layer cannot move up"
     assert not last.buttons["down"].isEnabled() and last.buttons["up"].isEnabled()
-    page.set_specs(page.specs[-1:], "Keep only the last layer")
+    page.set_specs([{"type": "Flatten"}], "Keep only a Flatten layer")
     lone = page.cards[0]
     # "✕" on the only layer used to do nothing, silently
     assert not lone.buttons["remove"].isEnabled()
@@ -163,6 +183,7 @@ def test_typing_a_number_is_one_undo_step(qtbot, page):
     spin = page.cards[6].editor("units")
     spin.selectAll()
     qtbot.keyClicks(spin, "128")
+    qtbot.keyClick(spin, Qt.Key_Return)
     assert page.cards[6].params_label.text() == f"{1600 * 128 + 128:,} params"
     page.undo_stack.undo()
     assert page.cards[6].editor("units").value() == 10
@@ -194,10 +215,10 @@ def test_ctrl_z_in_a_number_box_undoes_the_model_edit(qtbot, page):
 
 def test_parameter_sharing_counts_the_guide_numbers(page):
     table = page.sharing.table
-    assert [table.item(0, c).text() for c in range(5)] == [
-        "conv2d", "320", "26·26·32·(28·28+1) = 16,981,120", "53,066×", "194,688"]
-    assert table.item(1, 2).text() == "11·11·64·(13·13·32+1) = 41,887,296"
-    assert table.item(1, 4).text() == f"{11 * 11 * 64 * 9 * 32:,}"
+    assert [table.item(0, c).text() for c in range(4)] == [
+        "conv2d", "320", "26·26·32·(28·28+1)\n= 16,981,120 (53,066×)", "194,688"]
+    assert table.item(1, 2).text() == "11·11·64·(13·13·32+1)\n= 41,887,296 (2,265×)"
+    assert table.item(1, 3).text() == f"{11 * 11 * 64 * 9 * 32:,}"
     assert f"{194_688 + 2_230_272 + 1600 * 10:,} multiply-adds per image" in page.sharing.total.text()
 
 
@@ -287,3 +308,60 @@ def test_in_a_1024_pixel_window_nothing_is_cut_off_or_drawn_over(qtbot, page):
     table = sharing.table
     rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
     assert table.viewport().height() >= rows
+
+
+def test_add_layer_inserts_where_it_fits_selects_the_card_and_scrolls_to_it(qtbot):
+    # Add layer appended after Dense/softmax: the first click was an impossible architecture,
+    # and the new card appeared below the fold
+    page = open_page(qtbot, ModelPage, size=(1024, 633))
+    page.add_type.setCurrentText("Conv2D")
+    qtbot.mouseClick(page.add_button, Qt.LeftButton)
+    assert page.error is None and not page.status.text().startswith("This architecture")
+    assert [c.layer_type for c in page.cards][3:6] == ["MaxPooling2D", "Conv2D", "Flatten"]
+    new = page.cards[4]
+    assert page.undo_stack.undoText() == "Add Conv2D" and new.shape_label.text() == "(N, 3, 3, 32)"
+    assert page._selected is new
+    page.add_type.setCurrentText("Dense")
+    qtbot.mouseClick(page.add_button, Qt.LeftButton)     # after the selected Conv2D: impossible,
+    assert page.error is None                             # so before the classifier instead
+    assert [c.layer_type for c in page.cards][-2:] == ["Dense", "Dense"]
+    added = page.cards[-2]
+    viewport = page.cards_scroll.viewport()
+
+    def on_screen():
+        top = added.mapTo(viewport, added.rect().topLeft()).y()
+        return 0 <= top and top + added.height() <= viewport.height()
+    qtbot.waitUntil(on_screen, timeout=2000)
+    assert page._selected is added
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_at_both_window_sizes_nothing_is_clipped_and_the_sharing_table_needs_no_scroll_bar(
+        qtbot, size):
+    from explorer_helpers import settle_layouts, widgets_outside_their_parents
+    from cnn_explorer.gui.main_window import MainWindow
+    window = MainWindow(restore_settings=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    page = window.show_page("model")
+    qtbot.waitExposed(window)
+    settle_layouts()
+    assert widgets_outside_their_parents(page) == []
+    table = page.sharing.table
+    # at 1024×700 the table scrolled both ways inside a squeezed box
+    assert not table.horizontalScrollBar().isVisible()
+    assert not table.verticalScrollBar().isVisible()
+    assert table.viewport().height() >= table.verticalHeader().length()      # every row shown
+    if size == (1600, 1000):   # the extra room reaches the receptive field's images
+        assert page.field.plot.height() >= 500
+
+
+def test_a_first_run_hint_says_what_to_do_and_goes_away(qtbot):
+    page = open_page(qtbot, ModelPage)
+    assert page.hint.isVisible() and "Add layer" in page.hint.label.text()
+    page.hint.dismiss()
+    assert not page.hint.isVisible()
+    again = ModelPage()
+    qtbot.addWidget(again)
+    assert again.hint.isHidden()                         # dismissed for good
