@@ -8,7 +8,8 @@ it and the model; the maps come from ``nn.explain.plan``. The grown image comes 
 """
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, QTimer
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+                               QVBoxLayout)
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
@@ -85,7 +86,12 @@ class ExplainPage(Page):
         filters = QHBoxLayout()
         filters.addWidget(_group("Grown to excite it", self.grown), 1)
         filters.addWidget(_group("Test images that excite it most", self.top, self.top_caption), 1)
-        filters.addWidget(_group("Its weights", self.weights), 1)
+        # the grid grows downwards as its width shrinks: scrolled, it never sets the page's height
+        weights = QScrollArea()
+        weights.setWidget(self.weights)
+        weights.setWidgetResizable(True)
+        weights.setFrameShape(QFrame.NoFrame)
+        filters.addWidget(_group("Its weights", weights), 1)
         frame.views.addWidget(self.maps_title)
         frame.views.addLayout(self.maps, 3)
         frame.views.addWidget(self.filter_title)

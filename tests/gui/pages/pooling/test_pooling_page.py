@@ -275,7 +275,8 @@ def test_in_a_short_window_the_grids_stay_above_the_size_panel(page, qtbot):
     # wrapping grid titles once made the grids ignore their minimum height and overlap it
     qtbot.waitUntil(lambda: page.input_view.geometry().bottom()
                     < page.size_panel.geometry().top(), timeout=2000)
-    assert page.input_view.height() >= 300
+    # the message line the stepping pages now reserve takes some of the 633 pixels
+    assert page.input_view.height() >= max(page.input_view.minimumHeight(), 260)
 
 
 def test_in_the_smallest_main_window_with_the_shift_on_nothing_overlaps(qtbot):
