@@ -6,10 +6,10 @@ Works on any widget; the animation on any page with a ``stepper`` (count(), step
 
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtGui import QImage, QPainter, QRegion
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 MAX_FRAMES = 400        # 400 frames of a 1280×860 page are ~100 MB while the GIF is made
 
@@ -34,8 +34,12 @@ def save_svg(widget, path, title="CNN Explorer view") -> Path:
     painter = QPainter()
     if not painter.begin(generator):
         raise ValueError(f"could not write {path}")
-    widget.render(painter)
-    painter.end()
+    try:
+        # QWidget's own render(): pages define render(state) for their state
+        QWidget.render(widget, painter, QPoint(), QRegion(),
+                       QWidget.DrawWindowBackground | QWidget.DrawChildren)
+    finally:
+        painter.end()
     if not path.is_file() or path.stat().st_size == 0:
         raise ValueError(f"could not write {path}")
     return path
