@@ -82,6 +82,10 @@ def take_screenshot(app, window, page_name, path, demo_train=0):
     window.show()
     app.processEvents()
     page = window.show_page(page_name)
+    if page.property("broken"):
+        print(page.text(), file=sys.stderr)
+        window.close()
+        return 1
     prepare = getattr(page, "prepare_screenshot", None)
     if prepare is not None:
         prepare(demo_train=demo_train)

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
             page = QLabel(f"The {title} page could not be built:\n\n{traceback.format_exc()}")
             page.setTextInteractionFlags(Qt.TextSelectableByMouse)
             page.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+            page.setProperty("broken", True)
         page.setObjectName(name)
         self.pages[name] = page
         self._put_in_tab(name, page)
