@@ -20,27 +20,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The same paint probe as the app's (a small module: argparse and a dict of page names)
 BARE_WINDOW = """
-import sys, time
-from PySide6.QtCore import QEvent, QObject
+import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
 import pyqtgraph as pg
-
-class Probe(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Paint and watched.isWidgetType() \
-                and watched.window() is window:
-            print(f"painted {time.time():.6f}", flush=True)
-            app.removeEventFilter(self)
-            app.quit()
-        return False
+from cnn_explorer.gui.app import quit_after_first_paint
 
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
 window.setCentralWidget(pg.PlotWidget())
 window.resize(1280, 860)
-probe = Probe()
-app.installEventFilter(probe)
+quit_after_first_paint(app, window)
 window.show()
 app.exec()
 """

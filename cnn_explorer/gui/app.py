@@ -48,13 +48,13 @@ def main(argv=None):
     if args.page:
         window.show_page(args.page)
     if args.quit_after_paint:
-        _quit_after_first_paint(app, window)
+        quit_after_first_paint(app, window)
     sys.excepthook = window.report_error      # an uncaught error is a dialog, not a silent stop
     window.show()
     return app.exec()
 
 
-def _quit_after_first_paint(app, window):
+def quit_after_first_paint(app, window):
     """Print ``painted <unix time>`` when a part of the window first paints, then quit (start-up
     timing; benchmarks/startup.py times a bare window the same way)."""
     import time
