@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
                                  "Record every step, each as long as playback shows it, for "
                                  "slides", "Ctrl+Shift+G",
                                  lambda: exports.export_animation(self, self.current_page())),
+            "help": action("&What Am I Looking At?", self, "Every panel of this page explained",
+                           QKeySequence.HelpContents, self._on_help),
             "shortcuts": action("&Keyboard Shortcuts", self, "Every key the app knows",
                                 "Ctrl+/", self._on_shortcuts),
             "about": action("&About CNN Explorer", self, "Version and credits", None, self._on_about),
@@ -153,6 +155,7 @@ class MainWindow(QMainWindow):
         for name in self.names:
             view.addAction(self.actions[f"page:{name}"])
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.actions["help"])
         help_menu.addAction(self.actions["shortcuts"])
         help_menu.addAction(self.actions["about"])
 
@@ -289,6 +292,17 @@ class MainWindow(QMainWindow):
             f"<p>Qt {qVersion()} (PySide6 {pyside}) · NumPy {numpy.__version__}</p>"
             "<p>The bundled digits are a subset of MNIST (Yann LeCun, Corinna Cortes, "
             "Christopher Burges; CC BY-SA 3.0).</p>")
+
+    def _on_help(self):
+        from cnn_explorer.help_texts import help_text
+
+        name = self.names[self.tabs.currentIndex()]
+        box = QMessageBox(QMessageBox.Information, "What am I looking at?", help_text(name),
+                          QMessageBox.Close, self)
+        box.setTextFormat(Qt.RichText)
+        box.setModal(False)
+        box.show()
+        return box
 
     def _on_shortcuts(self):
         from cnn_explorer.gui.shortcuts_dialog import ShortcutsDialog

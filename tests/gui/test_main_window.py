@@ -141,3 +141,14 @@ def test_tests_never_write_the_users_settings():
 
     where = Path(keys.settings().fileName()).resolve()
     assert not str(where).startswith(str(Path.home() / ".config"))
+
+
+def test_help_explains_the_page_on_screen(window):
+    window.actions["page:pooling"].trigger()
+    box = window._on_help()
+    assert box.text().startswith("<h3>Pooling: what am I looking at?</h3>")
+    assert window.actions["help"].shortcut().toString() == "F1"
+    for name in PAGES:
+        from cnn_explorer.help_texts import help_text
+
+        assert "what am I looking at?" in help_text(name)
