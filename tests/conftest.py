@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Settings go to a folder of the test run, never the user's ~/.config (Qt reads this once).
 SETTINGS_HOME = tempfile.mkdtemp(prefix="cnn-explorer-test-settings-")
 os.environ["XDG_CONFIG_HOME"] = SETTINGS_HOME
+os.environ["XDG_DATA_HOME"] = SETTINGS_HOME     # the crash log, too
 atexit.register(shutil.rmtree, SETTINGS_HOME, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent

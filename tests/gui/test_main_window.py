@@ -2,7 +2,8 @@
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox,
+                               QLabel)
 
 from cnn_explorer.gui import app as app_module
 from cnn_explorer.gui.main_window import DEFAULT_SIZE, MainWindow
@@ -51,14 +52,54 @@ def test_every_button_box_and_list_says_what_it_does(window):
     assert missing == []
 
 
-def test_an_uncaught_error_is_said_in_the_status_bar(window, capsys):
-    try:
-        raise ValueError("the demo failure")
-    except ValueError as error:
-        window.report_error(type(error), error, error.__traceback__)
+def test_an_uncaught_error_is_logged_and_shown_with_a_copyable_report(window, capsys):
+    from cnn_explorer.gui import crash_dialog
+
+    for attempt in range(2):
+        try:
+            raise ValueError("the demo failure")
+        except ValueError as error:
+            dialog = window.report_error(type(error), error, error.__traceback__)
     assert window.statusBar().currentMessage().startswith(
         "Something went wrong (ValueError: the demo failure). Your work is kept")
     assert 'raise ValueError("the demo failure")' in capsys.readouterr().err
+    assert dialog.isVisible() and window.findChildren(crash_dialog.CrashDialog) == [dialog]
+    report = dialog.report.toPlainText()
+    assert report.startswith("CNN Explorer ") and "NumPy " in report and "Qt " in report
+    assert report.count("ValueError: the demo failure") == 2      # the second one added, not stacked
+    dialog.copy_button.click()
+    assert QApplication.clipboard().text() == report
+    assert "ValueError: the demo failure" in crash_dialog.log_path().read_text()
+    window.actions["page:pooling"].trigger()                      # the app keeps going
+    assert window.tabs.currentWidget() is window.pages["pooling"]
+
+
+def test_keyboard_shortcuts_lists_the_actions_real_keys(window):
+    from cnn_explorer.gui.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog(window.actions.values(), window)
+    rows = {dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text()
+            for r in range(dialog.table.rowCount())}
+    assert rows["Pooling"] == "Ctrl+3"
+    assert rows["Export View as PNG"] == "Ctrl+E"
+    assert rows["Redo"] == window.actions["redo"].shortcuts()[0].toString() + "".join(
+        ", " + k.toString() for k in window.actions["redo"].shortcuts()[1:])
+    assert rows["Play / pause the steps"] == "Space"
+
+
+def test_pages_are_built_when_their_tab_is_first_shown(qtbot):
+    window = MainWindow(restore_settings=False, lazy=True)
+    qtbot.addWidget(window)
+    assert window.pages == {}
+    window.show()
+    qtbot.waitUntil(lambda: "conv1d" in window.pages)       # just after the first paint
+    assert window.tabs.currentWidget() is window.pages["conv1d"]
+    assert "training" not in window.pages
+    window.actions["page:pooling"].trigger()
+    assert window.tabs.currentWidget() is window.pages["pooling"]
+    assert "conv2d" in window.pages                         # pooling reads its output
+    assert window.tabs.tabText(2) == "Pooling"
+    assert window.tabs.tabToolTip(2) == "Show the Pooling page (Ctrl+3)"
 
 
 @pytest.mark.parametrize("name", ["conv1d", "conv2d", "pooling", "model"])
@@ -101,3 +142,14 @@ def test_tests_never_write_the_users_settings():
 
     where = Path(keys.settings().fileName()).resolve()
     assert not str(where).startswith(str(Path.home() / ".config"))
+
+
+def test_help_explains_the_page_on_screen(window):
+    window.actions["page:pooling"].trigger()
+    box = window._on_help()
+    assert box.text().startswith("<h3>Pooling: what am I looking at?</h3>")
+    assert window.actions["help"].shortcut().toString() == "F1"
+    for name in PAGES:
+        from cnn_explorer.help_texts import help_text
+
+        assert "what am I looking at?" in help_text(name)
