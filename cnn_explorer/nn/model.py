@@ -209,7 +209,9 @@ class Sequential:
     def set_weights(self, weights):
         """Copy ``weights`` (Keras order and layout) into the model; ValueError on a mismatch."""
         own = self.weight_arrays()
-        weights = list(weights)
+        if not isinstance(weights, (list, tuple)):
+            raise ValueError(f"weights must be a list of arrays, got {type(weights).__name__}")
+        weights = [_array(w, "weights") if np.ndim(w) else np.asarray(w) for w in weights]
         if len(weights) != len(own):
             raise ValueError(f"{self.name} has {len(own)} weight arrays, got {len(weights)}")
         names = [(layer.name, k) for layer in self.layers for k in range(len(layer.weights))]
