@@ -211,7 +211,7 @@ class Sequential:
         own = self.weight_arrays()
         if not isinstance(weights, (list, tuple)):
             raise ValueError(f"weights must be a list of arrays, got {type(weights).__name__}")
-        weights = [_array(w, "weights") if np.ndim(w) else np.asarray(w) for w in weights]
+        weights = list(weights)
         if len(weights) != len(own):
             raise ValueError(f"{self.name} has {len(own)} weight arrays, got {len(weights)}")
         names = [(layer.name, k) for layer in self.layers for k in range(len(layer.weights))]
