@@ -92,7 +92,7 @@ def conv_setup(x, k, ndim, *, stride=1, padding="valid", pad_mode="zeros", dilat
     # A dilation on a 1-wide axis and a stride beyond the padded input change nothing; capped,
     # they keep the index arithmetic within int64 (2**63 raised deep inside NumPy).
     dilation = tuple(1 if k == 1 else d for k, d in zip(kernel.shape, dilation))
-    stride = _capped(stride, padded.shape)
+    stride = tuple(min(s, n) for s, n in zip(stride, padded.shape))
     _check_terms("convolution", "kernel", kernel.size, out_shape)
     return ConvSetup(x, kernel, applied, pads, padded, stride, dilation, anchor, applied_anchor, flip,
                      out_shape, pad_mode)
@@ -114,10 +114,6 @@ def _check_fit(what, k_shape, x_shape, pads, dilation=None) -> None:
     if any(b or a for b, a in pads):
         msg += f" ({shape_text(padded)} after padding)"
     raise ValueError(msg)
-
-
-def _capped(stride, padded_shape) -> tuple[int, ...]:
-    return tuple(min(s, n) for s, n in zip(stride, padded_shape))
 
 
 def _check_terms(what: str, window: str, cells: int, out_shape) -> None:
@@ -286,7 +282,7 @@ def pool_setup(x, size, ndim, *, stride=None, padding=0, kind="max", weights=Non
         weights = None
     fill = -np.inf if kind in ("max", "global_max") else 0.0
     padded = _pad.pad(x, pads, "zeros", value=fill)
-    stride = _capped(stride, padded.shape)
+    stride = tuple(min(s, n) for s, n in zip(stride, padded.shape))     # as in conv_setup
     _check_terms("pooling", "window", math.prod(size), out_shape)
     return PoolSetup(x, tuple(size), tuple(stride), pads, padded, _pad.pad_mask(x.shape, pads),
                      kind, weights, ceil_mode, out_shape)
@@ -333,8 +329,8 @@ def pool_reduce(setup: PoolSetup, windows: np.ndarray, real: np.ndarray) -> np.n
 def _per_output(setup, reduce, is_pad=None) -> np.ndarray:
     """Each output from its whole window, ``reduce(window[, real cells])``: the loop to take when
     windows have more cells than there are outputs (sums stay in raster order)."""
-    window = setup.applied.shape if isinstance(setup, ConvSetup) else setup.size
-    dilation = setup.dilation if isinstance(setup, ConvSetup) else (1,) * len(window)
+    conv = isinstance(setup, ConvSetup)
+    window, dilation = (setup.applied.shape, setup.dilation) if conv else (setup.size, (1,) * 2)
     out = np.empty(setup.output_shape)
     for index in np.ndindex(out.shape):
         sl = tuple(slice(i * s, i * s + d * (k - 1) + 1, d)

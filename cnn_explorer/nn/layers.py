@@ -37,13 +37,10 @@ def _positive(value, what, layer):
     return int(value)
 
 
-def _fraction(value, what, layer, *, low, high, closed_high=False):
-    """A real number in [low, high) (or [low, high]); ValueError naming the layer otherwise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
-            or not (low <= value < high or (closed_high and value == high)):
-        end = "]" if closed_high else ")"
-        raise ValueError(f"{layer}: {what} must be a number in [{low}, {high}{end}, "
-                         f"got {value!r:.40}")
+def _real(value, what, layer, ok, rule):
+    """A real number for which ``ok`` holds (NaN never does); ValueError naming the layer."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not ok(value):
+        raise ValueError(f"{layer}: {what} must be {rule}, got {value!r:.40}")
     return float(value)
 
 
@@ -294,7 +291,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, name=None):
         super().__init__(name)
-        self.rate = _fraction(rate, "rate", self.name, low=0, high=1)
+        self.rate = _real(rate, "rate", self.name, lambda v: 0 <= v < 1, "a number in [0, 1)")
 
     def _config(self):
         return {"rate": self.rate}
@@ -394,13 +391,11 @@ class BatchNormalization(Layer):
 
     def __init__(self, momentum=0.99, epsilon=1e-3, name=None):
         super().__init__(name)
-        self.momentum = _fraction(momentum, "momentum", self.name, low=0, high=1, closed_high=True)
+        self.momentum = _real(momentum, "momentum", self.name, lambda v: 0 <= v <= 1,
+                              "a number in [0, 1]")
         # epsilon <= 0 divides by a zero variance; NaN or inf made every prediction NaN
-        if isinstance(epsilon, (bool, np.bool_)) or not isinstance(epsilon, numbers.Real) \
-                or not 0 < epsilon <= 1:
-            raise ValueError(f"{self.name}: epsilon must be a small positive number (at most 1, "
-                             f"Keras uses 0.001), got {epsilon!r:.40}")
-        self.epsilon = float(epsilon)
+        self.epsilon = _real(epsilon, "epsilon", self.name, lambda v: 0 < v <= 1,
+                             "a small positive number (at most 1; Keras uses 0.001)")
 
     def _build(self, input_shape, rng, dtype, source):
         c = input_shape[-1]
