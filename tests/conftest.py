@@ -9,6 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: the same examples on every run (derandomize) and a bounded budget per test;
+# the whole property suite adds about half a minute.
+settings.register_profile("project", derandomize=True, max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.load_profile("project")
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Settings go to a folder of the test run, never the user's ~/.config (Qt reads this once).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import re
 
 
@@ -16,9 +17,10 @@ def number(value: float, digits: int = 3) -> str:
 
     Fractions (``|value| < 1``) keep ``digits`` significant digits instead (``0.0625`` ->
     ``"0.0625"``, ``0.00012`` -> ``"0.00012"``), so a small weight is written whole and a
-    non-zero number never reads as 0. The grids write their cells with this too.
+    non-zero number never reads as 0. The grids write their cells with this too. ``ValueError``
+    for what is not a real number (NaN reads ``"nan"``).
     """
-    value = float(value)
+    value = _real(value)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     if value == 0:
@@ -48,11 +50,25 @@ def elide(terms: list[str], max_terms: int | None) -> list[str]:
 def format_number(value: float, digits: int = 3) -> str:
     """A cell's text, written as the formula under the grids writes it (``core.formulas.number``:
     100.5 read "100" in a cell beside "100.5" in the formula); NaN (not computed yet) is empty."""
-    return "" if math.isnan(value) else number(value, digits)
+    return "" if math.isnan(_real(value)) else number(value, digits)
+
+
+def _real(value) -> float:
+    if isinstance(value, (bool, str)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{value!r:.40} is not a number")
+    return float(value)
+
+
+#: Largest size of a number typed into a cell: results of sums of products of such numbers
+#: still plot (1e308 made every axis range NaN) and read well.
+MAX_TYPED = 1e15
 
 
 def parse_number(text: str) -> float:
-    """The finite number in ``text``; ``ValueError`` with a readable reason otherwise."""
+    """The finite number in ``text``, at most :data:`MAX_TYPED` in size; ``ValueError`` with a
+    readable reason otherwise."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r:.40} is not text holding a number")
     cleaned = text.strip().replace("−", "-").replace(",", ".")
     if not cleaned:
         raise ValueError("a cell cannot be empty")
@@ -62,6 +78,9 @@ def parse_number(text: str) -> float:
         raise ValueError(f"“{text.strip()}” is not a number") from None
     if not math.isfinite(value):
         raise ValueError(f"“{text.strip()}” is not a finite number")
+    if abs(value) > MAX_TYPED:
+        raise ValueError(f"“{text.strip()}” is too large: a cell holds numbers from -1e15 "
+                         "to 1e15")
     return value
 
 
@@ -74,6 +93,10 @@ def parse_table(text: str, max_shape: tuple[int, int] | None = None,
     semicolons. ``max_shape`` (rows, cols) refuses larger tables before any number is read;
     with ``vector`` the table must be one row or one column of at most ``max_shape[1]`` numbers.
     """
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r:.40} is not text holding numbers")
+    if vector and max_shape is None:
+        raise ValueError("a vector paste needs max_shape (rows, cols) to know its length limit")
     stripped = text.strip().strip("[]()")
     lines = [line.strip().strip("[]()") for line in
              re.split(r"[\])]\s*[,;]?\s*[\[(]|[\r\n]+", stripped)]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_float_array, as_int, shape_text
+from .validation import as_float_array, as_int, is_sequence, shape_text
 
 __all__ = ["Preset", "PRESETS", "presets", "validate_kernel", "gaussian_weights",
            "GUIDE_SIGNAL_1D", "GUIDE_EDGE_IMAGE"]
@@ -42,7 +42,9 @@ MAX_GAUSSIAN_SIDE = 1024
 
 
 def _weights_shape(shape, what: str) -> tuple[int, ...]:
-    items = tuple(shape) if isinstance(shape, (tuple, list, np.ndarray)) else (shape,)
+    items = tuple(shape) if is_sequence(shape) else (shape,)
+    if len(items) > 2:
+        raise ValueError(f"weights have 1 or 2 axes (got {len(items)})")
     sizes = tuple(as_int(s, "the weights' size") for s in items)
     if not sizes or any(s < 1 for s in sizes):
         raise ValueError(f"weights need a shape of at least 1 per axis (got {sizes})")
@@ -58,7 +60,7 @@ def gaussian_weights(shape) -> np.ndarray:
     Parameters
     ----------
     shape : int or tuple of int
-        ``(n,)`` or ``(rows, cols)``, each at least 1.
+        ``n``, ``(n,)`` or ``(rows, cols)``, each at least 1.
 
     Returns
     -------
@@ -68,7 +70,8 @@ def gaussian_weights(shape) -> np.ndarray:
     Raises
     ------
     ValueError
-        A size that is not a whole number, below 1, or above :data:`MAX_GAUSSIAN_SIDE`.
+        More than 2 axes, or a size that is not a whole number, below 1, or above
+        :data:`MAX_GAUSSIAN_SIDE`.
     """
     out = np.array(1.0)
     for s in _weights_shape(shape, "Gaussian"):
@@ -166,6 +169,7 @@ def validate_kernel(values, *, dims: int, max_size: int = 7) -> np.ndarray:
     """
     if dims not in (1, 2):
         raise ValueError(f"dims must be 1 or 2 (got {dims!r})")
+    max_size = as_int(max_size, "the largest kernel size")
     kernel = np.array(as_float_array(values, name="kernel", ndim=dims))
     if max(kernel.shape) > max_size:
         limit = str(max_size) if dims == 1 else f"{max_size}×{max_size}"

@@ -6,14 +6,18 @@ step record that adds its products in the same order gets bit-for-bit the same n
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from . import padding as _pad
-from .validation import as_bool, as_float_array, per_axis, shape_text
+from .validation import as_bool, as_float_array, as_text, per_axis, shape_text
 
 POOL_KINDS = ("max", "avg", "l2", "weighted", "global_max", "global_avg")
+#: Most products (kernel or window cells times output cells) one convolution or pooling computes:
+#: under a second of work; a 7×7 kernel over a 1000×1000 image is 49,000,000.
+MAX_TERMS = 500_000_000
 
 __all__ = ["conv1d", "conv2d", "pool1d", "pool2d", "POOL_KINDS", "ConvSetup", "PoolSetup",
            "conv_setup", "pool_setup", "run_conv", "run_pool", "pool_windows", "pool_reduce",
@@ -80,11 +84,16 @@ def conv_setup(x, k, ndim, *, stride=1, padding="valid", pad_mode="zeros", dilat
     applied_anchor = tuple(s - 1 - a for s, a in zip(kernel.shape, anchor)) if flip else anchor
     applied = kernel[(slice(None, None, -1),) * ndim].copy() if flip else kernel.copy()
     pads = _pad.resolve_padding(padding, kernel.shape, dilation=dilation, anchor=applied_anchor)
-    _pad.check_pad_mode(pad_mode, x.shape, pads)
+    pad_mode = _pad.check_pad_mode(pad_mode, x.shape, pads)
     _check_fit("kernel", kernel.shape, x.shape, pads, dilation)
     out_shape = tuple(_pad.output_length(n, s, stride=st, dilation=d, pad=p)
                       for n, s, st, d, p in zip(x.shape, kernel.shape, stride, dilation, pads))
     padded = _pad.pad(x, pads, pad_mode)
+    # A dilation on a 1-wide axis and a stride beyond the padded input change nothing; capped,
+    # they keep the index arithmetic within int64 (2**63 raised deep inside NumPy).
+    dilation = tuple(1 if k == 1 else d for k, d in zip(kernel.shape, dilation))
+    stride = tuple(min(s, n) for s, n in zip(stride, padded.shape))
+    _check_terms("convolution", "kernel", kernel.size, out_shape)
     return ConvSetup(x, kernel, applied, pads, padded, stride, dilation, anchor, applied_anchor, flip,
                      out_shape, pad_mode)
 
@@ -105,6 +114,16 @@ def _check_fit(what, k_shape, x_shape, pads, dilation=None) -> None:
     if any(b or a for b, a in pads):
         msg += f" ({shape_text(padded)} after padding)"
     raise ValueError(msg)
+
+
+def _check_terms(what: str, window: str, cells: int, out_shape) -> None:
+    """Refuse work beyond :data:`MAX_TERMS` products before any of it is done (or allocated)."""
+    terms = cells * math.prod(out_shape)
+    if terms > MAX_TERMS:
+        raise ValueError(f"this {what} needs {terms:,} products ({cells:,} {window} cells × "
+                         f"{math.prod(out_shape):,} outputs), more than the {MAX_TERMS:,} this "
+                         f"app computes at once; use a smaller input, {window} or padding, or a "
+                         "larger stride")
 
 
 def _axis_text(values) -> str:
@@ -136,6 +155,8 @@ def run_conv(setup: ConvSetup) -> np.ndarray:
 
 
 def _correlate(setup: ConvSetup) -> np.ndarray:
+    if setup.applied.size > math.prod(setup.output_shape):
+        return _per_output(setup, lambda window: raster_sum(window.ravel() * setup.applied.ravel()))
     # One shifted, strided view per kernel element, added in raster order, block of rows by block.
     out = np.empty(setup.output_shape)
     rows, row_cells = out.shape[0], int(np.prod(out.shape[1:]))
@@ -231,8 +252,7 @@ def pool_setup(x, size, ndim, *, stride=None, padding=0, kind="max", weights=Non
     """Check pooling arguments and pad the input (see :func:`pool2d` for their meaning)."""
     x = as_float_array(x, name="input", ndim=ndim)
     ceil_mode = as_bool(ceil_mode, "ceil_mode")
-    if kind not in POOL_KINDS:
-        raise ValueError(f"unknown pooling kind {kind!r}: use one of {', '.join(POOL_KINDS)}")
+    kind = as_text(kind, "pooling kind", POOL_KINDS)
     if kind.startswith("global_"):
         # One window over the whole input: size, stride, padding and ceil_mode play no part.
         size = stride = x.shape
@@ -262,6 +282,8 @@ def pool_setup(x, size, ndim, *, stride=None, padding=0, kind="max", weights=Non
         weights = None
     fill = -np.inf if kind in ("max", "global_max") else 0.0
     padded = _pad.pad(x, pads, "zeros", value=fill)
+    stride = tuple(min(s, n) for s, n in zip(stride, padded.shape))     # as in conv_setup
+    _check_terms("pooling", "window", math.prod(size), out_shape)
     return PoolSetup(x, tuple(size), tuple(stride), pads, padded, _pad.pad_mask(x.shape, pads),
                      kind, weights, ceil_mode, out_shape)
 
@@ -304,6 +326,20 @@ def pool_reduce(setup: PoolSetup, windows: np.ndarray, real: np.ndarray) -> np.n
     return raster_sum(windows * setup.weights.reshape(-1))
 
 
+def _per_output(setup, reduce, is_pad=None) -> np.ndarray:
+    """Each output from its whole window, ``reduce(window[, real cells])``: the loop to take when
+    windows have more cells than there are outputs (sums stay in raster order)."""
+    conv = isinstance(setup, ConvSetup)
+    window, dilation = (setup.applied.shape, setup.dilation) if conv else (setup.size, (1,) * 2)
+    out = np.empty(setup.output_shape)
+    for index in np.ndindex(out.shape):
+        sl = tuple(slice(i * s, i * s + d * (k - 1) + 1, d)
+                   for i, s, d, k in zip(index, setup.stride, dilation, window))
+        out[index] = reduce(setup.padded[sl]) if is_pad is None else \
+            reduce(setup.padded[sl], ~is_pad[sl])
+    return out
+
+
 def run_pool(setup: PoolSetup) -> np.ndarray:
     """Pool ``setup.padded`` (the arguments already checked).
 
@@ -317,6 +353,10 @@ def _pool(setup: PoolSetup) -> np.ndarray:
     if setup.kind.startswith("global_"):
         return pool_reduce(setup, pool_windows(setup, setup.padded),
                            pool_windows(setup, ~setup.is_pad))
+    if math.prod(setup.size) > math.prod(setup.output_shape):
+        # Few large windows (a 3000×3000 one): one pass per window, not one per window cell.
+        return _per_output(setup, lambda window, real: pool_reduce(
+            setup, window.reshape(1, -1), real.reshape(1, -1))[0], setup.is_pad)
     # Small windows: one strided view per window cell, combined in raster order (fast, and the
     # running sums match raster_sum bit for bit).
     # only the average counts real cells (max over 1024² was 2.6× slower counting them too)

@@ -7,10 +7,11 @@ Pads are always stored as ``((before, after), ...)`` per axis: ``((left, right),
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
-from .validation import as_int, per_axis, shape_text
+from .validation import is_sequence, as_float_array, as_int, as_text, per_axis, shape_text
 
 #: Pad modes with PyTorch's meanings (``np.pad`` names: constant, reflect, edge, wrap).
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -31,12 +32,12 @@ def default_anchor(size: int) -> int:
 
     For an even size this is the left/top one of the two middle elements.
     """
-    return (int(size) - 1) // 2
+    return (_shape(size, "kernel size")[0] - 1) // 2
 
 
 def resolve_anchor(anchor, kernel_shape) -> tuple[int, ...]:
     """``None``, an int or a per-axis tuple -> one checked anchor index per axis."""
-    kernel_shape = _shape(kernel_shape)
+    kernel_shape = _shape(kernel_shape, "kernel size")
     if anchor is None:
         return tuple(default_anchor(k) for k in kernel_shape)
     out = per_axis(anchor, len(kernel_shape), "anchor", minimum=0)
@@ -79,9 +80,11 @@ def resolve_padding(padding, kernel_shape, *, dilation=1, anchor=None) -> tuple[
     >>> resolve_padding((1, 0, 2, 3), (3, 3))
     ((1, 0), (2, 3))
     """
-    kernel_shape = _shape(kernel_shape)
+    kernel_shape = _shape(kernel_shape, "kernel size")
     ndim = len(kernel_shape)
     dil = per_axis(dilation, ndim, "dilation")
+    if isinstance(padding, np.ndarray) and padding.ndim == 0 and padding.dtype.kind in "US":
+        padding = str(padding[()])      # np.array("same") reads as the word
     if isinstance(padding, str):
         word = padding.strip().lower()
         if word == "valid":
@@ -99,9 +102,9 @@ def resolve_padding(padding, kernel_shape, *, dilation=1, anchor=None) -> tuple[
 
 
 def _explicit(padding, ndim: int) -> tuple[tuple[int, int], ...]:
-    if isinstance(padding, (tuple, list, np.ndarray)):
+    if is_sequence(padding):
         items = list(padding)
-        if items and all(isinstance(p, (tuple, list, np.ndarray)) for p in items):
+        if items and all(is_sequence(p) for p in items):
             if len(items) != ndim or any(len(p) != 2 for p in items):
                 raise ValueError(_explicit_help(ndim, padding))
             flat = [v for p in items for v in p]
@@ -130,6 +133,10 @@ def _padding_text(padding) -> str:
 
 def pads_text(pads) -> str:
     """Short human description: ``"0"``, ``"1"``, or ``"top 1, bottom 0, left 1, right 1"``."""
+    return _describe(_pads(pads))
+
+
+def _describe(pads) -> str:
     flat = [v for p in pads for v in p]
     if len(set(flat)) == 1:
         return str(flat[0])
@@ -167,15 +174,13 @@ def output_length(n, k, *, stride=1, dilation=1, pad=(0, 0), ceil_mode=False) ->
     """
     n, k = as_int(n, "input length"), as_int(k, "kernel size")
     stride, dilation = as_int(stride, "stride"), as_int(dilation, "dilation")
-    before, after = (as_int(p, "padding") for p in pad)
+    before, after = _pads((pad,), 1)[0]
     if n < 1 or k < 1:
         raise ValueError(f"input length and kernel size must be at least 1 (got {n} and {k})")
     if stride < 1:
         raise ValueError(f"stride must be at least 1 (got {stride})")
     if dilation < 1:
         raise ValueError(f"dilation must be at least 1 (got {dilation})")
-    if before < 0 or after < 0:
-        raise ValueError(f"padding cannot be negative (got {before}, {after})")
     span = dilation * (k - 1) + 1
     room = n + before + after - span
     if room < 0:
@@ -200,8 +205,9 @@ def output_length_text(n, k, *, stride=1, pad=(0, 0), ceil_mode=False) -> str:
 
 def check_pad_mode(mode: str, x_shape, pads) -> str:
     """Check ``mode`` is known and that ``reflect``/``circular`` have enough data to copy from."""
-    if mode not in PAD_MODES:
-        raise ValueError(f"unknown pad mode {mode!r}: use one of {', '.join(PAD_MODES)}")
+    mode = as_text(mode, "pad mode", PAD_MODES)
+    x_shape = _shape(x_shape, "input size")
+    pads = _pads(pads, len(x_shape))
     words = AXIS_NAMES.get(len(x_shape), ("axis",) * len(x_shape))
     for n, (before, after), word in zip(x_shape, pads, words):
         most = max(before, after)
@@ -240,13 +246,11 @@ def pad(x, pads, mode="zeros", value=0.0) -> np.ndarray:
         Negative or non-integer amounts, unknown mode, reflect/circular padding larger than the
         input allows, or a padded input over :data:`MAX_PADDED_VALUES` values.
     """
-    x = np.asarray(x, dtype=np.float64)
-    pads = tuple((as_int(b, "padding"), as_int(a, "padding")) for b, a in pads)
-    if len(pads) != x.ndim:
-        raise ValueError(f"pads has {len(pads)} axes but the input has {x.ndim}")
-    if any(b < 0 or a < 0 for b, a in pads):
-        raise ValueError(f"padding cannot be negative (got {pads_text(pads)})")
-    check_pad_mode(mode, x.shape, pads)
+    x = as_float_array(x, name="input", ndim=(1, 2))
+    pads = _pads(pads, x.ndim)
+    mode = check_pad_mode(mode, x.shape, pads)
+    if not isinstance(value, numbers.Real) or math.isnan(value):
+        raise ValueError(f"the pad value must be a number (got {value!r})")
     shape = tuple(n + b + a for n, (b, a) in zip(x.shape, pads))
     if math.prod(shape) > MAX_PADDED_VALUES:
         raise ValueError(f"padding {pads_text(pads)} makes the input {shape_text(shape)} "
@@ -259,13 +263,29 @@ def pad(x, pads, mode="zeros", value=0.0) -> np.ndarray:
 
 def pad_mask(shape, pads) -> np.ndarray:
     """Boolean array of the padded shape, True on pad cells and False on the original data."""
-    shape = _shape(shape)
+    shape = _shape(shape, "input size")
+    pads = _pads(pads, len(shape))
     mask = np.ones(tuple(n + b + a for n, (b, a) in zip(shape, pads)), dtype=bool)
     mask[tuple(slice(b, b + n) for n, (b, _) in zip(shape, pads))] = False
     return mask
 
 
-def _shape(shape) -> tuple[int, ...]:
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    return tuple(int(s) for s in shape)
+def _shape(shape, name: str) -> tuple[int, ...]:
+    """An int or a tuple of ints, each at least 1 (a shape or a kernel size)."""
+    out = tuple(as_int(s, name) for s in shape) if is_sequence(shape) else (as_int(shape, name),)
+    if not out or min(out) < 1:
+        raise ValueError(f"{name} needs at least one axis and at least 1 per axis (got {shape!r})")
+    return out
+
+
+def _pads(pads, ndim: int | None = None) -> tuple[tuple[int, int], ...]:
+    """``((before, after), ...)`` checked: one pair of whole numbers ``>= 0`` per axis."""
+    if not is_sequence(pads) or not all(is_sequence(p) and len(p) == 2 for p in pads):
+        raise ValueError(f"pads must be one (before, after) pair per axis (got {pads!r})")
+    if ndim is not None and len(pads) != ndim:
+        raise ValueError(f"pads has {len(pads)} axes but the input has {ndim}")
+    out = tuple((as_int(b, "padding"), as_int(a, "padding")) for b, a in pads)
+    if any(b < 0 or a < 0 for b, a in out):
+        text = ", ".join(str(v) for p in out for v in p) if len(out) == 1 else _describe(out)
+        raise ValueError(f"padding cannot be negative (got {text})")
+    return out

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from .validation import as_float_array
+from .validation import as_float_array, as_text
 
 # Direction name -> (row step, column step) the content moves by.
 DIRECTIONS: dict[str, tuple[int, int]] = {
@@ -39,8 +39,7 @@ def shift_by_one(x: np.ndarray, direction: str) -> np.ndarray:
     ValueError
         Unknown direction, or ``x`` not a 2D grid of finite numbers.
     """
-    if direction not in DIRECTIONS:
-        raise ValueError(f"unknown shift direction {direction!r}; choose one of {', '.join(DIRECTIONS)}")
+    direction = as_text(direction, "shift direction", DIRECTIONS)
     x = as_float_array(x, name="feature map", ndim=2)
     dy, dx = DIRECTIONS[direction]
     out = np.zeros_like(x)

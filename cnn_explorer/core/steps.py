@@ -20,8 +20,9 @@ import numpy as np
 from . import ops
 from .padding import pad_mask
 from .formulas import elide, factor, number
+from .validation import as_int, is_sequence
 
-__all__ = ["ConvStep", "ConvPlan", "PoolStep", "PoolPlan", "conv1d_plan", "conv2d_plan",
+__all__ = ["StepOutOfRange", "ConvStep", "ConvPlan", "PoolStep", "PoolPlan", "conv1d_plan", "conv2d_plan",
            "conv1d_steps", "conv2d_steps", "pool1d_plan", "pool2d_plan", "pool1d_steps",
            "pool2d_steps"]
 
@@ -68,12 +69,24 @@ def _tap_offsets(shape, dilation) -> np.ndarray:
 
 def _axis_windows(pos, size, stride, dilation, count) -> list[int]:
     """Output indices along one axis whose taps include padded position ``pos``."""
-    hits = []
-    for i in range(count):
-        offset = pos - i * stride
-        if 0 <= offset <= dilation * (size - 1) and offset % dilation == 0:
-            hits.append(i)
-    return hits
+    # only the windows starting within one span before pos can reach it (a 1D plan may have
+    # millions of outputs: looping over all of them made a hover take seconds)
+    first = max(0, -(-(pos - dilation * (size - 1)) // stride))
+    last = min(count - 1, pos // stride)
+    return [i for i in range(first, last + 1) if (pos - i * stride) % dilation == 0]
+
+
+class StepOutOfRange(ValueError, IndexError):
+    """A step number or position a plan does not have: a ``ValueError`` like every bad input to
+    the core, and an ``IndexError`` for code that indexes the steps like a sequence."""
+
+
+def _position(value, ndim: int, what: str) -> tuple[int, ...]:
+    """An int or a tuple of ``ndim`` ints (an output index or a padded-input position)."""
+    items = tuple(value) if is_sequence(value) else (value,)
+    if len(items) != ndim:
+        raise StepOutOfRange(f"{what} {items!r} needs {ndim} coordinate(s)")
+    return tuple(as_int(i, what) for i in items)
 
 
 class _Plan:
@@ -82,11 +95,11 @@ class _Plan:
     def step(self, n: int):
         """Record of step ``n`` (output element ``n`` in raster order), built in O(kernel size).
 
-        Raises ``IndexError`` when ``n`` is not in ``range(n_steps)``.
+        Raises :class:`StepOutOfRange` (a ``ValueError``) when ``n`` is not in ``range(n_steps)``.
         """
-        n = int(n)
+        n = as_int(n, "the step number")
         if not 0 <= n < self.n_steps:
-            raise IndexError(f"step {n} does not exist: there are {self.n_steps} steps "
+            raise StepOutOfRange(f"step {n} does not exist: there are {self.n_steps} steps "
                              f"(0 to {self.n_steps - 1})")
         index = tuple(int(i) for i in np.unravel_index(n, self.output_shape))
         return self._record(n, index)
@@ -98,10 +111,9 @@ class _Plan:
 
     def step_number(self, index) -> int:
         """Step number of output ``index`` (``(i,)`` or ``(i, j)``): the reverse of ``step(n).index``."""
-        index = tuple(int(i) for i in np.atleast_1d(index))
-        if len(index) != len(self.output_shape) or not all(
-                0 <= i < s for i, s in zip(index, self.output_shape)):
-            raise IndexError(f"output index {index} is outside the output of shape "
+        index = _position(index, len(self.output_shape), "output index")
+        if not all(0 <= i < s for i, s in zip(index, self.output_shape)):
+            raise StepOutOfRange(f"output index {index} is outside the output of shape "
                              f"{self.output_shape}")
         return int(np.ravel_multi_index(index, self.output_shape))
 
@@ -118,9 +130,7 @@ class _Plan:
         list of int
             Ascending step numbers; empty when no window reads the cell.
         """
-        pos = tuple(int(p) for p in np.atleast_1d(padded_pos))
-        if len(pos) != len(self.output_shape):
-            raise IndexError(f"position {pos} needs {len(self.output_shape)} coordinate(s)")
+        pos = _position(padded_pos, len(self.output_shape), "position")
         per_axis = [_axis_windows(p, k, s, d, o) for p, k, s, d, o
                     in zip(pos, self._window_shape, self.stride, self._dilation, self.output_shape)]
         return [int(np.ravel_multi_index(i, self.output_shape)) for i in itertools.product(*per_axis)]

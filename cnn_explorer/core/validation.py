@@ -12,7 +12,7 @@ def shape_text(shape) -> str:
     return "×".join(str(int(s)) for s in shape)
 
 
-def as_float_array(values, *, name: str, ndim: int) -> np.ndarray:
+def as_float_array(values, *, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
     """Convert ``values`` to a finite float64 array with ``ndim`` dimensions.
 
     Parameters
@@ -21,8 +21,8 @@ def as_float_array(values, *, name: str, ndim: int) -> np.ndarray:
         Numbers (nested lists, tuples or an array).
     name : str
         What the values are ("input", "kernel", "weights"), used in messages.
-    ndim : int
-        Required number of dimensions (1 or 2).
+    ndim : int or tuple of int
+        Required number of dimensions (1 or 2), or the numbers allowed.
 
     Returns
     -------
@@ -46,8 +46,10 @@ def as_float_array(values, *, name: str, ndim: int) -> np.ndarray:
     arr = arr.astype(np.float64, copy=False)
     if arr.size == 0:
         raise ValueError(f"the {name} is empty; it needs at least one value")
-    if arr.ndim != ndim:
-        want = "a list of numbers" if ndim == 1 else "rows of numbers (a 2D grid)"
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if arr.ndim not in allowed:
+        want = " or ".join("a list of numbers" if d == 1 else "rows of numbers (a 2D grid)"
+                           for d in allowed)
         raise ValueError(f"the {name} must be {want}; got {arr.ndim} dimension"
                          f"{'' if arr.ndim == 1 else 's'}")
     # A NaN or infinity anywhere makes the (fast) sum non-finite; only then look closer.
@@ -67,7 +69,10 @@ def _kind_word(arr: np.ndarray) -> str:
 
 def per_axis(value, ndim: int, name: str, *, minimum: int = 1) -> tuple[int, ...]:
     """An int or a per-axis tuple of ints -> a tuple of ``ndim`` ints, each ``>= minimum``."""
-    items = tuple(value) if isinstance(value, (tuple, list, np.ndarray)) else (value,) * ndim
+    if isinstance(value, np.ndarray) and value.ndim > 1:
+        raise ValueError(f"{name} needs one value or {ndim} values (one per axis); got an array "
+                         f"of shape {value.shape}")
+    items = tuple(value) if is_sequence(value) else (value,) * ndim
     if len(items) != ndim:
         raise ValueError(f"{name} needs one value or {ndim} values (one per axis); got {len(items)}")
     out = tuple(as_int(v, name) for v in items)
@@ -77,21 +82,50 @@ def per_axis(value, ndim: int, name: str, *, minimum: int = 1) -> tuple[int, ...
     return out
 
 
+def is_sequence(value) -> bool:
+    """A tuple, list or 1-d array (a 0-d array such as ``np.array(2)`` is one number)."""
+    return isinstance(value, (tuple, list)) or (isinstance(value, np.ndarray) and value.ndim > 0)
+
+
 def as_int(value, name: str) -> int:
-    """An integral number (``3``, ``np.int64(3)``, ``3.0``) -> ``int``; anything else is an error."""
+    """An integral number (``3``, ``np.int64(3)``, ``3.0``, ``np.array(3)``) -> ``int``; anything
+    else (text, None, 2.5, infinity) is a ``ValueError``."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a whole number (got {value!r})")
-    if isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be a whole number (got {_short(value)})")
+    if isinstance(value, numbers.Rational):          # ints, NumPy ints, Fractions: exact
+        if value.denominator != 1:
+            raise ValueError(f"{name} must be a whole number (got {_short(value)})")
         return int(value)
-    if not float(value).is_integer():
-        raise ValueError(f"{name} must be a whole number (got {value!r})")
+    value = float(value)
+    if not value.is_integer():                       # also NaN and infinity
+        raise ValueError(f"{name} must be a whole number (got {_short(value)})")
     return int(value)
+
+
+def as_text(value, name: str, choices) -> str:
+    """One of ``choices`` (``"max"`` or ``np.array("max")``); anything else is a ``ValueError``."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"unknown {name} {_short(value)}: use one of {', '.join(choices)}")
+    return str(value)
 
 
 def as_bool(value, name: str) -> bool:
     """``True``/``False`` (or NumPy's, or 0/1) -> ``bool``; ``"no"`` would otherwise count as True."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, numbers.Integral) and value in (0, 1):
         return bool(value)
-    raise ValueError(f"{name} must be True or False (got {value!r})")
+    raise ValueError(f"{name} must be True or False (got {_short(value)})")
+
+
+def _short(value, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters (a Fraction of 10**400 is 400 digits long)."""
+    text = repr(value) if not isinstance(value, numbers.Rational) or isinstance(
+        value, numbers.Integral) else str(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"

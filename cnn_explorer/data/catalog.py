@@ -13,6 +13,7 @@ Sources, in the order :func:`available` lists them:
 
 from __future__ import annotations
 
+import numbers
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +26,8 @@ from cnn_explorer.data.download import (COLOUR_DOWNLOADS, DOWNLOADS, DownloadCan
                                         is_complete)
 from cnn_explorer.data.folders import (FolderData, find_idx_files,
                                        image_class_sizes, is_image_folder, load_idx_folder,
-                                       load_image_folder, read_split)
-from cnn_explorer.data.idx import read_idx, read_idx_header
+                                       load_image_folder, read_labels, read_split)
+from cnn_explorer.data.idx import read_idx_header
 from cnn_explorer.resources import resource_path
 
 __all__ = ["COLOUR_DOWNLOADS", "DOWNLOADS", "Dataset", "DatasetInfo", "DownloadCancelled",
@@ -117,9 +118,14 @@ def stratified_split(labels: np.ndarray, test_fraction: float = TEST_FRACTION,
     train_index, test_index : ndarray of int64
         Disjoint indices covering ``range(N)``, each in shuffled order.
     """
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
-    labels = np.asarray(labels)
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real) \
+            or not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r:.40}")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r:.40}")
+    labels = np.asarray(labels) if isinstance(labels, (list, tuple, np.ndarray)) else None
+    if labels is None or labels.ndim != 1 or (labels.size and labels.dtype.kind not in "iu"):
+        raise ValueError("labels must be a list of whole-number classes, one per item")
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(labels))
     test_parts = []
@@ -150,11 +156,11 @@ def _idx_counts(folder: Path) -> tuple[int | None, int | None]:
     try:
         roles = find_idx_files(folder)
         if ("all", "labels") in roles:
-            return _split_counts(np.bincount(read_idx(roles[("all", "labels")])))
+            return _split_counts(np.bincount(read_labels(roles[("all", "labels")])))
         train = read_idx_header(roles[("train", "labels")])[1][0]
         test_file = roles.get(("test", "labels"))
         if test_file is None:
-            return _split_counts(np.bincount(read_idx(roles[("train", "labels")])))
+            return _split_counts(np.bincount(read_labels(roles[("train", "labels")])))
         return train, read_idx_header(test_file)[1][0]
     except (ValueError, KeyError, OSError):
         return None, None  # listed anyway: load() then reports what is wrong

@@ -23,6 +23,9 @@ from cnn_explorer.data.idx import read_idx
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp",
                             ".pgm", ".ppm", ".pbm"})
 IMAGE_SIZE = 28
+#: Most classes a dataset may have: a label of 2**31 - 1 made loading allocate gigabytes (one
+#: count and one class name per possible label).
+MAX_CLASSES = 1000
 CLASS_NAMES_FILE = "classes.txt"
 _IDX_EXPECTED = ("train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz (optionally with "
                  "t10k-images/t10k-labels for a test set), or one file named *images* and one "
@@ -95,21 +98,31 @@ def find_idx_files(folder: Path, *, need_train: bool = True) -> dict[tuple[str, 
 def read_pair(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
     """Images ``(N, H, W)`` uint8 and labels ``(N,)`` int64 from two IDX files, checked together."""
     images = read_idx(images_path)
-    labels = read_idx(labels_path)
+    labels = read_labels(labels_path)
     if images.ndim != 3 or images.dtype != np.uint8:
         raise ValueError(f"{images_path} should hold uint8 images of shape (count, rows, "
                          f"columns), but holds {images.dtype} of shape {images.shape}")
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(f"{labels_path} should hold one integer label per image, but holds "
-                         f"{labels.dtype} of shape {labels.shape}")
     if len(images) != len(labels):
         raise ValueError(f"{images_path.name} holds {len(images):,} images but "
                          f"{labels_path.name} holds {len(labels):,} labels")
     if len(labels) == 0:
         raise ValueError(f"{images_path} holds no images (its header says the count is 0)")
-    if labels.min() < 0:
-        raise ValueError(f"{labels_path} holds a negative label ({labels.min()})")
-    return images, labels.astype(np.int64)
+    return images, labels
+
+
+def read_labels(path: Path) -> np.ndarray:
+    """Labels ``(N,)`` int64 from an IDX file, each in ``0 .. MAX_CLASSES - 1``."""
+    labels = read_idx(path)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"{path} should hold one integer label per image, but holds "
+                         f"{labels.dtype} of shape {labels.shape}")
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"{path} holds a negative label ({labels.min()})")
+    if labels.size and labels.max() >= MAX_CLASSES:
+        raise ValueError(f"{path} holds the label {labels.max():,}, but this app trains at most "
+                         f"{MAX_CLASSES:,} classes (labels 0 to {MAX_CLASSES - 1}): the file is "
+                         "damaged or not a labels file")
+    return labels.astype(np.int64)
 
 
 def read_split(folder: str | Path, split: str = "test") -> tuple[np.ndarray, np.ndarray]:

@@ -4,10 +4,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from cnn_explorer.core.validation import as_float_array, as_int, is_sequence
 from cnn_explorer.data.idx import read_idx
 from cnn_explorer.resources import resource_path
 
 DIGIT_CLASS = 3
+#: Most values a resized sample may hold (the engine's limit for one image's layer output).
+MAX_VALUES = 4_000_000
 # Used only if the bundled dataset is missing: a hand-drawn 3 on a 14×14 grid.
 _FALLBACK_DIGIT = np.array([[int(ch) for ch in row] for row in (
     "00000000000000", "00011111100000", "00111111110000", "00100000111000", "00000000111000",
@@ -36,9 +39,13 @@ def resized_for(image: np.ndarray, input_shape: tuple) -> tuple[np.ndarray, np.n
 
     Returns ``(image (h, w), batch (1, h, w, c))``, or None for inputs that are not images.
     """
-    if len(input_shape) != 3:
+    if not is_sequence(input_shape) or len(input_shape) != 3:
         return None
-    h, w, c = input_shape
+    h, w, c = (as_int(s, "each input size") for s in input_shape)
+    if min(h, w, c) < 1 or h * w * c > MAX_VALUES:
+        raise ValueError(f"an input of {h}×{w}×{c} cannot hold the sample digit: each size must "
+                         f"be at least 1 and all of them at most {MAX_VALUES:,} values")
+    image = as_float_array(image, name="image", ndim=2)
     rows = np.arange(h) * image.shape[0] // h
     cols = np.arange(w) * image.shape[1] // w
     small = image[np.ix_(rows, cols)]

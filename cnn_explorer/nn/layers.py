@@ -7,7 +7,11 @@ Every layer may end in an activation (``relu``, ``sigmoid``, ``tanh``, ``softmax
 ``Activation``/``ReLU``/``Softmax`` are layers that are only that.
 """
 
+import numbers
+
 import numpy as np
+
+from cnn_explorer.core.validation import as_bool, as_int, is_sequence
 
 from . import functional as F
 
@@ -16,15 +20,33 @@ ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
 
 def _pair(value, what, layer):
     """Normalise an int or a pair of ints to a tuple of two positive ints."""
-    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and v > 0 for v in pair):
-        raise ValueError(f"{layer}: {what} must be a positive integer or a pair of them, got {value!r}")
+    pair = tuple(value) if is_sequence(value) else (value, value)
+    if len(pair) != 2 or not all(_whole(v) and v > 0 for v in pair):
+        raise ValueError(f"{layer}: {what} must be a positive integer or a pair of them, "
+                         f"got {value!r:.40}")
     return int(pair[0]), int(pair[1])
+
+
+def _whole(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _positive(value, what, layer):
+    if not _whole(value) or value < 1:
+        raise ValueError(f"{layer}: {what} must be a positive integer, got {value!r:.40}")
+    return int(value)
+
+
+def _real(value, what, layer, ok, rule):
+    """A real number for which ``ok`` holds (NaN never does); ValueError naming the layer."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not ok(value):
+        raise ValueError(f"{layer}: {what} must be {rule}, got {value!r:.40}")
+    return float(value)
 
 
 def _activation(name, layer):
     name = "linear" if name is None else name
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(f"{layer}: unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
     return name
 
@@ -38,6 +60,9 @@ def _shape_text(shape):
 # typed); Conv 32 -> Conv 64 -> Flatten -> Dense(1024) on 28×28 (37.7M weights) still builds.
 MAX_WEIGHTS = 64_000_000       # in one weight array (256 MB as float32)
 MAX_VALUES = 4_000_000         # in one image's output of one layer (16 MB as float32)
+#: Values of one image's im2col matrix (a 15×15 "same" kernel on 2000×2000 needed 900,000,000,
+#: 3.6 GB, and froze the Model page for 15 s); the guide's second conv needs 34,848.
+MAX_COLUMNS = 16_000_000      # 64 MB as float32
 
 
 def glorot_uniform(rng, shape, fan_in, fan_out, dtype, name="layer"):
@@ -60,6 +85,8 @@ class Layer:
     base_name = "layer"
 
     def __init__(self, name=None, activation=None):
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise ValueError(f"a layer name must be text, got {name!r:.40}")
         self.name = name or self.base_name
         self.auto_named = name is None
         self.activation = _activation(activation, self.name)
@@ -88,6 +115,11 @@ class Layer:
 
     def _build(self, input_shape, rng, dtype, source):
         return input_shape
+
+    def values_per_image(self):
+        """Values one image needs in this layer's forward pass (its output, plus the im2col
+        matrix of a convolution): what memory estimates before a batch is allocated count."""
+        return int(np.prod(self._output_shape, dtype=object)) + getattr(self, "_columns", 0)
 
     def count_params(self):
         """Number of weights (trainable or not)."""
@@ -136,15 +168,13 @@ class Conv2D(Layer):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None,
                  use_bias=True, name=None):
         super().__init__(name, activation)
-        if not isinstance(filters, (int, np.integer)) or filters < 1:
-            raise ValueError(f"{self.name}: filters must be a positive integer, got {filters!r}")
-        if padding not in ("valid", "same"):
-            raise ValueError(f"{self.name}: padding must be 'valid' or 'same', got {padding!r}")
-        self.filters = int(filters)
+        self.filters = _positive(filters, "filters", self.name)
+        if not isinstance(padding, str) or padding not in ("valid", "same"):
+            raise ValueError(f"{self.name}: padding must be 'valid' or 'same', got {padding!r:.40}")
         self.kernel_size = _pair(kernel_size, "kernel_size", self.name)
         self.strides = _pair(strides, "strides", self.name)
         self.padding = padding
-        self.use_bias = bool(use_bias)
+        self.use_bias = as_bool(use_bias, f"{self.name}: use_bias")
 
     def _build(self, input_shape, rng, dtype, source):
         if len(input_shape) != 3:
@@ -157,6 +187,14 @@ class Conv2D(Layer):
         if oh < 1 or ow < 1:
             raise ValueError(f"{self.name}: {kh}×{kw} kernel does not fit the {h}×{w} output of "
                              f"{source}")
+        columns = oh * ow * kh * kw * cin       # the im2col matrix of one image
+        if columns > MAX_COLUMNS:
+            raise ValueError(f"{self.name}: a {kh}×{kw} kernel over the {h}×{w}×{cin} output of "
+                             f"{source} needs {columns:,} values of working memory per image "
+                             f"({columns * dtype.itemsize / 1e9:.1f} GB), more than the "
+                             f"{MAX_COLUMNS:,} allowed here; use smaller images, a smaller "
+                             "kernel or a stride")
+        self._columns = columns
         kernel = glorot_uniform(rng, (kh, kw, cin, self.filters), kh * kw * cin,
                                 kh * kw * self.filters, dtype, self.name)
         self.weights = [kernel] + ([np.zeros(self.filters, dtype)] if self.use_bias else [])
@@ -253,9 +291,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, name=None):
         super().__init__(name)
-        if not 0 <= rate < 1:
-            raise ValueError(f"{self.name}: rate must be in [0, 1), got {rate!r}")
-        self.rate = float(rate)
+        self.rate = _real(rate, "rate", self.name, lambda v: 0 <= v < 1, "a number in [0, 1)")
 
     def _config(self):
         return {"rate": self.rate}
@@ -281,10 +317,8 @@ class Dense(Layer):
 
     def __init__(self, units, activation=None, use_bias=True, name=None):
         super().__init__(name, activation)
-        if not isinstance(units, (int, np.integer)) or units < 1:
-            raise ValueError(f"{self.name}: units must be a positive integer, got {units!r}")
-        self.units = int(units)
-        self.use_bias = bool(use_bias)
+        self.units = _positive(units, "units", self.name)
+        self.use_bias = as_bool(use_bias, f"{self.name}: use_bias")
 
     def _build(self, input_shape, rng, dtype, source):
         if len(input_shape) != 1:
@@ -357,8 +391,11 @@ class BatchNormalization(Layer):
 
     def __init__(self, momentum=0.99, epsilon=1e-3, name=None):
         super().__init__(name)
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        self.momentum = _real(momentum, "momentum", self.name, lambda v: 0 <= v <= 1,
+                              "a number in [0, 1]")
+        # epsilon <= 0 divides by a zero variance; NaN or inf made every prediction NaN
+        self.epsilon = _real(epsilon, "epsilon", self.name, lambda v: 0 < v <= 1,
+                             "a small positive number (at most 1; Keras uses 0.001)")
 
     def _build(self, input_shape, rng, dtype, source):
         c = input_shape[-1]
@@ -407,11 +444,12 @@ LAYER_CLASSES = {cls.__name__: cls for cls in (Conv2D, MaxPooling2D, AveragePool
 
 def layer_from_config(config):
     """Rebuild an (unbuilt) layer from :meth:`Layer.get_config`; ValueError for unknown records."""
-    if not isinstance(config, dict) or config.get("class_name") not in LAYER_CLASSES:
-        raise ValueError(f"unknown layer record {config!r}")
+    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str) \
+            or config["class_name"] not in LAYER_CLASSES:
+        raise ValueError(f"unknown layer record {config!r:.80}")
     kwargs = {k: v for k, v in config.items() if k not in ("class_name", "name")}
     try:
         layer = LAYER_CLASSES[config["class_name"]](name=config.get("name"), **kwargs)
-    except TypeError as exc:
-        raise ValueError(f"bad layer record {config!r}: {exc}") from None
+    except TypeError as exc:        # an unknown or missing keyword
+        raise ValueError(f"bad layer record {config!r:.80}: {exc}") from None
     return layer

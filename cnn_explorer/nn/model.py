@@ -7,6 +7,8 @@ on its own. ``activations()`` always uses the plain layers, so every layer's out
 
 import numpy as np
 
+from cnn_explorer.core.validation import as_int, is_sequence
+
 from . import functional as F
 from .fast.planner import plan_blocks
 from .fast.workspace import Workspace
@@ -34,6 +36,29 @@ def _loss(out, y, from_logits):
     return loss, out, dout
 
 
+def _array(values, what):
+    """``np.asarray(values)`` as a numeric array with a batch axis; ValueError otherwise."""
+    try:
+        arr = np.asarray(values)
+    except ValueError:
+        raise ValueError(f"the {what} have different shapes; stack them into one array") from None
+    if arr.ndim == 0 or arr.dtype.kind not in "biuf":
+        raise ValueError(f"the {what} must be an array of numbers with a batch axis first, got "
+                         f"dtype {arr.dtype} and shape {arr.shape}")
+    return arr
+
+
+#: Most memory the values of one batch's forward pass may take (backward needs as much again).
+MAX_BATCH_BYTES = 1 << 30
+
+
+def _batch_size(value):
+    size = as_int(value, "batch_size")
+    if size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {size}")
+    return size
+
+
 class Sequential:
     """A stack of layers, built for ``input_shape`` (height, width, channels) at construction.
 
@@ -52,19 +77,31 @@ class Sequential:
 
     def __init__(self, layers, input_shape=(28, 28, 1), name="sequential", seed=0,
                  dtype=np.float32):
-        self.layers = list(layers)
-        if not self.layers:
-            raise ValueError("a model needs at least one layer")
+        self.layers = list(layers) if isinstance(layers, (list, tuple)) else None
+        if not self.layers or not all(isinstance(layer, Layer) for layer in self.layers):
+            raise ValueError("a model needs a list of at least one layer")
+        if len({id(layer) for layer in self.layers}) != len(self.layers):
+            raise ValueError("a layer object appears twice in the model; create each layer anew")
+        if not isinstance(name, str):
+            raise ValueError(f"a model name must be text, got {name!r:.40}")
         self.name = name
-        self.input_shape = tuple(int(s) for s in input_shape)
+        if not is_sequence(input_shape):
+            raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r:.40}")
+        # as_int: 8.5 pixels is an error, not 8
+        self.input_shape = tuple(as_int(s, "each input_shape size") for s in input_shape)
         size = int(np.prod(self.input_shape, dtype=object))
         if not self.input_shape or min(self.input_shape) < 1 or size > MAX_VALUES:
             raise ValueError(f"input_shape must be positive sizes of at most {MAX_VALUES:,} values "
                              f"in all, got {self.input_shape}")
-        self.dtype = np.dtype(dtype)
+        try:
+            self.dtype = np.dtype(dtype)
+        except TypeError:
+            raise ValueError(f"a model computes in float32 or float64, not {dtype!r:.40}") from None
         if self.dtype not in (np.float32, np.float64):
             raise ValueError(f"a model computes in float32 or float64, not {self.dtype}")
         self._name_layers()
+        if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ValueError(f"seed must be None or a whole number >= 0, got {seed!r:.40}")
         rng = np.random.default_rng(seed)
         shape, source = self.input_shape, "the input"
         for i, layer in enumerate(self.layers):
@@ -172,6 +209,8 @@ class Sequential:
     def set_weights(self, weights):
         """Copy ``weights`` (Keras order and layout) into the model; ValueError on a mismatch."""
         own = self.weight_arrays()
+        if not isinstance(weights, (list, tuple)):
+            raise ValueError(f"weights must be a list of arrays, got {type(weights).__name__}")
         weights = list(weights)
         if len(weights) != len(own):
             raise ValueError(f"{self.name} has {len(own)} weight arrays, got {len(weights)}")
@@ -190,7 +229,7 @@ class Sequential:
 
     def prepare_input(self, x):
         """uint8 (N, H, W[, C]) scaled to [0, 1] or float (N, H, W, C), as the model's dtype."""
-        x = np.asarray(x)
+        x = _array(x, "images")
         if x.ndim == len(self.input_shape) and x.shape[1:] == self.input_shape[:-1] \
                 and self.input_shape[-1] == 1:
             x = x[..., None]
@@ -201,11 +240,16 @@ class Sequential:
             return x.astype(self.dtype) * self.dtype.type(1 / 255)
         if not np.issubdtype(x.dtype, np.floating):
             raise ValueError(f"images must be uint8 or floating point, got {x.dtype}")
-        return x.astype(self.dtype, copy=False)
+        x = x.astype(self.dtype, copy=False)
+        if not np.isfinite(x).all():    # else every prediction is NaN, silently
+            bad = int(np.argwhere(~np.isfinite(x))[0][0])
+            raise ValueError(f"image {bad} holds NaN or infinite values; images must be finite")
+        return x
 
     def check_labels(self, y, n):
         """``y`` as n integer class indices valid for this model's outputs (else ValueError)."""
-        y = np.asarray(y)
+        self.check_classifier()
+        y = _array(y, "labels")
         if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
             raise ValueError(f"labels must be {n} integers, got an array of shape {y.shape} "
                              f"and dtype {y.dtype}")
@@ -214,6 +258,25 @@ class Sequential:
             raise ValueError(f"labels must lie in 0..{classes - 1} for {self.layers[-1].name}'s "
                              f"{classes} outputs; found {y.min()}..{y.max()}")
         return y.astype(np.intp, copy=False)
+
+    def check_classifier(self):
+        """ValueError unless the output is ``(batch, classes)`` with 2 or more classes: a model
+        ending in Conv2D, pooling or a Softmax over images has no loss to train on."""
+        shape = self.output_shape
+        if len(shape) != 2 or shape[1] < 2:
+            raise ValueError(f"{self.name} ends in {self.layers[-1].name} with output "
+                             f"{tuple(shape)}, but a classifier must output (batch, classes) with "
+                             "at least 2 classes: end it with Flatten and Dense(classes, "
+                             "activation='softmax')")
+
+    def batch_bytes(self, batch_size):
+        """Bytes the forward pass of ``batch_size`` images holds (outputs and im2col matrices)."""
+        per_image = sum(layer.values_per_image() for layer in self.layers)
+        return batch_size * per_image * self.dtype.itemsize
+
+    def largest_batch(self):
+        """The most images one pass may hold within :data:`MAX_BATCH_BYTES` (at least 1)."""
+        return max(1, MAX_BATCH_BYTES // self.batch_bytes(1))
 
     @property
     def ends_in_softmax(self):
@@ -319,7 +382,9 @@ class Sequential:
 
     def predict(self, x, batch_size=256):
         """Model outputs (class probabilities when it ends in softmax), shape (N, classes)."""
-        x = np.asarray(x)
+        # a smaller batch gives the same outputs: it only holds the memory within bounds
+        batch_size = min(_batch_size(batch_size), self.largest_batch())
+        x = _array(x, "images")
         outs = [self._infer(self.prepare_input(x[i:i + batch_size]))
                 for i in range(0, len(x), batch_size)]
         if not outs:
@@ -332,6 +397,8 @@ class Sequential:
         With ``return_probabilities`` a third item is the class probabilities ``(N, classes)``
         (``None`` if stopped), so a caller that also wants predictions needs no second pass.
         """
+        batch_size = min(_batch_size(batch_size), self.largest_batch())
+        x = _array(x, "images")
         y = self.check_labels(y, len(x))
         loss = correct = 0.0
         parts = []

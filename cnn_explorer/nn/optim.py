@@ -5,7 +5,18 @@ shapes. Per-weight state (velocities, moments) lives in lists parallel to the we
 :meth:`Optimizer.get_state` / :meth:`Optimizer.set_state` round-trip it exactly for resuming.
 """
 
+import numbers
+
 import numpy as np
+
+
+def _real(value, what, low=None, high=None):
+    """A finite real number (in [low, high) when given); ValueError otherwise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
+            or not np.isfinite(value) or (low is not None and not low <= value < high):
+        bounds = "" if low is None else f" in [{low}, {high})"
+        raise ValueError(f"{what} must be a number{bounds}, got {value!r:.40}")
+    return float(value)
 
 
 class Optimizer:
@@ -15,9 +26,9 @@ class Optimizer:
     slots = ()
 
     def __init__(self, learning_rate):
-        if not np.isfinite(learning_rate) or learning_rate <= 0:
+        self.learning_rate = _real(learning_rate, "learning rate")
+        if self.learning_rate <= 0:
             raise ValueError(f"learning rate must be a positive number, got {learning_rate!r}")
-        self.learning_rate = float(learning_rate)
         self.iterations = 0
         self.state = {}
 
@@ -60,9 +71,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
         super().__init__(learning_rate)
-        if not 0 <= momentum < 1:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        self.momentum = float(momentum)
+        self.momentum = _real(momentum, "momentum", 0, 1)
         self.nesterov = bool(nesterov)
 
     def _update(self, i, w, g):
@@ -90,7 +99,8 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
         super().__init__(learning_rate)
-        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+        self.beta_1, self.beta_2 = _real(beta_1, "beta_1", 0, 1), _real(beta_2, "beta_2", 0, 1)
+        self.epsilon = _real(epsilon, "epsilon", 0, 1)
 
     def apply(self, weights, grads, trainable=None):
         t = self.iterations + 1
@@ -117,7 +127,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7):
         super().__init__(learning_rate)
-        self.rho, self.epsilon = float(rho), float(epsilon)
+        self.rho, self.epsilon = _real(rho, "rho", 0, 1), _real(epsilon, "epsilon", 0, 1)
 
     def _update(self, i, w, g):
         f = w.dtype.type
@@ -134,6 +144,8 @@ OPTIMIZERS = {cls.name: cls for cls in (SGD, Adam, RMSprop)}
 
 def get(name_or_config, learning_rate=None):
     """An optimiser from a name ("adam", "sgd", "rmsprop") or a :meth:`Optimizer.get_config` dict."""
+    if not isinstance(name_or_config, (str, dict)):
+        raise ValueError(f"an optimizer is a name or a record, got {name_or_config!r:.40}")
     config = {"name": name_or_config} if isinstance(name_or_config, str) else dict(name_or_config)
     name = str(config.pop("name", "")).lower()
     if name not in OPTIMIZERS:

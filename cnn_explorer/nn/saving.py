@@ -6,9 +6,12 @@ unpickled (``allow_pickle=False``).
 """
 
 import json
+import math
 import os
+import struct
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -47,18 +50,52 @@ def save_model(model, path):
         raise
 
 
-def _json(data, key, path):
-    if key not in data:
+#: Most bytes a model file's arrays may hold once decompressed (a layer holds at most 64,000,000
+#: weights; the guide's model is 0.3 MB): a crafted header cannot make loading allocate more.
+MAX_FILE_BYTES = 2 << 30
+
+
+def _json(arrays, key, path):
+    if key not in arrays:
         raise ValueError(f"{path} is not a CNN Explorer model file: it has no {key!r} record")
+    record = arrays[key]
+    if record.shape != () or record.dtype.kind != "U":
+        raise ValueError(f"{path}: the {key!r} record is damaged (not a text)")
     try:
-        return json.loads(str(data[key][()]))
-    except (json.JSONDecodeError, ValueError, TypeError) as exc:
+        return json.loads(str(record[()]))
+    except (json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise ValueError(f"{path}: the {key!r} record is damaged ({exc})") from None
 
 
-def _numbered(data, prefix):
-    names = sorted(k for k in data.files if k.startswith(prefix))
-    return [data[k] for k in names]
+def _numbered(arrays, prefix):
+    return [arrays[k] for k in sorted(k for k in arrays if k.startswith(prefix))]
+
+
+def _read_arrays(path):
+    """Every array of the ``.npz`` at ``path`` by name, each checked against the size its zip
+    entry declares before anything is allocated (np.load trusts the array headers)."""
+    arrays, total = {}, 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                raise ValueError(f"it holds {info.filename!r}, which is not an array")
+            total += info.file_size
+            if total > MAX_FILE_BYTES:
+                raise ValueError(f"its arrays hold more than {MAX_FILE_BYTES:,} bytes")
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) \
+                    else np.lib.format.read_array_header_2_0
+                shape, _, dtype = read_header(member)
+                if dtype.hasobject:
+                    raise ValueError(f"{info.filename} holds Python objects")
+                need = math.prod(shape) * dtype.itemsize
+                if need > info.file_size:
+                    raise ValueError(f"{info.filename} announces {need:,} bytes in an entry of "
+                                     f"{info.file_size:,}")
+            with archive.open(info) as member:
+                arrays[info.filename[:-4]] = np.lib.format.read_array(member, allow_pickle=False)
+    return arrays
 
 
 def load_model(path):
@@ -67,7 +104,8 @@ def load_model(path):
     Raises
     ------
     ValueError
-        The file is missing parts, truncated, corrupt, or not a CNN Explorer model.
+        The file is missing parts, truncated, corrupt, or not a CNN Explorer model; nothing is
+        half-loaded.
     """
     from .model import Sequential
 
@@ -77,25 +115,22 @@ def load_model(path):
         # np.load would talk about pickles here, which means nothing to a student
         raise ValueError(f"{path} is not a CNN Explorer model file (not an .npz archive)")
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise ValueError(f"{path} is not a CNN Explorer model file (a single array)")
-        with loaded as data:
-            if "format" not in data.files or str(data["format"][()]) != FORMAT:
-                raise ValueError(f"{path} is not a CNN Explorer model file (no '{FORMAT}' tag)")
-            architecture = _json(data, "architecture", path)
-            history = _json(data, "history", path)
-            weights = _numbered(data, "weight_")
-            opt_record = _json(data, "optimizer", path) if "optimizer" in data.files else None
-            opt_arrays = _numbered(data, "optimizer_")
+        arrays = _read_arrays(path)
     except FileNotFoundError:
         raise
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+    # NotImplementedError: a compression method bit flipped; struct.error and the others: headers
+    # that parse to nonsense (zipfile and NumPy raise what their parsing hits)
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError, NotImplementedError, struct.error,
+            ValueError, TypeError, SyntaxError, OverflowError, MemoryError, zlib.error) as exc:
         raise ValueError(f"{path} is not a readable model file ({exc})") from None
-    except ValueError as exc:
-        if str(exc).startswith(str(path)):
-            raise
-        raise ValueError(f"{path} is not a readable model file ({exc})") from None
+    if "format" not in arrays or arrays["format"].shape != () \
+            or str(arrays["format"][()]) != FORMAT:
+        raise ValueError(f"{path} is not a CNN Explorer model file (no '{FORMAT}' tag)")
+    architecture = _json(arrays, "architecture", path)
+    history = _json(arrays, "history", path)
+    weights = _numbered(arrays, "weight_")
+    opt_record = _json(arrays, "optimizer", path) if "optimizer" in arrays else None
+    opt_arrays = _numbered(arrays, "optimizer_")
 
     try:
         model = Sequential.from_config(architecture)
@@ -107,19 +142,37 @@ def load_model(path):
         if not np.all(np.isfinite(layer_weight)):
             raise ValueError(f"{path}: the weights contain NaN or infinite values (a diverged or "
                              "damaged model); it was not loaded")
+    model.history = _history(history, path)
+    if opt_record is not None:
+        model.optimizer = _optimizer(opt_record, opt_arrays, own, path)
+    return model
+
+
+def _history(history, path):
+    """The saved history as lists of floats (or None: epochs without validation)."""
     if not isinstance(history, dict) or not all(
             isinstance(history.get(k), list) for k in HISTORY_KEYS):
         raise ValueError(f"{path}: the training history is damaged")
-    model.history = {k: [None if v is None else float(v) for v in history[k]]
-                     for k in HISTORY_KEYS}
-    if opt_record is not None:
-        try:
-            optimizer = optim.get(opt_record["config"])
-            optimizer.set_state(opt_record["state"], opt_arrays)
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"{path}: the optimiser record is damaged ({exc})") from None
-        for slot in optimizer.state.values():
-            if [a.shape for a in slot] != [w.shape for w in own]:
-                raise ValueError(f"{path}: the optimiser state does not match the weights")
-        model.optimizer = optimizer
-    return model
+    lengths = {len(history[k]) for k in HISTORY_KEYS}
+    values = [v for k in HISTORY_KEYS for v in history[k]]
+    if len(lengths) != 1 or not all(
+            v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
+        raise ValueError(f"{path}: the training history is damaged (not lists of numbers of one "
+                         "length)")
+    return {k: [None if v is None else float(v) for v in history[k]] for k in HISTORY_KEYS}
+
+
+def _optimizer(record, arrays, weights, path):
+    try:
+        if not isinstance(record, dict) or not isinstance(record.get("config"), dict) \
+                or not isinstance(record.get("state"), dict):
+            raise TypeError("not a record")
+        optimizer = optim.get(record["config"])
+        optimizer.set_state(record["state"], arrays)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path}: the optimiser record is damaged ({exc})") from None
+    for slot in optimizer.state.values():
+        if [a.shape for a in slot] != [w.shape for w in weights] \
+                or not all(np.isfinite(a).all() for a in slot):
+            raise ValueError(f"{path}: the optimiser state does not match the weights")
+    return optimizer

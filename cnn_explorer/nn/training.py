@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 
+import numbers
+
 import numpy as np
 
 from . import optim
@@ -40,24 +42,42 @@ class TrainConfig:
 
     def validate(self):
         """Raise ValueError naming the first unusable setting."""
+        # each check runs only if the ones before it passed: "0.1" > 0 would raise TypeError
         checks = [
-            (isinstance(self.epochs, int) and self.epochs >= 1, "epochs must be a positive integer"),
-            (isinstance(self.batch_size, int) and self.batch_size >= 1,
+            (lambda: _whole(self.epochs) and self.epochs >= 1, "epochs must be a positive integer"),
+            (lambda: _whole(self.batch_size) and self.batch_size >= 1,
              "batch_size must be a positive integer"),
-            (self.optimizer in optim.OPTIMIZERS,
+            (lambda: isinstance(self.optimizer, str) and self.optimizer in optim.OPTIMIZERS,
              f"optimizer must be one of {', '.join(optim.OPTIMIZERS)}"),
-            (np.isfinite(self.learning_rate) and self.learning_rate > 0,
-             "learning_rate must be a positive number"),
-            (0 <= self.validation_split < 1, "validation_split must be in [0, 1)"),
-            (isinstance(self.snapshot_every, int) and self.snapshot_every >= 1,
+            (lambda: _real(self.learning_rate) and np.isfinite(self.learning_rate)
+             and self.learning_rate > 0, "learning_rate must be a positive number"),
+            (lambda: _real(self.validation_split) and 0 <= self.validation_split < 1,
+             "validation_split must be in [0, 1)"),
+            (lambda: _whole(self.seed) and self.seed >= 0, "seed must be a whole number >= 0"),
+            (lambda: _whole(self.snapshot_every) and self.snapshot_every >= 1,
              "snapshot_every must be a positive integer"),
-            (isinstance(self.augment_shift, int) and 0 <= self.augment_shift <= 8,
+            (lambda: _whole(self.augment_shift) and 0 <= self.augment_shift <= 8,
              "augment_shift must be an integer from 0 to 8 pixels"),
-            (isinstance(self.threads, int) and self.threads >= 1, "threads must be 1 or more"),
+            (lambda: _whole(self.threads) and self.threads >= 1, "threads must be 1 or more"),
         ]
         for ok, message in checks:
-            if not ok:
-                raise ValueError(f"{message} (TrainConfig)")
+            if not ok():
+                value = message.split()[0]
+                raise ValueError(f"{message}, got {getattr(self, value)!r:.40} (TrainConfig)")
+
+
+def _whole(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+#: Mean loss per image beyond which a run counts as diverged although the loss is finite: a
+#: correct class given a probability of e**-1000 (SGD at learning rate 1e6 reached 4e10 and
+#: "finished"); a guess among 10 classes is 2.3.
+DIVERGED_LOSS = 1000.0
 
 
 @dataclass(frozen=True)
@@ -160,9 +180,20 @@ def train_steps(model, data, config=None, should_stop=None):
         Every ``snapshot_every`` batches, at each epoch end (with validation metrics), and a final
         one with ``done=True`` and ``reason`` "finished", "stopped" or "diverged: ...".
     """
-    config = config or TrainConfig()
+    config = TrainConfig() if config is None else config
+    if not isinstance(config, TrainConfig):
+        raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
     config.validate()
-    x, y = data
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise ValueError("data must be a pair (images, labels)")
+    model.check_classifier()        # before any work: a Conv2D ending has no loss
+    if config.batch_size > model.largest_batch():
+        raise ValueError(f"a batch of {config.batch_size} images needs about "
+                         f"{model.batch_bytes(config.batch_size) / 1e9:.1f} GB for this model; "
+                         f"use a batch size of at most {model.largest_batch()}")
+    x, y = (np.asarray(a) if isinstance(a, (list, tuple)) else a for a in data)
+    if np.ndim(x) == 0 or np.ndim(y) == 0:
+        raise ValueError("data must be a pair of arrays (images, labels) with a batch axis")
     if len(x) != len(y):
         raise ValueError(f"{len(x)} images but {len(y)} labels")
     y = model.check_labels(y, len(y))
@@ -176,7 +207,10 @@ def train_steps(model, data, config=None, should_stop=None):
     history = model.history
     start, seen = time.perf_counter(), 0
     first_epoch = len(history["loss"])
-    last_finite = None
+    # the weights to go back to when a batch diverges: all of them, BatchNormalization's moving
+    # statistics included (a first batch that diverged left inf in them, and the saved model
+    # could not be loaded)
+    kept = [w.copy() for w in weights]
 
     def snapshot(epoch, batch, loss, acc, epoch_end, done=False, reason=None, val_probs=None):
         elapsed = time.perf_counter() - start
@@ -225,16 +259,20 @@ def train_steps(model, data, config=None, should_stop=None):
                     xb = shift_images(xb, rng, config.augment_shift)
                 part_loss, part_correct, grads = model.batch_step(xb, y_tr[idx], True, rng, executor)
                 finite = np.isfinite(part_loss) and all(np.isfinite(g).all() for g in grads)
-                if finite:
-                    # these weights just gave a finite loss: the ones to keep if the next fail
-                    last_finite = [w.copy() for w in weights]
+                exploded = finite and part_loss > DIVERGED_LOSS * len(idx)
+                if finite and not exploded:
+                    # these weights (and the moving statistics this batch just updated) gave a
+                    # usable loss: the ones to go back to if a later batch diverges
+                    good = [w.copy() for w in weights]
+                    if all(np.isfinite(w).all() for w in good):
+                        kept = good
                     with np.errstate(over="ignore", invalid="ignore"):
                         optimizer.apply(weights, grads, trainable)
-                if not (finite and all(np.isfinite(w).all() for w in weights)):
-                    if last_finite is not None:
-                        model.set_weights(last_finite)
+                if exploded or not (finite and all(np.isfinite(w).all() for w in weights)):
+                    model.set_weights(kept)
                     what = "nan" if np.isnan(part_loss) else "inf" if np.isinf(part_loss) else \
-                        "finite but the gradients or weights overflowed"
+                        f"{part_loss / len(idx):.3g} per image (the learning rate is too high)" \
+                        if exploded else "finite but the gradients or weights overflowed"
                     reason = (f"diverged: loss became {what} at epoch {epoch + 1}, batch {b + 1}; "
                               "the weights of the last finite step were kept")
                     yield ended_early(epoch, b, loss_sum, correct, count, reason)

@@ -76,7 +76,7 @@ def _valid_bytes():
     (bytes.fromhex("00000800"), "0 dimensions"),
     (bytes.fromhex("00000803 00000002"), "truncated inside its header"),
     (_valid_bytes()[:-3], "truncated"),
-    (bytes.fromhex("00000803 ffffffff ffffffff ffffffff 00"), "truncated"),  # absurd sizes
+    (bytes.fromhex("00000803 ffffffff ffffffff ffffffff 00"), "more than the 1,073,741,824"),
     (_valid_bytes() + b"\x00", "1 byte more"),
     (b"PK\x03\x04 this is a zip file", "not an IDX file"),
 ])
