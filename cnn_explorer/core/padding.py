@@ -226,7 +226,7 @@ def pad(x, pads, mode="zeros", value=0.0) -> np.ndarray:
 
     Parameters
     ----------
-    x : ndarray, shape (n,) or (h, w)
+    x : ndarray, shape (n,), (h, w) or (d, h, w)
     pads : tuple of (int, int)
         ``(before, after)`` per axis, e.g. from :func:`resolve_padding`.
     mode : {"zeros", "reflect", "replicate", "circular"}
@@ -246,7 +246,7 @@ def pad(x, pads, mode="zeros", value=0.0) -> np.ndarray:
         Negative or non-integer amounts, unknown mode, reflect/circular padding larger than the
         input allows, or a padded input over :data:`MAX_PADDED_VALUES` values.
     """
-    x = as_float_array(x, name="input", ndim=(1, 2))
+    x = as_float_array(x, name="input", ndim=(1, 2, 3))   # 3: the volumes of core.conv3d
     pads = _pads(pads, x.ndim)
     mode = check_pad_mode(mode, x.shape, pads)
     if not isinstance(value, numbers.Real) or math.isnan(value):

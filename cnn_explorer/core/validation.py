@@ -48,8 +48,8 @@ def as_float_array(values, *, name: str, ndim: int | tuple[int, ...]) -> np.ndar
         raise ValueError(f"the {name} is empty; it needs at least one value")
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
     if arr.ndim not in allowed:
-        want = " or ".join("a list of numbers" if d == 1 else "rows of numbers (a 2D grid)"
-                           for d in allowed)
+        words = {1: "a list of numbers", 2: "rows of numbers (a 2D grid)", 3: "a volume (a 3D grid)"}
+        want = " or ".join(words.get(d, f"a {d}D array") for d in allowed)
         raise ValueError(f"the {name} must be {want}; got {arr.ndim} dimension"
                          f"{'' if arr.ndim == 1 else 's'}")
     # A NaN or infinity anywhere makes the (fast) sum non-finite; only then look closer.
