@@ -8,8 +8,9 @@ def fit_problem(input_shape, outputs, image_shape, num_classes, title):
     ----------
     input_shape : (H, W, C)
         The model's input.
-    outputs : int
-        Units of the model's last layer.
+    outputs : int or tuple of int
+        Units of the model's last layer, or its whole output shape ``(None, classes)``; a
+        shape that is not ``(batch, classes)`` (a model ending in Conv2D or pooling) cannot train.
     image_shape : (H, W)
         The dataset's images (grey: one channel).
     num_classes : int
@@ -23,6 +24,13 @@ def fit_problem(input_shape, outputs, image_shape, num_classes, title):
         The first mismatch (channels, then image size, then classes) and how to fix it on the
         Model page; ``""`` when the model fits the data.
     """
+    if not isinstance(outputs, int):
+        shape = tuple(outputs)
+        if len(shape) != 2:
+            return (f"The model's output is {shape[1:]} per image, not one score per class: end "
+                    "it with Flatten and Dense(classes, activation='softmax') on the Model page, "
+                    "then press New model.")
+        outputs = shape[1]
     (height, width), (model_h, model_w, channels) = tuple(image_shape), tuple(input_shape)
     set_input = (f"set the input to {height}×{width}×1 on the Model page, then press New model.")
     if channels != 1:

@@ -9,6 +9,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
+from cnn_explorer.data.idx import read_idx
 from cnn_explorer.data import catalog
 from cnn_explorer.data.download import (DOWNLOADS, DownloadCancelled, DownloadError,
                                         DownloadSpec, RemoteFile, cache_dir, download)
@@ -256,7 +257,7 @@ def test_loaded_cache_images_match_the_shared_files(tmp_path, served, spec, shar
     url, _, _ = served
     download("mnist", cache_dir=tmp_path / "c", base_url=url)
     data = catalog.load("mnist", cache_dir=tmp_path / "c")
-    official = catalog.read_idx(shared_data / "mnist-test" / "t10k-labels-idx1-ubyte.gz")
+    official = read_idx(shared_data / "mnist-test" / "t10k-labels-idx1-ubyte.gz")
     np.testing.assert_array_equal(data.y_test, official)
 
 

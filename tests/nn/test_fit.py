@@ -17,3 +17,10 @@ def test_channels_come_first_then_size_then_classes():
     assert fit_problem((28, 28, 1), 10, (28, 28), 2, "Parity") == (
         "The model has 10 outputs but Parity has 2 classes: set the last Dense layer's units to 2 "
         "on the Model page, then press New model.")
+
+
+def test_a_model_that_ends_in_maps_cannot_train_and_says_how_to_end_it():
+    # Conv2D(10) then Softmax has 10 "outputs" per pixel: the page let it through and crashed
+    problem = fit_problem((28, 28, 1), (None, 26, 26, 10), (28, 28), 10, "MNIST")
+    assert problem.startswith("The model's output is (26, 26, 10) per image")
+    assert fit_problem((28, 28, 1), (None, 10), (28, 28), 10, "MNIST") == ""

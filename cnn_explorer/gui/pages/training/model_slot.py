@@ -44,7 +44,7 @@ class ModelSlot:
         """Why the model cannot train on ``dataset`` (what to change), or ``""``."""
         if dataset is None or self.model is None:
             return "No model or no data yet."
-        return fit_problem(self.model.input_shape, self.model.output_shape[-1],
+        return fit_problem(self.model.input_shape, self.model.output_shape,
                            dataset.x_train.shape[1:3], dataset.num_classes, dataset.title)
 
 

@@ -802,3 +802,11 @@ def test_a_loaded_model_for_other_images_keeps_its_input_shape_on_the_model_page
     assert "Total params: 34,826" in model_page.summary.toPlainText()
     model_page.undo_stack.redo()
     assert model_page.input_shape_box.shape() == (8, 8, 1)
+
+
+def test_a_model_ending_in_feature_maps_is_a_message_not_a_crash(page):
+    # Conv2D(10) + Softmax passed the class-count check, then drawing its predictions raised
+    maps = Sequential([L.Conv2D(10, 3), L.Activation("softmax")], input_shape=(28, 28, 1))
+    page.set_model(maps)
+    assert "not one score per class" in page.controls.message.text()
+    assert not page.controls.start_button.isEnabled() or "Flatten" in page.controls.message.text()
