@@ -131,3 +131,23 @@ def test_recent_files_are_newest_first_once(tmp_path):
     keys.remember_directory(second)
     keys.remember_directory(first)
     assert keys.recent_files()[:2] == [str(first), str(second)]
+
+
+def test_the_explorer_pages_data_kernel_and_options_come_back(qtbot):
+    import numpy as np
+
+    window = new_window(qtbot, pages=("conv2d", "pooling"))
+    conv = window.pages["conv2d"]
+    conv.set_kernel(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    conv.edit("stride", stride=(2, 1))
+    pooling = window.pages["pooling"]
+    pooling.edit("kind", kind="avg")
+    kernel, stride, kind = conv.state.kernel, conv.state.stride, pooling.state.kind
+    close(window)
+
+    again = new_window(qtbot, pages=("conv2d", "pooling"))
+    np.testing.assert_array_equal(again.pages["conv2d"].state.kernel, kernel)
+    assert again.pages["conv2d"].state.stride == stride
+    np.testing.assert_array_equal(again.pages["conv2d"].kernel_panel.values(), kernel)
+    assert again.pages["pooling"].state.kind == kind
+    close(again)
