@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QDoubleSpinBox, QSpinBox, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets import colours
 
@@ -15,18 +15,28 @@ def set_text(label: QLabel, text: str) -> None:
         label.setText(text)
 
 
-def spin(low: int, high: int, value: int, tip: str, *, step: int = 1,
-         tracking: bool = False) -> QSpinBox:
-    """An integer box. Without ``tracking`` it changes once the number is typed ("12" is one
-    change: one undo step, one recompute), not at every digit."""
-    box = QSpinBox()
+def spin(low: float, high: float, value: float, tip: str, *, step: float = 1,
+         tracking: bool = False, decimals: int | None = None) -> QSpinBox | QDoubleSpinBox:
+    """A number box: whole numbers, or with ``decimals`` digits after the point. Without
+    ``tracking`` it changes once the number is typed ("12" is one change: one undo step, one
+    recompute), not at every digit."""
+    box = QSpinBox() if decimals is None else QDoubleSpinBox()
     box.setRange(low, high)
+    if decimals is not None:
+        box.setDecimals(decimals)   # before setValue, which rounds to the current decimals
     box.setValue(value)
     box.setSingleStep(step)
     box.setToolTip(tip)
     box.setAccelerated(True)
     box.setKeyboardTracking(tracking)
     return box
+
+
+def wrapped(text: str = "") -> QLabel:
+    """A label that wraps its text to the width it is given."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
 
 
 def row(*widgets: QWidget, stretch: bool = False) -> QWidget:
