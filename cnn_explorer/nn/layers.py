@@ -357,28 +357,28 @@ class Activation(Layer):
         return {"activation": self.activation}
 
 
-class ReLU(Activation):
+class _NamedActivation(Activation):
+    """An activation layer fixed to one function (``function``), configured by its name alone."""
+
+    function = ""
+
+    def __init__(self, name=None):
+        super().__init__(self.function, name)
+
+    def _config(self):
+        return {}
+
+
+class ReLU(_NamedActivation):
     """``max(x, 0)`` as a layer."""
 
-    base_name = "re_lu"
-
-    def __init__(self, name=None):
-        super().__init__("relu", name)
-
-    def _config(self):
-        return {}
+    base_name, function = "re_lu", "relu"
 
 
-class Softmax(Activation):
+class Softmax(_NamedActivation):
     """Softmax over the last axis as a layer."""
 
-    base_name = "softmax"
-
-    def __init__(self, name=None):
-        super().__init__("softmax", name)
-
-    def _config(self):
-        return {}
+    base_name, function = "softmax", "softmax"
 
 
 class BatchNormalization(Layer):
