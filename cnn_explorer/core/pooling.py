@@ -128,7 +128,7 @@ def _pool(setup: PoolSetup) -> np.ndarray:
             setup, window.reshape(1, -1), real.reshape(1, -1))[0], setup.is_pad)
     # Small windows: one strided view per window cell, combined in raster order (fast, and the
     # running sums match raster_sum bit for bit).
-    # only the average counts real cells (max over 1024² was 2.6× slower counting them too)
+    # only the average counts real cells (counting them for max too is 2.6× slower over 1024²)
     acc = count = None
     counting = setup.kind == "avg"
     for offset in np.ndindex(setup.size):

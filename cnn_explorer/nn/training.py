@@ -83,8 +83,8 @@ def _real(value):
 
 
 #: Mean loss per image beyond which a run counts as diverged although the loss is finite: a
-#: correct class given a probability of e**-1000 (SGD at learning rate 1e6 reached 4e10 and
-#: "finished"); a guess among 10 classes is 2.3.
+#: correct class given a probability of e**-1000 (SGD at learning rate 1e6 reaches 4e10 without
+#: ever going infinite); a guess among 10 classes is 2.3.
 DIVERGED_LOSS = 1000.0
 
 

@@ -74,14 +74,14 @@ def legend(entries=GRID_LEGEND, *, centred: bool = False) -> QLabel:
     """One wrapping line naming colours: ``entries`` are ``(colour, name)`` or
     ``(colour, name, mark)`` (default mark ■; a curve's could be ━●━), in that order.
 
-    Placed beneath plots and grids: a legend drawn inside a plot hid the curves it named.
+    Placed beneath plots and grids: a legend drawn inside a plot would hide the curves it names.
     """
     chips = " &nbsp;&nbsp; ".join(
         f"<span style='color:{colour}'>{mark[0] if mark else '■'}</span> {name}"
         for colour, name, *mark in entries)
     label = QLabel(chips)
     label.setTextFormat(Qt.RichText)
-    label.setWordWrap(True)          # on one line a long legend kept a window over 1024 px wide
+    label.setWordWrap(True)          # on one line a long legend would keep the window over 1024 px wide
     if centred:
         label.setAlignment(Qt.AlignCenter)
     return label
