@@ -19,6 +19,7 @@ import numpy as np
 
 from . import ops, steps
 from .formulas import number
+from .op_shared import finite_result
 from .validation import as_float_array, shape_text
 
 __all__ = ["conv2d_multi", "conv2d_multi_plan", "MultiConvPlan", "MultiConvStep",
@@ -81,7 +82,7 @@ def _summed(partials, bias: np.ndarray) -> np.ndarray:
     """Stack per-filter totals: ``partials[o][c]`` are 2D maps -> ``(H', W', C_out)``."""
     with np.errstate(over="ignore", invalid="ignore"):
         out = np.stack([_add_in_order(per_c, b) for per_c, b in zip(partials, bias)], axis=-1)
-    return ops._finite_result(out, "convolution")
+    return finite_result(out, "convolution")
 
 
 def conv2d_multi(x, w, b=None, **kw) -> np.ndarray:

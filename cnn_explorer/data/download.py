@@ -60,11 +60,14 @@ class DownloadSpec:
     licence: str
 
 
-def _mnist_layout(sha: tuple[str, ...], md5: tuple[str, ...],
-                  sizes: tuple[int, ...]) -> tuple[RemoteFile, ...]:
+def _mnist_layout(checksums: str) -> tuple[RemoteFile, ...]:
+    """The four files of an MNIST-like set from ``checksums``: for each of them in the order
+    train images, train labels, test images, test labels, its SHA-256, MD5 and size in bytes."""
     names = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
              "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
-    return tuple(RemoteFile(n, s, m, z) for n, s, m, z in zip(names, sha, md5, sizes))
+    values = checksums.split()
+    return tuple(RemoteFile(name, sha, md5, int(size)) for name, sha, md5, size
+                 in zip(names, values[0::3], values[1::3], values[2::3], strict=True))
 
 
 DOWNLOADS: dict[str, DownloadSpec] = {
@@ -72,14 +75,16 @@ DOWNLOADS: dict[str, DownloadSpec] = {
         title="MNIST",
         mirrors=("https://ossci-datasets.s3.amazonaws.com/mnist/",
                  "https://storage.googleapis.com/cvdf-datasets/mnist/"),
-        files=_mnist_layout(
-            ("440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-             "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-             "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-             "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
-            ("f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432",
-             "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c"),
-            (9_912_422, 28_881, 1_648_877, 4_542)),
+        files=_mnist_layout("""
+            440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609
+                f68b3c2dcbeaaa9fbdd348bbdeb94873 9912422
+            3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c
+                d53e105ee54ea40749a09fcbcd1e9432 28881
+            8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6
+                9fb629c4189551a2d022fa330f9573f3 1648877
+            f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6
+                ec29112dd5afa0611ce80d1b7f02629c 4542
+        """),
         licence="MNIST by Yann LeCun, Corinna Cortes and Christopher Burges, CC BY-SA 3.0",
     ),
     "fashion-mnist": DownloadSpec(
@@ -87,27 +92,31 @@ DOWNLOADS: dict[str, DownloadSpec] = {
         mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
                  "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/"
                  "fashion/"),
-        files=_mnist_layout(
-            ("3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-             "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
-             "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-             "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"),
-            ("8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
-             "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310"),
-            (26_421_880, 29_515, 4_422_102, 5_148)),
+        files=_mnist_layout("""
+            3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84
+                8d4fb7e6c68d591d4c3dfef9ec88bf0d 26421880
+            a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845
+                25c81989df183df01b3e8a0aad5dffbe 29515
+            346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073
+                bef4ecab320f06d8554ea6380940ec79 4422102
+            67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5
+                bb300cfdad3c16e7a12a480ee83cd310 5148
+        """),
         licence="Fashion-MNIST by Zalando Research (Han Xiao, Kashif Rasul, Roland Vollgraf), MIT",
     ),
     "kmnist": DownloadSpec(
         title="Kuzushiji-MNIST",
         mirrors=("https://codh.rois.ac.jp/kmnist/dataset/kmnist/",),
-        files=_mnist_layout(
-            ("51467d22d8cc72929e2a028a0428f2086b092bb31cfb79c69cc0a90ce135fde4",
-             "e38f9ebcd0f3ebcdec7fc8eabdcdaef93bb0df8ea12bee65224341c8183d8e17",
-             "edd7a857845ad6bb1d0ba43fe7e794d164fe2dce499a1694695a792adfac43c5",
-             "20bb9a0ef54c7db3efc55a92eef5582c109615df22683c380526788f98e42a1c"),
-            ("bdb82020997e1d708af4cf47b453dcf7", "e144d726b3acfaa3e44228e80efcd344",
-             "5c965bf0a639b31b8f53240b1b52f4d7", "7320c461ea6c1c855c0b718fb2a4b134"),
-            (18_165_135, 29_497, 3_041_136, 5_120)),
+        files=_mnist_layout("""
+            51467d22d8cc72929e2a028a0428f2086b092bb31cfb79c69cc0a90ce135fde4
+                bdb82020997e1d708af4cf47b453dcf7 18165135
+            e38f9ebcd0f3ebcdec7fc8eabdcdaef93bb0df8ea12bee65224341c8183d8e17
+                e144d726b3acfaa3e44228e80efcd344 29497
+            edd7a857845ad6bb1d0ba43fe7e794d164fe2dce499a1694695a792adfac43c5
+                5c965bf0a639b31b8f53240b1b52f4d7 3041136
+            20bb9a0ef54c7db3efc55a92eef5582c109615df22683c380526788f98e42a1c
+                7320c461ea6c1c855c0b718fb2a4b134 5120
+        """),
         licence="KMNIST by ROIS-DS CODH, adapted from the Kuzushiji dataset (NIJL and others), "
                 "CC BY-SA 4.0",
     ),

@@ -7,157 +7,23 @@ Every layer may end in an activation (``relu``, ``sigmoid``, ``tanh``, ``softmax
 ``Activation``/``ReLU``/``Softmax`` are layers that are only that.
 """
 
-import numbers
-
 import numpy as np
 
-from cnn_explorer.core.validation import as_bool, as_int, is_sequence
+from cnn_explorer.core.validation import as_bool
 
 from . import functional as F
+from .batch_norm import BatchNormalization
+from .layer_base import (ACTIVATIONS, MAX_VALUES, MAX_WEIGHTS, Layer, _pair, _positive, _real,
+                         _shape_text, glorot_uniform)
 
-ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
+__all__ = ["ACTIVATIONS", "MAX_VALUES", "MAX_WEIGHTS", "MAX_COLUMNS", "Layer", "glorot_uniform",
+           "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dropout", "Dense",
+           "Activation", "ReLU", "Softmax", "BatchNormalization", "LAYER_CLASSES",
+           "layer_from_config"]
 
-
-def _pair(value, what, layer):
-    """Normalise an int or a pair of ints to a tuple of two positive ints."""
-    pair = tuple(value) if is_sequence(value) else (value, value)
-    if len(pair) != 2 or not all(_whole(v) and v > 0 for v in pair):
-        raise ValueError(f"{layer}: {what} must be a positive integer or a pair of them, "
-                         f"got {value!r:.40}")
-    return int(pair[0]), int(pair[1])
-
-
-def _whole(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-def _positive(value, what, layer):
-    if not _whole(value) or value < 1:
-        raise ValueError(f"{layer}: {what} must be a positive integer, got {value!r:.40}")
-    return int(value)
-
-
-def _real(value, what, layer, ok, rule):
-    """A real number for which ``ok`` holds (NaN never does); ValueError naming the layer."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not ok(value):
-        raise ValueError(f"{layer}: {what} must be {rule}, got {value!r:.40}")
-    return float(value)
-
-
-def _activation(name, layer):
-    name = "linear" if name is None else name
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"{layer}: unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
-    return name
-
-
-def _shape_text(shape):
-    return "(" + ", ".join(str(s) for s in shape) + ")"
-
-
-# Sizes far beyond what a student's model needs, refused with a message before anything is
-# allocated (a 1×1 conv of 512 filters flattened into Dense(4096) asked for 12 GiB as it was
-# typed); Conv 32 -> Conv 64 -> Flatten -> Dense(1024) on 28×28 (37.7M weights) still builds.
-MAX_WEIGHTS = 64_000_000       # in one weight array (256 MB as float32)
-MAX_VALUES = 4_000_000         # in one image's output of one layer (16 MB as float32)
-#: Values of one image's im2col matrix (a 15×15 "same" kernel on 2000×2000 needed 900,000,000,
-#: 3.6 GB, and froze the Model page for 15 s); the guide's second conv needs 34,848.
+#: Values of one image's im2col matrix (a 15×15 "same" kernel on 2000×2000 would need
+#: 900,000,000, 3.6 GB); the guide's second conv needs 34,848.
 MAX_COLUMNS = 16_000_000      # 64 MB as float32
-
-
-def glorot_uniform(rng, shape, fan_in, fan_out, dtype, name="layer"):
-    """Keras's default kernel initialiser: U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)).
-
-    ValueError, naming ``name``, for more than ``MAX_WEIGHTS`` weights.
-    """
-    size = int(np.prod(shape, dtype=object))
-    if size > MAX_WEIGHTS:
-        raise ValueError(f"{name}: a {' × '.join(str(s) for s in shape)} kernel is {size:,} "
-                         f"weights, more than the {MAX_WEIGHTS:,} one layer may have here; use "
-                         "fewer filters or units, or pool before this layer")
-    limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-limit, limit, size=shape).astype(dtype)
-
-
-class Layer:
-    """Base class: naming, building, weights and the activation that may end the layer."""
-
-    base_name = "layer"
-
-    def __init__(self, name=None, activation=None):
-        if name is not None and (not isinstance(name, str) or not name.strip()):
-            raise ValueError(f"a layer name must be text, got {name!r:.40}")
-        self.name = name or self.base_name
-        self.auto_named = name is None
-        self.activation = _activation(activation, self.name)
-        self.input_shape = None
-        self.weights = []
-        self.trainable = []
-
-    @property
-    def output_shape(self):
-        """Output shape with a ``None`` batch axis, as Keras prints it (None before building)."""
-        return None if self.input_shape is None else (None,) + self._output_shape
-
-    def build(self, input_shape, rng, dtype=np.float32, source="the input"):
-        """Check ``input_shape`` (no batch axis), create the weights, return the output shape.
-
-        ``source`` names what feeds this layer, for error messages.
-        """
-        self.input_shape = tuple(input_shape)
-        self._output_shape = tuple(self._build(self.input_shape, rng, np.dtype(dtype), source))
-        values = int(np.prod(self._output_shape, dtype=object))
-        if values > MAX_VALUES:
-            raise ValueError(f"{self.name}: its output {_shape_text(self._output_shape)} is "
-                             f"{values:,} values per image, more than the {MAX_VALUES:,} a layer "
-                             "may produce here; use smaller images, fewer filters or a stride")
-        return self._output_shape
-
-    def _build(self, input_shape, rng, dtype, source):
-        return input_shape
-
-    def values_per_image(self):
-        """Values one image needs in this layer's forward pass (its output, plus the im2col
-        matrix of a convolution): what memory estimates before a batch is allocated count."""
-        return int(np.prod(self._output_shape, dtype=object)) + getattr(self, "_columns", 0)
-
-    def count_params(self):
-        """Number of weights (trainable or not)."""
-        return int(sum(w.size for w in self.weights))
-
-    def get_config(self):
-        """A JSON-able record that :func:`layer_from_config` turns back into this layer."""
-        config = {"class_name": type(self).__name__, "name": self.name}
-        config.update(self._config())
-        return config
-
-    def _config(self):
-        return {}
-
-    def noise(self, n, rng):
-        """Random numbers a training pass needs for ``n`` images (drawn on the calling thread)."""
-        return None
-
-    def forward(self, x, training=False, noise=None):
-        """Return ``(y, cache)`` for a batch ``x`` of shape (N, *input_shape)."""
-        z, core_cache = self.core_forward(x, training, noise)
-        y = F.activation_forward(self.activation, z)
-        return y, (core_cache, y)
-
-    def backward(self, dy, cache, need_dx=True):
-        """Return ``(dx, grads)``: ``dx`` of the input (or None) and one gradient per weight."""
-        core_cache, y = cache
-        return self.core_backward(F.activation_backward(self.activation, dy, y), core_cache, need_dx)
-
-    def core_forward(self, x, training, noise):
-        """The layer without its activation; ``(z, cache)``."""
-        return x, None
-
-    def core_backward(self, dz, cache, need_dx):
-        return dz, []
-
-    def __repr__(self):
-        return f"{type(self).__name__}(name={self.name!r})"
 
 
 class Conv2D(Layer):
@@ -357,84 +223,28 @@ class Activation(Layer):
         return {"activation": self.activation}
 
 
-class ReLU(Activation):
+class _NamedActivation(Activation):
+    """An activation layer fixed to one function (``function``), configured by its name alone."""
+
+    function = ""
+
+    def __init__(self, name=None):
+        super().__init__(self.function, name)
+
+    def _config(self):
+        return {}
+
+
+class ReLU(_NamedActivation):
     """``max(x, 0)`` as a layer."""
 
-    base_name = "re_lu"
-
-    def __init__(self, name=None):
-        super().__init__("relu", name)
-
-    def _config(self):
-        return {}
+    base_name, function = "re_lu", "relu"
 
 
-class Softmax(Activation):
+class Softmax(_NamedActivation):
     """Softmax over the last axis as a layer."""
 
-    base_name = "softmax"
-
-    def __init__(self, name=None):
-        super().__init__("softmax", name)
-
-    def _config(self):
-        return {}
-
-
-class BatchNormalization(Layer):
-    """Normalise each channel (last axis) with batch statistics while training, moving ones after.
-
-    Weights in Keras order: gamma, beta (trainable), moving_mean, moving_variance (not trainable).
-    """
-
-    base_name = "batch_normalization"
-
-    def __init__(self, momentum=0.99, epsilon=1e-3, name=None):
-        super().__init__(name)
-        self.momentum = _real(momentum, "momentum", self.name, lambda v: 0 <= v <= 1,
-                              "a number in [0, 1]")
-        # epsilon <= 0 divides by a zero variance; NaN or inf made every prediction NaN
-        self.epsilon = _real(epsilon, "epsilon", self.name, lambda v: 0 < v <= 1,
-                             "a small positive number (at most 1; Keras uses 0.001)")
-
-    def _build(self, input_shape, rng, dtype, source):
-        c = input_shape[-1]
-        self.weights = [np.ones(c, dtype), np.zeros(c, dtype), np.zeros(c, dtype), np.ones(c, dtype)]
-        self.trainable = [True, True, False, False]
-        return input_shape
-
-    def _config(self):
-        return {"momentum": self.momentum, "epsilon": self.epsilon}
-
-    def core_forward(self, x, training, noise):
-        gamma, beta, moving_mean, moving_var = self.weights
-        axes = tuple(range(x.ndim - 1))
-        if training:
-            mean, var = x.mean(axis=axes), x.var(axis=axes)
-            moving_mean *= self.momentum
-            moving_mean += (1 - self.momentum) * mean
-            moving_var *= self.momentum
-            moving_var += (1 - self.momentum) * var
-        else:
-            mean, var = moving_mean, moving_var
-        inv_std = 1.0 / np.sqrt(var + self.epsilon)
-        xhat = (x - mean) * inv_std
-        return gamma * xhat + beta, (xhat, inv_std, training)
-
-    def core_backward(self, dz, cache, need_dx):
-        xhat, inv_std, training = cache
-        gamma = self.weights[0]
-        axes = tuple(range(dz.ndim - 1))
-        dgamma, dbeta = (dz * xhat).sum(axis=axes), dz.sum(axis=axes)
-        zeros = np.zeros_like(dgamma)
-        grads = [dgamma, dbeta, zeros, zeros.copy()]
-        if not need_dx:
-            return None, grads
-        if not training:
-            return dz * gamma * inv_std, grads
-        m = dz.size // dz.shape[-1]
-        dx = (gamma * inv_std / m) * (m * dz - dbeta - xhat * dgamma)
-        return dx, grads
+    base_name, function = "softmax", "softmax"
 
 
 LAYER_CLASSES = {cls.__name__: cls for cls in (Conv2D, MaxPooling2D, AveragePooling2D, Flatten,

@@ -10,21 +10,11 @@ import numpy as np
 from cnn_explorer.core.validation import as_int, is_sequence
 
 from . import functional as F
+from . import layer_pass
 from .fast.planner import plan_blocks
 from .fast.workspace import Workspace
 from .layers import MAX_VALUES, BatchNormalization, Layer, layer_from_config
-
-
-def _format_row(fields, positions):
-    """One row of Keras's summary table: each field cut to its column, one space between."""
-    line = ""
-    for i, field in enumerate(fields):
-        if i > 0:
-            line = line[:-1] + " "
-        line += str(field)
-        line = line[:positions[i]]
-        line += " " * (positions[i] - len(line))
-    return line
+from .summary import keras_summary
 
 
 def _loss(out, y, from_logits):
@@ -155,19 +145,8 @@ class Sequential:
                 for layer in self.layers]
 
     def summary(self):
-        """Keras's ``model.summary()`` table (the Sequential layout, 65 characters wide)."""
-        width, positions = 65, [29, 55, 65]
-        lines = [f'Model: "{self.name}"', "_" * width,
-                 _format_row(["Layer (type)", "Output Shape", "Param #"], positions), "=" * width]
-        for i, (name, kind, shape, params) in enumerate(self.summary_rows()):
-            lines.append(_format_row([f"{name} ({kind})", str(tuple(shape)), params], positions))
-            lines.append("=" * width if i == len(self.layers) - 1 else "_" * width)
-        trainable = sum(int(w.size) for layer in self.layers
-                        for w, t in zip(layer.weights, layer.trainable) if t)
-        total = self.count_params()
-        lines += [f"Total params: {total:,}", f"Trainable params: {trainable:,}",
-                  f"Non-trainable params: {total - trainable:,}", "_" * width]
-        return "\n".join(lines)
+        """Keras's ``model.summary()`` table (see :func:`.summary.keras_summary`)."""
+        return keras_summary(self)
 
     def get_config(self):
         """JSON-able architecture: name, input shape, dtype and each layer's record."""
@@ -429,68 +408,9 @@ class Sequential:
         return result
 
     def backpropagate(self, x, output_grad, layer=None, watch=()):
-        """Run ``x`` forward and send any gradient of an output back to the input.
-
-        The pass runs layer by layer in inference mode (no fused blocks, no dropout), so the
-        outputs and gradients of the layers in ``watch`` can be returned too: what attribution
-        methods (saliency, Grad-CAM, activation maximisation) need from the engine.
-
-        Parameters
-        ----------
-        x : array (N, H, W, C)
-            Images as :meth:`prepare_input` takes them (uint8 or float; grey may omit C).
-        output_grad : callable
-            ``output_grad(out)`` returns d(quantity)/d(out), an array of ``out``'s shape.
-        layer : str or None
-            The layer whose output ``out`` is; the pass stops there. None: the model's output,
-            taken before a final softmax (the logits, the class scores) when it ends in one.
-        watch : iterable of str
-            Layers up to ``layer`` whose output and its gradient to return.
-
-        Returns
-        -------
-        out : array (N, ...)
-            The output ``output_grad`` was given.
-        dx : array (N, H, W, C)
-            The gradient of ``sum(out * output_grad(out))`` with respect to the input.
-        watched : dict
-            ``{name: (output, gradient)}`` for each layer in ``watch``, arrays (N, ...).
-        """
-        names, watch = [lay.name for lay in self.layers], tuple(watch)
-        for name in [layer, *watch]:
-            if name is not None and name not in names:
-                raise ValueError(f"{self.name} has no layer {name!r}; its layers are "
-                                 f"{', '.join(names)}")
-        stop = len(names) - 1 if layer is None else names.index(layer)
-        if any(names.index(name) > stop for name in watch):
-            raise ValueError(f"a watched layer must come before {names[stop]} (where the pass "
-                             "stops)")
-        logits = layer is None and self.ends_in_softmax
-        x = self.prepare_input(x)
-        caches, outputs = [], {}
-        for i, lay in enumerate(self.layers[:stop + 1]):
-            if i == stop and logits:
-                x, cache = lay.core_forward(x, False, None)
-            else:
-                x, cache = lay.forward(x, training=False)
-            caches.append(cache)
-            if lay.name in watch:
-                outputs[lay.name] = x
-        out = x
-        dout = np.asarray(output_grad(out), dtype=self.dtype)
-        if dout.shape != out.shape:
-            raise ValueError(f"the output gradient must have the output's shape {out.shape}, "
-                             f"got {dout.shape}")
-        watched = {}
-        for i in range(stop, -1, -1):
-            lay = self.layers[i]
-            if lay.name in outputs:
-                watched[lay.name] = (outputs[lay.name], dout)
-            if i == stop and logits:
-                dout, _ = lay.core_backward(dout, caches[i], True)
-            else:
-                dout, _ = lay.backward(dout, caches[i], True)
-        return out, dout, watched
+        """Run ``x`` forward and send any gradient of an output back to the input (see
+        :func:`.layer_pass.backpropagate`): ``(out, dx, {name: (output, gradient)})``."""
+        return layer_pass.backpropagate(self, x, output_grad, layer, watch)
 
     def __repr__(self):
         return f"Sequential(name={self.name!r}, layers={[layer.name for layer in self.layers]})"

@@ -26,18 +26,26 @@ except ImportError:  # then BLAS keeps its own threads and batches are not split
     threadpool_limits = None
 
 
-@dataclass
-class TrainConfig:
-    """What to train for; see the module docstring for how ``epochs`` counts."""
+@dataclass(frozen=True)
+class Hyperparameters:
+    """The choices of a run a student makes, defined once for :class:`TrainConfig` and the
+    Training page's settings (:class:`~.training_settings.TrainingSettings`)."""
 
     epochs: int = 15
     batch_size: int = 128
     optimizer: str = "adam"
     learning_rate: float = 1e-3
     validation_split: float = 0.1
-    seed: int = 0
-    snapshot_every: int = 1
     augment_shift: int = 0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class TrainConfig(Hyperparameters):
+    """What to train for, how often to snapshot and on how many threads; see the module
+    docstring for how ``epochs`` counts."""
+
+    snapshot_every: int = 1
     threads: int = 2
 
     def validate(self):
@@ -75,8 +83,8 @@ def _real(value):
 
 
 #: Mean loss per image beyond which a run counts as diverged although the loss is finite: a
-#: correct class given a probability of e**-1000 (SGD at learning rate 1e6 reached 4e10 and
-#: "finished"); a guess among 10 classes is 2.3.
+#: correct class given a probability of e**-1000 (SGD at learning rate 1e6 reaches 4e10 without
+#: ever going infinite); a guess among 10 classes is 2.3.
 DIVERGED_LOSS = 1000.0
 
 

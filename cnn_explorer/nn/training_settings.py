@@ -1,8 +1,8 @@
 """The training page's settings as one frozen value: what to train on, for how long, how fast."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from .training import TrainConfig
+from .training import Hyperparameters, TrainConfig
 
 FULL_SPEED = 0.0
 #: the speeds offered, batches per second (0: as fast as the engine goes)
@@ -10,7 +10,7 @@ SPEEDS = (FULL_SPEED, 20.0, 5.0, 1.0)
 
 
 @dataclass(frozen=True)
-class TrainingSettings:
+class TrainingSettings(Hyperparameters):
     """Dataset, hyper-parameters and speed of the training page; invalid values raise ValueError.
 
     ``dataset`` is a ``catalog.available()`` name or a folder path; ``speed`` is the most batches
@@ -18,13 +18,6 @@ class TrainingSettings:
     """
 
     dataset: str = ""
-    epochs: int = 15
-    batch_size: int = 128
-    optimizer: str = "adam"
-    learning_rate: float = 1e-3
-    validation_split: float = 0.1
-    augment_shift: int = 0
-    seed: int = 0
     speed: float = FULL_SPEED
 
     def __post_init__(self):
@@ -36,8 +29,5 @@ class TrainingSettings:
 
 def config_of(settings, snapshot_every=1):
     """The engine's ``TrainConfig`` for ``settings`` (the one way the page's settings reach it)."""
-    return TrainConfig(epochs=settings.epochs, batch_size=settings.batch_size,
-                       optimizer=settings.optimizer, learning_rate=settings.learning_rate,
-                       validation_split=settings.validation_split, seed=settings.seed,
-                       snapshot_every=snapshot_every, augment_shift=settings.augment_shift)
-
+    chosen = {f.name: getattr(settings, f.name) for f in fields(Hyperparameters)}
+    return TrainConfig(**chosen, snapshot_every=snapshot_every)

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QDoubleSpinBox, QSpinBox, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets import colours
 
@@ -15,18 +15,28 @@ def set_text(label: QLabel, text: str) -> None:
         label.setText(text)
 
 
-def spin(low: int, high: int, value: int, tip: str, *, step: int = 1,
-         tracking: bool = False) -> QSpinBox:
-    """An integer box. Without ``tracking`` it changes once the number is typed ("12" is one
-    change: one undo step, one recompute), not at every digit."""
-    box = QSpinBox()
+def spin(low: float, high: float, value: float, tip: str, *, step: float = 1,
+         tracking: bool = False, decimals: int | None = None) -> QSpinBox | QDoubleSpinBox:
+    """A number box: whole numbers, or with ``decimals`` digits after the point. Without
+    ``tracking`` it changes once the number is typed ("12" is one change: one undo step, one
+    recompute), not at every digit."""
+    box = QSpinBox() if decimals is None else QDoubleSpinBox()
     box.setRange(low, high)
+    if decimals is not None:
+        box.setDecimals(decimals)   # before setValue, which rounds to the current decimals
     box.setValue(value)
     box.setSingleStep(step)
     box.setToolTip(tip)
     box.setAccelerated(True)
     box.setKeyboardTracking(tracking)
     return box
+
+
+def wrapped(text: str = "") -> QLabel:
+    """A label that wraps its text to the width it is given."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
 
 
 def row(*widgets: QWidget, stretch: bool = False) -> QWidget:
@@ -64,14 +74,14 @@ def legend(entries=GRID_LEGEND, *, centred: bool = False) -> QLabel:
     """One wrapping line naming colours: ``entries`` are ``(colour, name)`` or
     ``(colour, name, mark)`` (default mark ■; a curve's could be ━●━), in that order.
 
-    Placed beneath plots and grids: a legend drawn inside a plot hid the curves it named.
+    Placed beneath plots and grids: a legend drawn inside a plot would hide the curves it names.
     """
     chips = " &nbsp;&nbsp; ".join(
         f"<span style='color:{colour}'>{mark[0] if mark else '■'}</span> {name}"
         for colour, name, *mark in entries)
     label = QLabel(chips)
     label.setTextFormat(Qt.RichText)
-    label.setWordWrap(True)          # on one line a long legend kept a window over 1024 px wide
+    label.setWordWrap(True)          # on one line a long legend would keep the window over 1024 px wide
     if centred:
         label.setAlignment(Qt.AlignCenter)
     return label

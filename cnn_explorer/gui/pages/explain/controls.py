@@ -1,31 +1,14 @@
 """The Explain page's controls: the model in use, the image and class, occlusion, the filter."""
 
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QLabel, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.draw_canvas import DrawCanvas
-from cnn_explorer.gui.widgets.panel import row, section, spin
+from cnn_explorer.gui.widgets.panel import row, section, spin, wrapped
 from cnn_explorer.nn.explain.plan import MAX_STEPS
 
 TEST_IMAGE, DRAWN = "A test image", "The drawn digit"
-
-
-def _decimal(low, high, value, step, tip, decimals=2):
-    box = QDoubleSpinBox()
-    box.setRange(low, high)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    box.setValue(value)
-    box.setToolTip(tip)
-    box.setKeyboardTracking(False)
-    return box
-
-
-def _wrapped(text=""):
-    label = QLabel(text)
-    label.setWordWrap(True)
-    return label
 
 
 class ExplainControls(QWidget):
@@ -37,7 +20,7 @@ class ExplainControls(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         box, form = section("Model")
-        self.model_status = _wrapped()
+        self.model_status = wrapped()
         self.refresh_button = QPushButton("&Use the latest model")
         self.refresh_button.setToolTip("Take the Training page's model as it is now (its latest "
                                        "weights, or the model just loaded) (Alt+U)")
@@ -58,7 +41,7 @@ class ExplainControls(QWidget):
         self.clear_button.setToolTip("Wipe the drawing to draw another digit")
         self.class_choice = QComboBox()
         self.class_choice.setToolTip("The class to explain: by default the model's prediction")
-        self.prediction = _wrapped()
+        self.prediction = wrapped()
         form.addRow("Explain", self.source)
         form.addRow("Test image", row(self.image_index, self.image_label, stretch=True))
         self.image_row = form.rowCount() - 1
@@ -72,7 +55,8 @@ class ExplainControls(QWidget):
         box, form = section("Occlusion")
         self.occlusion_size = spin(1, 64, 6, "The covering patch's side in pixels")
         self.occlusion_stride = spin(1, 64, 3, "Pixels between two patch positions")
-        self.occlusion_fill = _decimal(0, 1, 0, 0.1, "The patch's grey level: 0 black, 1 white")
+        self.occlusion_fill = spin(0, 1, 0, "The patch's grey level: 0 black, 1 white",
+                                   step=0.1, decimals=2)
         form.addRow("Patch", row(self.occlusion_size, QLabel("px, every"), self.occlusion_stride,
                                  QLabel("px"), stretch=True))
         form.addRow("Fill", self.occlusion_fill)
@@ -83,12 +67,12 @@ class ExplainControls(QWidget):
         self.layer.setToolTip("The convolution layer whose filter to look at")
         self.channel = spin(0, 0, 0, "Which filter of the layer", tracking=True)
         self.steps = spin(1, MAX_STEPS, 200, "Gradient-ascent steps of the grown image", step=50)
-        self.learning_rate = _decimal(0.001, 1, 0.05, 0.01, "How far each step moves the pixels",
-                                      decimals=3)
+        self.learning_rate = spin(0.001, 1, 0.05, "How far each step moves the pixels",
+                                  step=0.01, decimals=3)
         self.jitter = spin(0, 8, 1, "Each step shifts the image by up to this many pixels, so "
                                     "the pattern cannot depend on exact pixel positions")
-        self.blur = _decimal(0, 3, 0.5, 0.1, "Blur after each step (sigma in pixels): keeps the "
-                                             "image smooth")
+        self.blur = spin(0, 3, 0.5, "Blur after each step (sigma in pixels): keeps the "
+                                        "image smooth", step=0.1, decimals=2)
         self.grow_button = QPushButton("&Grow")
         self.grow_button.setToolTip("Grow an image that excites this filter, from faint noise "
                                     "(Alt+G); press again to stop")
@@ -103,7 +87,7 @@ class ExplainControls(QWidget):
         form.addRow(row(self.grow_button, self.progress))
         layout.addWidget(box)
 
-        self.message = _wrapped()
+        self.message = wrapped()
         self.message.setStyleSheet(f"color: {colours.ERROR};")
         layout.addWidget(self.message)
         layout.addStretch(1)
