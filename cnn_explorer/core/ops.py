@@ -1,4 +1,4 @@
-"""Convolution and pooling, exactly: the one implementation the pages and the step traces share.
+"""Convolution, exactly: the one implementation the pages and the step traces share.
 
 Convolution is here; pooling lives in :mod:`.pooling` and is imported from here like the rest.
 Every sum is taken in the raster order of the kernel (or window), one term after another, so a
