@@ -74,6 +74,9 @@ class ConvState(_ArrayRecord):
                  "flip": setup.flip}
         for name, value in fixed.items():
             object.__setattr__(self, name, value)
+        # the checked, padded arguments, kept so that conv_plan does not check and pad again
+        # (not a field: states still compare by their fields alone)
+        object.__setattr__(self, "_setup", setup)
 
     @property
     def ndim(self) -> int:
@@ -91,7 +94,4 @@ def conv_plan(state: ConvState) -> ConvPlan:
 
     Raises ``ValueError`` when the sums overflow (finite values beyond ±1.8e308).
     """
-    plan = steps.conv1d_plan if state.ndim == 1 else steps.conv2d_plan
-    return plan(state.data, state.kernel, anchor=state.anchor, padding=state.padding,
-                pad_mode=state.pad_mode, stride=state.stride, dilation=state.dilation,
-                flip=state.flip)
+    return steps.conv_plan_of_setup(state._setup)

@@ -242,7 +242,11 @@ class ConvPlan(_Plan):
 
 
 def _conv_plan(x, k, ndim, **kw) -> ConvPlan:
-    setup = ops.conv_setup(x, k, ndim, **kw)
+    return conv_plan_of_setup(ops.conv_setup(x, k, ndim, **kw))
+
+
+def conv_plan_of_setup(setup: ops.ConvSetup) -> ConvPlan:
+    """The plan of arguments :func:`ops.conv_setup` has already checked (and padded)."""
     output = ops.run_conv(setup)
     return ConvPlan(x=_frozen(setup.x), kernel=_frozen(setup.kernel),
                     applied_kernel=_frozen(setup.applied), pads=setup.pads,
