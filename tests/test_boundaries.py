@@ -54,3 +54,18 @@ def test_every_gui_module_is_qt_code():
     stray = [str(p.relative_to(REPO)) for p in sorted(gui.rglob("*.py"))
              if p.name != "__init__.py" and not qt.search(p.read_text(encoding="utf-8"))]
     assert stray == []
+
+
+def test_the_wheel_carries_every_resource_the_app_reads():
+    # the installed app reads resources/ from <prefix>/share/cnn-explorer: a file left out of
+    # [tool.setuptools.data-files] works from the source tree and fails once installed
+    import fnmatch
+    import tomllib
+
+    data_files = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "data-files"]
+    patterns = [pattern for patterns in data_files.values() for pattern in patterns]
+    resources = [str(p.relative_to(REPO)) for p in (REPO / "resources").rglob("*")
+                 if p.is_file() and "screenshots" not in p.parts]
+    missing = [f for f in resources if not any(fnmatch.fnmatch(f, pat) for pat in patterns)]
+    assert missing == []

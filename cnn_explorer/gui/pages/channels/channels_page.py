@@ -87,7 +87,7 @@ class ChannelsPage(Page):
 
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
-        if self.state.mode == "inside":
+        if self.state is not None and self.state.mode == "inside":
             self.inside.refresh()       # the Training page may have trained meanwhile
 
     # -- Page ------------------------------------------------------------------------------
