@@ -136,7 +136,8 @@ class FilterGrid(QWidget):
         layout.addWidget(self.colour_bar)
 
     def set_title(self, text):
-        self._title.setText(text)
+        if self._title.text() != text:      # an equal setText would still re-lay the page out
+            self._title.setText(text)
 
     def title(self):
         return self._title.text()

@@ -377,9 +377,9 @@ class TrainingPage(ModelFiles, Page):
     @Slot(object)
     def _on_frame(self, snapshot):
         if self._from_current_worker() and snapshot is not None:
-            self._draw(snapshot)
+            self._draw(snapshot, clocked=True)
 
-    def _draw(self, snapshot):
+    def _draw(self, snapshot, clocked=False):
         self.latest = snapshot
         if snapshot.images_seen == 0:
             # a stop (or divergence) before the run's first batch: nothing was trained, and its
@@ -389,10 +389,11 @@ class TrainingPage(ModelFiles, Page):
         self.controls.progress.setMaximum(snapshot.epochs * snapshot.batches_per_epoch)
         self.controls.progress.setValue(snapshot.step)
         self.controls.progress.setFormat(format_progress(snapshot))
-        if not self.worker.paused:
-            self.controls.status.setText(format_speed(snapshot, self._batch_size))
-        self.views.curves.add_snapshot(snapshot)
-        self.views.show_kernels(snapshot.conv_kernels, snapshot.step)
+        slow = self.views.show_frame(snapshot, clocked)
+        status = self.controls.status
+        # a new status text re-lays the window out: the speed twice a second, the first at once
+        if not self.worker.paused and (slow or "images/s" not in status.text()):
+            status.setText(format_speed(snapshot, self._batch_size))
         if snapshot.weights:
             self.view_model.set_weights(list(snapshot.weights))
 
@@ -445,6 +446,7 @@ class TrainingPage(ModelFiles, Page):
         if snapshot is not None:
             self.latest = snapshot
         self.views.frame_clock.stop()
+        self.views.curves.flush()
         self.thread.deleteLater()
         self.worker.deleteLater()
         self.thread = self.worker = None
