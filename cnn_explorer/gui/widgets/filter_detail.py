@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.filter_grid import UPSAMPLE, image_view, mosaic
 from cnn_explorer.gui.widgets.heat_map import HeatMap
+from cnn_explorer.gui.widgets.panel import set_text
 
 FILM_FRAMES = 12
 
@@ -60,16 +61,15 @@ class FilterDetail(QWidget):
     def _show_film(self, level):
         if not self.film:
             self._image.clear()
-            self._set_strip_title("How it changed: train to record it")
+            set_text(self.strip_title, "How it changed: train to record it")
             return
         tiles = np.stack([np.repeat(np.repeat(k, UPSAMPLE, 0), UPSAMPLE, 1) for _, k in self.film])
         self._image.setImage(mosaic(tiles, len(tiles)), levels=(-level, level), autoLevels=False)
-        self._set_strip_title(f"How it changed: batch {self.film[0][0]} → batch "
-                              f"{self.film[-1][0]} ({len(self.film)} frames, oldest left)")
-
-    def _set_strip_title(self, text):
-        if self.strip_title.text() != text:     # a new text re-lays the page out
-            self.strip_title.setText(text)
+        # two lines even in the narrow column of a 1024-pixel window; the count is in the tooltip
+        set_text(self.strip_title, f"How it changed: batch {self.film[0][0]} → batch "
+                                   f"{self.film[-1][0]} (oldest left)")
+        self.strip_title.setToolTip(f"{len(self.film)} frames of this filter during the run, "
+                                    "oldest left")
 
     def clear(self, title):
         self.heat.set_title(title)
@@ -77,4 +77,4 @@ class FilterDetail(QWidget):
         self.film = []
         self._drawn = (None, None)
         self._image.clear()
-        self._set_strip_title("")
+        set_text(self.strip_title, "")
