@@ -40,8 +40,9 @@ class Curves(QWidget):
     ``add_snapshot`` appends the running training value at ``epoch + (batch + 1) / batches``; on an
     epoch-end snapshot it also adds the validation point at ``epoch + 1``. The axes' ranges are
     set, not auto-ranged (epochs from 0 to the end of the current one; loss from 0 to its largest
-    value), so the axes are laid out again once an epoch, not for every point. Each call redraws
-    the curves it changed: the caller decides how often (the training page's frame clock).
+    value), so the axes are laid out again once an epoch, not for every point. A call redraws the
+    curves changed since the last redraw unless ``redraw=False``: the caller decides how often
+    (the training page's frame clock), and ``flush()`` draws what is still pending.
     """
 
     def __init__(self, parent=None):
@@ -50,6 +51,7 @@ class Curves(QWidget):
         self._loss_top = 0.0
         self._series = {key: _Series() for key in ("loss", "accuracy", "val_loss", "val_accuracy")}
         self._items = {}
+        self._pending = set()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(2)
@@ -90,6 +92,7 @@ class Curves(QWidget):
         self.set_epochs(1)
         for key, series in self._series.items():
             series.replace([], [])
+        self._pending = set()
         self._redraw(self._series)
 
     def data(self, key):
@@ -103,10 +106,12 @@ class Curves(QWidget):
             values = [np.nan if v is None else v for v in history.get(key, [])]
             series.replace(np.arange(1, len(values) + 1), values)
         self.set_epochs(len(history.get("loss", [])))
+        self._pending = set()
         self._redraw(self._series)
 
-    def add_snapshot(self, snapshot):
-        """Append ``snapshot``'s running loss/accuracy (and validation ones at an epoch end)."""
+    def add_snapshot(self, snapshot, redraw=True):
+        """Append ``snapshot``'s running loss/accuracy (and validation ones at an epoch end);
+        ``redraw=False`` keeps the points until a later call (or ``flush``) draws them."""
         x = snapshot.epoch + (snapshot.batch + 1) / snapshot.batches_per_epoch
         if len(self._series["loss"].x) and x < self._series["loss"].x[-1]:
             # a run resumed after a stop inside an epoch trains that epoch again from its first
@@ -125,7 +130,15 @@ class Curves(QWidget):
             changed.update(("val_loss", "val_accuracy"))
         if snapshot.epoch + 1 > self._epochs:
             self.set_epochs(snapshot.epoch + 1)
-        self._redraw(changed)
+        self._pending |= changed
+        if redraw:
+            self.flush()
+
+    def flush(self):
+        """Draw the points added with ``redraw=False``."""
+        if self._pending:
+            self._redraw(self._pending)
+            self._pending = set()
 
     def _redraw(self, keys):
         for key in keys:

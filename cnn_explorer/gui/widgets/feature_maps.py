@@ -12,6 +12,11 @@ from cnn_explorer.gui.widgets.filter_grid import image_view, mosaic
 COLOURS = "viridis"
 
 
+def _set_label(label, text):
+    if label.text != text:  # a label's setText re-lays the scene out, even with the same text
+        label.setText(text, size="8pt")
+
+
 class FeatureMaps(QWidget):
     """Every channel of every (H, W, C) activation as a square-ish mosaic, titled with the layer.
 
@@ -52,9 +57,7 @@ class FeatureMaps(QWidget):
             tiles = mosaic(np.moveaxis(maps, -1, 0), columns)
             low, high = float(maps.min()), float(maps.max())
             image.setImage(tiles, levels=(low, high if high > low else low + 1), autoLevels=False)
-            title = f"{name} {h}×{w}×{c}"
-            if label.text != title:  # a new label text re-lays the scene out
-                label.setText(title, size="8pt")
+            _set_label(label, f"{name} {h}×{w}×{c}")
             self.shown.append((name, maps))
         self._show_enlarged()
 
@@ -96,13 +99,13 @@ class FeatureMaps(QWidget):
         maps = dict(self.shown).get(self.enlarged[0]) if self.enlarged else None
         if maps is None or self.enlarged[1] >= maps.shape[2]:
             image.clear()
-            label.setText("click a map to enlarge it" if self.shown else "", size="8pt")
+            _set_label(label, "click a map to enlarge it" if self.shown else "")
             return
         name, channel = self.enlarged
-        one = maps[:, :, channel]
+        one = np.ascontiguousarray(maps[:, :, channel], dtype=np.float32)
         low, high = float(one.min()), float(one.max())
         image.setImage(one, levels=(low, high if high > low else low + 1), autoLevels=False)
-        label.setText(f"{name} map {channel + 1}, enlarged", size="8pt")
+        _set_label(label, f"{name} map {channel + 1}, enlarged")
 
     def _on_click(self, event):
         for (name, maps), (_, view, _), columns in zip(self.shown, self._images, self._columns):

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.filter_grid import UPSAMPLE, image_view, mosaic
 from cnn_explorer.gui.widgets.heat_map import HeatMap
+from cnn_explorer.gui.widgets.panel import set_text
 
 FILM_FRAMES = 12
 
@@ -21,13 +22,16 @@ class FilterDetail(QWidget):
         self.heat = HeatMap("Chosen filter", role="kernel", diverging=True)
         self.strip_title = QLabel()
         self.strip_title.setWordWrap(True)
-        self.strip_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        # a fixed size (two lines, the width set on resize): its text changes with every frame
+        # recorded, and a label that may change size re-lays the whole window out on each
+        self.strip_title.setFixedHeight(2 * self.strip_title.fontMetrics().lineSpacing() + 2)
         self.strip = pg.GraphicsLayoutWidget()
         self.strip.setBackground(self.palette().window().color())
         self.strip.ci.setContentsMargins(0, 0, 0, 0)
         self.strip.setFixedHeight(34)
         self._view, self._image = image_view(self.strip, colours.DIVERGING_LUT)
         self.film = []
+        self._drawn = (None, None)    # what the cells and the strip show, to skip equal redraws
         self.setMinimumWidth(150)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -36,25 +40,41 @@ class FilterDetail(QWidget):
         layout.addWidget(self.strip_title)
         layout.addWidget(self.strip)
 
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self.strip_title.setFixedWidth(self.width())
+
     def show_filter(self, title, kernel, level, film):
+        """Draw what changed: the numbers when a rounded one did, the strip when a frame came."""
         self.heat.set_title(title)
         # three decimals are what a student compares; all of them would not fit a cell
-        self.heat.set_data(np.round(np.asarray(kernel, dtype=float), 3), levels=(-level, level))
+        cells = np.round(np.asarray(kernel, dtype=float), 3)
         self.film = list(film)
+        cells_key = (cells.shape, cells.tobytes(), level)
+        film_key = (title, level, tuple(step for step, _ in self.film))
+        if cells_key != self._drawn[0]:
+            self.heat.set_data(cells, levels=(-level, level))
+        if film_key != self._drawn[1]:
+            self._show_film(level)
+        self._drawn = (cells_key, film_key)
+
+    def _show_film(self, level):
         if not self.film:
             self._image.clear()
-            self.strip_title.setText("How it changed: train to record it")
+            set_text(self.strip_title, "How it changed: train to record it")
             return
         tiles = np.stack([np.repeat(np.repeat(k, UPSAMPLE, 0), UPSAMPLE, 1) for _, k in self.film])
         self._image.setImage(mosaic(tiles, len(tiles)), levels=(-level, level), autoLevels=False)
-        text = (f"How it changed: batch {self.film[0][0]} → batch {self.film[-1][0]} "
-                f"({len(self.film)} frames, oldest left)")
-        if self.strip_title.text() != text:     # a new text re-lays the page out
-            self.strip_title.setText(text)
+        # two lines even in the narrow column of a 1024-pixel window; the count is in the tooltip
+        set_text(self.strip_title, f"How it changed: batch {self.film[0][0]} → batch "
+                                   f"{self.film[-1][0]} (oldest left)")
+        self.strip_title.setToolTip(f"{len(self.film)} frames of this filter during the run, "
+                                    "oldest left")
 
     def clear(self, title):
         self.heat.set_title(title)
         self.heat.set_data(np.zeros((0, 0)), levels=(-1, 1))
         self.film = []
+        self._drawn = (None, None)
         self._image.clear()
-        self.strip_title.setText("")
+        set_text(self.strip_title, "")

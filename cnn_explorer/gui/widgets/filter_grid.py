@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QVBoxLayou
 
 from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.panel import set_text
 
 UPSAMPLE = 4    # image pixels per weight: a 1-pixel gap between tiles is a quarter of a weight
 MARGIN = 1.08   # the view's frame takes a few pixels: ask that much more room per weight
@@ -136,7 +137,7 @@ class FilterGrid(QWidget):
         layout.addWidget(self.colour_bar)
 
     def set_title(self, text):
-        self._title.setText(text)
+        set_text(self._title, text)
 
     def title(self):
         return self._title.text()

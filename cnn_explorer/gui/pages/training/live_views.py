@@ -19,6 +19,7 @@ from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
 
 FRAME_MS = 125       # 8 frames/s: each frame's painting takes CPU from the training threads
 PROBE_EVERY = 8      # predictions and feature maps once a second
+SLOW_EVERY = 4       # curves and the speed twice a second: a redraw lays their axes/text out
 FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
 
 
@@ -207,6 +208,15 @@ class TrainingViews(QWidget):
     def _tick(self):
         self._ticks += 1
         self.sigFrameWanted.emit(self._ticks % PROBE_EVERY == 0)
+
+    def show_frame(self, snapshot, clocked=True):
+        """Show a training ``snapshot``: its curve points and kernels. A ``clocked`` frame (one the
+        clock asked for) redraws the curves only every ``SLOW_EVERY``-th tick and at an epoch's
+        end; returns whether this frame is one of those slower ones (the page's speed text)."""
+        slow = not clocked or self._ticks % SLOW_EVERY == 0 or snapshot.epoch_end or snapshot.done
+        self.curves.add_snapshot(snapshot, redraw=slow)
+        self.show_kernels(snapshot.conv_kernels, snapshot.step)
+        return slow
 
     def reset(self, model):
         """A new model: take the colour scales from its weights, forget the old film and curves."""

@@ -170,14 +170,14 @@ def test_a_loaded_model_resumes_its_training(qtbot, page, tmp_path):
 def test_a_stop_before_the_first_batch_leaves_the_model_untrained(qtbot, page, monkeypatch):
     # Start then Stop at once marked the model "trained part of an epoch" (asked to save it on
     # close, New model became an undo step) and showed "batch 1/16" and a NaN point
-    from cnn_explorer.gui.pages.training import training_page
+    from cnn_explorer.gui.pages.training import training_run
 
     def stopped_at_once(worker, parent):       # Stop pressed before the worker's first batch
         worker.stop()
         return start_in_thread(worker, parent)
 
-    start_in_thread = training_page.start_in_thread
-    monkeypatch.setattr(training_page, "start_in_thread", stopped_at_once)
+    start_in_thread = training_run.start_in_thread
+    monkeypatch.setattr(training_run, "start_in_thread", stopped_at_once)
     qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: not page.running, timeout=5000)
     assert page.latest.reason == "stopped" and page.latest.images_seen == 0
