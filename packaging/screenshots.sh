@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 out=resources/screenshots
 mkdir -p "$out"
 export QT_QPA_PLATFORM=offscreen
-for page in conv1d conv2d pooling model backprop; do
+for page in conv1d conv2d channels pooling backprop model; do
     cnn-explorer --page "$page" --screenshot "$out/$page.png"
 done
 cnn-explorer --page training --demo-train "${DEMO_TRAIN:-120}" --screenshot "$out/training.png"
