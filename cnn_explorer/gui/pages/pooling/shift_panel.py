@@ -3,8 +3,8 @@ with how many cells changed (beyond a stated tolerance) and by how much, against
 feature map itself, and in words whether pooling helped."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from cnn_explorer.core.formulas import format_number
 from cnn_explorer.core.shift import DIRECTIONS, TOLERANCE_SHARE
@@ -79,7 +79,16 @@ class ShiftPanel(QGroupBox):
             label.setWordWrap(True)
             counts.addWidget(label)
         counts.addStretch(1)
-        grid.addLayout(counts, 0, 2)
+        # wrapped sentences squeezed below their height draw over each other: in a short window
+        # the column scrolls instead
+        words = QWidget()
+        words.setLayout(counts)
+        column = QScrollArea()
+        column.setWidget(words)
+        column.setWidgetResizable(True)
+        column.setFrameShape(QFrame.NoFrame)
+        column.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        grid.addWidget(column, 0, 2)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(2, 3)

@@ -295,6 +295,11 @@ def test_in_the_smallest_main_window_with_the_shift_on_nothing_overlaps(qtbot):
     assert page.input_view.geometry().bottom() < page.size_panel.geometry().top()
     assert page.size_panel.geometry().bottom() < page.shift_panel.geometry().top()
     assert page.input_view.height() >= page.input_view.minimumHeight()
+    # the shift panel's sentences keep their own lines (squeezed, they were drawn over each other)
+    words = [page.shift_panel.pooled_count, page.shift_panel.tolerance, page.shift_panel.verdict]
+    for upper, lower in zip(words, words[1:]):
+        assert upper.geometry().bottom() < lower.geometry().top()
+        assert upper.height() >= upper.heightForWidth(upper.width())
 
 
 def test_pasted_grid_and_weights_replace_them_undoably(page, qtbot):
