@@ -50,7 +50,7 @@ def image_view(widget, colormap):
 
 
 class ColourBar(QWidget):
-    """The diverging scale under a view: −level purple, 0 white, +level green, with the numbers."""
+    """The diverging scale under a view: −level brown, 0 white, +level teal, with the numbers."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,8 +61,8 @@ class ColourBar(QWidget):
     def set_level(self, level):
         self.level = level
         self.setToolTip("" if level is None else
-                        f"Colour scale, the same for every filter: purple −{level:.3g}, white 0, "
-                        f"green +{level:.3g}; values beyond it take the end colours")
+                        f"Colour scale, the same for every filter: brown −{level:.3g}, white 0, "
+                        f"teal +{level:.3g}; values beyond it take the end colours")
         self.update()
 
     def paintEvent(self, event):  # noqa: N802 (Qt name)
@@ -156,7 +156,7 @@ class FilterGrid(QWidget):
         return kh * UPSAMPLE + 1, kw * UPSAMPLE + 1
 
     def set_filters(self, filters):
-        """Show ``filters`` (n, kh, kw): one tile per filter, purple negative, green positive."""
+        """Show ``filters`` (n, kh, kw): one tile per filter, brown negative, teal positive."""
         filters = np.asarray(filters, dtype=np.float32)
         if self._level is None:
             self._level = float(np.abs(filters).max()) * self._headroom or 1.0

@@ -14,12 +14,12 @@ MAX_STEPS = 2000
 # what each map measures, said under it
 MEANINGS = {
     "saliency": "How much the class score changes when one pixel changes.",
-    "times_input": "Gradient × pixel: green pixels add to the class score, purple ones take away.",
+    "times_input": "Gradient × pixel: teal pixels add to the class score, brown ones take away.",
     "grad_cam": "Where {layer}'s maps, weighted by their mean gradient, vote for the class.",
     "no_cam": "0 everywhere: {layer}'s maps, weighted by their mean gradient, vote against the "
               "class at every position.",
     "occlusion": "The drop in class probability when a {size}×{size} patch there is covered "
-                 "(purple: covering helps).",
+                 "(brown: covering helps).",
 }
 
 
