@@ -1,7 +1,8 @@
 """Page layout helpers: controls on the left, views on the right, the stepper along the bottom."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QScrollArea,
                                QDoubleSpinBox, QSpinBox, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets import colours
@@ -30,6 +31,13 @@ def spin(low: float, high: float, value: float, tip: str, *, step: float = 1,
     box.setAccelerated(True)
     box.setKeyboardTracking(tracking)
     return box
+
+
+def button(text: str, tip: str) -> QPushButton:
+    """A push button that says what it does in its tooltip (every button of the app has one)."""
+    push = QPushButton(text)
+    push.setToolTip(tip)
+    return push
 
 
 def wrapped(text: str = "") -> QLabel:

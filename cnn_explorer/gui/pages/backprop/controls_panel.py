@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QListWidget, Q
 
 from cnn_explorer.core import kernels
 from cnn_explorer.core.padding import PAD_MODES
-from cnn_explorer.gui.widgets.panel import row, section, set_text, spin
+from cnn_explorer.gui.widgets.panel import button, row, section, set_text, spin
 from cnn_explorer.nn.learn import OPTIMISERS, PADDINGS
 
 ONE, SEVERAL = "one kernel", "several kernels at once"
@@ -94,10 +94,8 @@ class LearnControls(QWidget):
         self.run_button = QPushButton("Run")
         self.run_button.setCheckable(True)
         self.run_button.setToolTip("Run iterations until paused (Ctrl+R runs and pauses)")
-        self.iterate_button = QPushButton("One iteration")
-        self.iterate_button.setToolTip("Take the iteration shown below and show the next (Ctrl+I)")
-        self.restart_button = QPushButton("Restart")
-        self.restart_button.setToolTip("Back to the start kernel and iteration 0 (Ctrl+Backspace)")
+        self.iterate_button = button("One iteration", "Take the iteration shown below and show the next (Ctrl+I)")
+        self.restart_button = button("Restart", "Back to the start kernel and iteration 0 (Ctrl+Backspace)")
         form.addRow(row(self.run_button, self.iterate_button, self.restart_button))
         layout.addWidget(box)
 

@@ -18,7 +18,7 @@ from cnn_explorer.gui.pages.channels.slice_views import (CONTROLS_WIDTH, PLANE_C
 from cnn_explorer.gui.pages.stepping import STEP_BY_STEP_LIMIT
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
-from cnn_explorer.gui.widgets.panel import row, section, set_text, spin
+from cnn_explorer.gui.widgets.panel import button, row, section, set_text, spin
 
 #: Longest side a photo is shrunk to (0: as it is); small ones can be stepped cell by cell.
 SIZES = {"12 pixels": 12, "24 pixels": 24, "48 pixels": 48, "96 pixels": 96, "as it is": 0}
@@ -62,8 +62,7 @@ class RgbControls(QWidget):
         self.add_button = QPushButton("Add filter")
         self.add_button.setToolTip("One more filter (a copy of the preset chosen below): one more "
                                    "feature map from the same input")
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setToolTip("Remove the chosen filter")
+        self.remove_button = button("Remove", "Remove the chosen filter")
         form.addRow("Filter", self.filter)
         form.addRow(row(self.add_button, self.remove_button))
         self.preset = QComboBox()

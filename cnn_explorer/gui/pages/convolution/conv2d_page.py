@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPainter
-from PySide6.QtWidgets import QFileDialog, QGridLayout, QPushButton
+from PySide6.QtWidgets import QFileDialog, QGridLayout
 
 from cnn_explorer.core.samples import grid_presets
 from cnn_explorer.data import samples
@@ -13,6 +13,7 @@ from cnn_explorer.gui import settings as keys
 from cnn_explorer.gui.pages.convolution.conv_page import ConvExplorerPage
 from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.heat_map import HeatMap
+from cnn_explorer.gui.widgets.panel import button
 
 # Bigger pictures are shrunk: a 4000×4000 photo froze the page for seconds at every edit.
 MAX_IMAGE_SIDE = 512
@@ -80,8 +81,7 @@ class Conv2DPage(ConvExplorerPage):
     def __init__(self, parent=None):
         self._drawn_input = (None, None, None)
         super().__init__(parent)
-        self.load_button = QPushButton("Load an image…")
-        self.load_button.setToolTip("Any picture file; it is turned grey, 0 = black, 1 = white")
+        self.load_button = button("Load an image…", "Any picture file; it is turned grey, 0 = black, 1 = white")
         self.data_panel.form.addRow(self.load_button)
         self.load_button.clicked.connect(self._on_load_image)
         share_keys(self)                 # Space presses the button when it has the focus

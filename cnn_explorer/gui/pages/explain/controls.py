@@ -5,7 +5,7 @@ from PySide6.QtWidgets import (QComboBox, QLabel, QProgressBar, QPushButton,
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.draw_canvas import DrawCanvas
-from cnn_explorer.gui.widgets.panel import row, section, spin, wrapped
+from cnn_explorer.gui.widgets.panel import button, row, section, spin, wrapped
 from cnn_explorer.nn.explain.plan import MAX_STEPS
 
 TEST_IMAGE, DRAWN = "A test image", "The drawn digit"
@@ -37,8 +37,7 @@ class ExplainControls(QWidget):
         self.image_label = QLabel()
         self.canvas = DrawCanvas()
         self.canvas.setMinimumSize(96, 96)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Wipe the drawing to draw another digit")
+        self.clear_button = button("Clear", "Wipe the drawing to draw another digit")
         self.class_choice = QComboBox()
         self.class_choice.setToolTip("The class to explain: by default the model's prediction")
         self.prediction = wrapped()

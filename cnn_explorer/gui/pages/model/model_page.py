@@ -8,7 +8,6 @@ message. The training page trains ``build_model()`` (see ``architecture_key()`` 
 changes).
 """
 
-from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -28,6 +27,7 @@ from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
 from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.layer_card import LAYER_TYPES, LayerCard, default_spec
 from cnn_explorer.gui.widgets.shape_input import ShapeInput
+from cnn_explorer.gui.widgets.panel import button
 
 HINT = ("<b>Change a number on a card</b> (then Enter) and watch the shapes, the parameter counts "
         "and the receptive field follow; <b>Add layer</b> inserts the chosen kind where it fits.")
@@ -62,8 +62,7 @@ class ModelPage(Page):
         self.add_button.setToolTip("Insert a layer after the selected card, or where the kind "
                                    "fits (an image layer before Flatten, others before the "
                                    "classifier); the new card is selected")
-        self.guide_button = QPushButton("The guide's model")
-        self.guide_button.setToolTip("Start again from the guide's convnet")
+        self.guide_button = button("The guide's model", "Start again from the guide's convnet")
         self.hint = FirstRunHint("model", HINT)
         self.input_shape_box = ShapeInput(INPUT_SHAPE)
         self.input_shape_box.setToolTip("One image's shape (height × width × channels): the data "
@@ -102,8 +101,7 @@ class ModelPage(Page):
         font.setStyleHint(QFont.Monospace)
         font.setPointSizeF(font.pointSizeF() - 1)  # the 23 lines fit without scrolling
         self.summary.setFont(font)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy the summary to the clipboard")
+        self.copy_button = button("Copy", "Copy the summary to the clipboard")
         summary_box = QGroupBox("Summary (as Keras prints it)")
         summary_layout = QVBoxLayout(summary_box)
         summary_layout.addWidget(self.summary, 1)

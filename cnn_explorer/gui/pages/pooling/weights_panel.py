@@ -3,13 +3,13 @@ presets."""
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from cnn_explorer.core.formulas import format_number
 from cnn_explorer.core.kernels import gaussian_weights, uniform_weights
 from cnn_explorer.gui.pages.pooling.options_panel import MAX_WINDOW
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
-from cnn_explorer.gui.widgets.panel import section
+from cnn_explorer.gui.widgets.panel import button, section
 
 
 class WeightsPanel(QWidget):
@@ -32,10 +32,8 @@ class WeightsPanel(QWidget):
         self.editor.setToolTip("One weight per window cell: each output is Σ weight × value. "
                                "Ctrl+V pastes a whole window of weights")
         self.editor.set_shape_limit(MAX_WINDOW, MAX_WINDOW, "the pooling window")
-        self.gaussian = QPushButton("&Gaussian")
-        self.gaussian.setToolTip("Binomial weights: the centre of the window counts most (Alt+G)")
-        self.uniform = QPushButton("&Uniform")
-        self.uniform.setToolTip("All weights 1/n: the same as average pooling (Alt+U)")
+        self.gaussian = button("&Gaussian", "Binomial weights: the centre of the window counts most (Alt+G)")
+        self.uniform = button("&Uniform", "All weights 1/n: the same as average pooling (Alt+U)")
         self.total = QLabel()
         self.total.setObjectName("weightsSum")
         buttons = QHBoxLayout()

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox
                                QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets.colours import ERROR
-from cnn_explorer.gui.widgets.panel import spin
+from cnn_explorer.gui.widgets.panel import button, spin
 from cnn_explorer.nn import optim
 from cnn_explorer.nn.training_settings import SPEEDS
 
@@ -82,14 +82,11 @@ class TrainingControls(QWidget):
         group = QGroupBox("Data")
         self.dataset_combo = QComboBox()
         self.dataset_combo.setToolTip("Datasets found on this computer")
-        self.open_button = QPushButton("Open folder…")
-        self.open_button.setToolTip("A folder of IDX files, or of images with one subfolder per class")
-        self.download_button = QPushButton("Download…")
-        self.download_button.setToolTip("Fetch a full dataset from the internet into your cache")
+        self.open_button = button("Open folder…", "A folder of IDX files, or of images with one subfolder per class")
+        self.download_button = button("Download…", "Fetch a full dataset from the internet into your cache")
         self.download_bar = QProgressBar()
         self.download_bar.setFormat("%p%")
-        self.cancel_download = QPushButton("Cancel")
-        self.cancel_download.setToolTip("Stop the download; nothing half-downloaded is kept")
+        self.cancel_download = button("Cancel", "Stop the download; nothing half-downloaded is kept")
         self.dataset_info = QLabel()
         self.dataset_info.setWordWrap(True)
         self.dataset_info.setStyleSheet("color: palette(dark);")
@@ -153,7 +150,7 @@ class TrainingControls(QWidget):
         self.save_button = QPushButton("Save…")
         self.load_button = QPushButton("Load…")
         # active while the Training page shows (a button's shortcut needs it visible)
-        for button, keys, tip in (
+        for push, keys, tip in (
                 (self.start_button, START_KEYS, "Train the model on the chosen data (continues "
                                                    "a trained model)"),
                 (self.pause_button, PAUSE_KEYS, "Pause between two batches; press again to resume"),
@@ -165,8 +162,8 @@ class TrainingControls(QWidget):
                 (self.save_button, "Ctrl+S", "Save the model, its optimiser state and history "
                                              "(.npz)"),
                 (self.load_button, "Ctrl+O", "Load a saved model: Start continues its training")):
-            button.setShortcut(QKeySequence(keys))
-            button.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.NativeText)})")
+            push.setShortcut(QKeySequence(keys))
+            push.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.NativeText)})")
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.setValue(0)
@@ -181,15 +178,15 @@ class TrainingControls(QWidget):
         buttons.addWidget(self.start_button, 2)    # its text says what it will do: the room
         buttons.addWidget(self.pause_button, 1)
         buttons.addWidget(self.stop_button, 1)
-        for button in (self.pause_button, self.stop_button):
-            button.setMinimumWidth(56)
+        for push in (self.pause_button, self.stop_button):
+            push.setMinimumWidth(56)
         slow = QHBoxLayout()
         slow.addWidget(QLabel("Speed"))
         slow.addWidget(self.speed, 1)
         slow.addWidget(self.step_button)
         files = QHBoxLayout()
-        for button in (self.new_button, self.save_button, self.load_button):
-            files.addWidget(button)
+        for push in (self.new_button, self.save_button, self.load_button):
+            files.addWidget(push)
         layout = QVBoxLayout(group)
         layout.setSpacing(4)
         layout.addWidget(self.model_label)

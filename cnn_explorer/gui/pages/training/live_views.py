@@ -4,7 +4,7 @@
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QScrollArea,
                                QSizePolicy, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets import colours
@@ -15,6 +15,7 @@ from cnn_explorer.gui.widgets.feature_maps import FeatureMaps
 from cnn_explorer.gui.widgets.filter_detail import FILM_FRAMES, FilterDetail
 from cnn_explorer.gui.widgets.filter_grid import FilterGrid
 from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
+from cnn_explorer.gui.widgets.panel import button
 
 
 FRAME_MS = 125       # 8 frames/s: each frame's painting takes CPU from the training threads
@@ -114,8 +115,7 @@ class TrainingViews(QWidget):
         self.predictions_title = QLabel("Test images: predicted class and confidence")
         self.predictions_title.setWordWrap(True)
         self.predictions_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.show_test = QPushButton("Back to test images")
-        self.show_test.setToolTip("Show the test images again instead of one confusion cell's")
+        self.show_test = button("Back to test images", "Show the test images again instead of one confusion cell's")
         self.show_test.hide()
         title_row = QHBoxLayout()
         title_row.addWidget(self.predictions_title, 1)
@@ -127,8 +127,7 @@ class TrainingViews(QWidget):
         self.seen.setToolTip("What the network is given: the drawing cropped to its ink, scaled "
                              "into 20×20 and centred by its centre of mass, as MNIST's digits were")
         self.seen.setMinimumSize(56, 56)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Wipe the drawing to draw another digit")
+        self.clear_button = button("Clear", "Wipe the drawing to draw another digit")
         self.draw_result = QLabel("Draw a digit")
         self.draw_result.setAlignment(Qt.AlignCenter)
         self.bars = ProbabilityBars()
