@@ -22,9 +22,9 @@ def spin(low: float, high: float, value: float, tip: str, *, step: float = 1,
     ``tracking`` it changes once the number is typed ("12" is one change: one undo step, one
     recompute), not at every digit."""
     box = QSpinBox() if decimals is None else QDoubleSpinBox()
-    box.setRange(low, high)
     if decimals is not None:
-        box.setDecimals(decimals)   # before setValue, which rounds to the current decimals
+        box.setDecimals(decimals)   # first: setRange and setValue round to the current decimals
+    box.setRange(low, high)
     box.setValue(value)
     box.setSingleStep(step)
     box.setToolTip(tip)

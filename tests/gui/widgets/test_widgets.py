@@ -350,3 +350,11 @@ def test_a_first_run_hint_shows_until_dismissed_and_stays_dismissed(qtbot):
     again = FirstRunHint("demo", "Press Play or →", page)
     page.show()
     assert again.isHidden() and not again.isVisible()
+
+
+def test_a_decimal_box_keeps_a_small_minimum():
+    # the range was set before the decimals, so 1e-5 was rounded to 0.00 and 0 could be typed
+    from cnn_explorer.gui.widgets.panel import spin
+
+    box = spin(1e-5, 10.0, 1e-3, "learning rate", step=1e-4, decimals=5)
+    assert box.minimum() == 1e-5 and box.value() == 1e-3

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox,
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -19,17 +19,6 @@ def speed_text(batches_per_second):
     if not batches_per_second:
         return "full speed"
     return f"{batches_per_second:g} batch{'es' * (batches_per_second != 1)}/s"
-
-
-def _double(low, high, value, decimals, step, tip):
-    box = QDoubleSpinBox()
-    box.setDecimals(decimals)
-    box.setRange(low, high)
-    box.setSingleStep(step)
-    box.setValue(value)
-    box.setToolTip(tip)
-    box.setKeyboardTracking(False)   # "0.01" is one edit (one undo step), not four
-    return box
 
 
 class ControlsScroll(QScrollArea):
@@ -111,9 +100,9 @@ class TrainingControls(QWidget):
         self.optimizer.addItems(list(optim.OPTIMIZERS))
         self.optimizer.setCurrentText("adam")          # Keras's and the guide's choice
         self.optimizer.setToolTip("How the gradient updates the weights")
-        self.learning_rate = _double(1e-5, 10.0, 1e-3, 5, 1e-4, "Step size of the optimiser")
-        self.validation_split = _double(0.0, 0.5, 0.1, 2, 0.05,
-                                        "Share of the training images kept aside to validate")
+        self.learning_rate = spin(1e-5, 10.0, 1e-3, "Step size of the optimiser", step=1e-4, decimals=5)
+        self.validation_split = spin(0.0, 0.5, 0.1, "Share of the training images kept aside to "
+                                     "validate", step=0.05, decimals=2)
         self.augment = spin(0, 4, 0, "Random shift: move every training image by up to this many pixels (0: off)",
                             tracking=False)
         self.seed = spin(0, 2 ** 31 - 1, 0, "Same seed, same data: same weights", tracking=False)

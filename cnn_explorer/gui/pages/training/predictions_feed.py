@@ -36,7 +36,7 @@ class PredictionsFeed(QObject):
         self.model = None
         self.dataset = None
         self.val = (None, None)
-        self.val_predictions = None
+        self.val_predictions = self.val_predicted = None
         self.enabled = False
         self._data_only = False
         self._grid_source = (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64))
@@ -58,7 +58,7 @@ class PredictionsFeed(QObject):
     def clear_confusion(self):
         """Forget the matrix: it was another model's or other data's (a click then listed images
         by the old predictions, beside the new model's)."""
-        self.val_predictions = None
+        self.val_predictions = self.val_predicted = None
         self.views.confusion.set_counts(np.zeros((0, 0), int), ())
         self.views.confusion.set_title(NO_CONFUSION)
         if not self.views.show_test.isHidden() and self.dataset is not None:
@@ -135,8 +135,9 @@ class PredictionsFeed(QObject):
         """The confusion matrix of the validation images from their probabilities (N, classes)."""
         y_val = self.val[1]
         self.val_predictions = probabilities
+        self.val_predicted = probabilities.argmax(axis=1)     # once: every cell click reads it
         self.views.confusion.set_counts(
-            confusion_counts(y_val, probabilities.argmax(axis=1), self.dataset.num_classes),
+            confusion_counts(y_val, self.val_predicted, self.dataset.num_classes),
             self.dataset.class_names)
         self.views.confusion.set_title(
             f"{len(y_val):,} validation images {when}: rows true class, columns predicted "
@@ -178,7 +179,7 @@ class PredictionsFeed(QObject):
         x_val, y_val = self.val
         if self.val_predictions is None or x_val is None:
             return
-        cell = np.flatnonzero((y_val == true) & (self.val_predictions.argmax(axis=1) == predicted))
+        cell = np.flatnonzero((y_val == true) & (self.val_predicted == predicted))
         names = self.dataset.class_names
         self.views.predictions_title.setText(
             f"{len(cell)} validation image(s) of {names[true]} predicted as {names[predicted]}"
