@@ -342,7 +342,7 @@ class HeatMap(QWidget):
         """Highlight ``cells`` linked to the cell under the mouse (empty to clear)."""
         if not cells:
             # a page clears the links when its plan changes: the next move over the same cell
-            # must link it again (it used to stay unlinked until the mouse left that cell)
+            # links it again
             self._hovered = (-1, -1)
         self._hover.setPath(_cells_path(self._view_cells(cells)))
 

@@ -39,8 +39,7 @@ class ModelFiles:
                            f"Load {os.path.basename(path)}")
         if self.dataset is None or self._check_fit():
             self.controls.show_message(f"Loaded {os.path.basename(path)}.", error=False)
-        else:   # "Loaded" used to replace the reason it cannot train on this data; kept as the
-            # fit message, it goes away once the model fits
+        else:   # the reason it cannot train here stays beside "Loaded", and goes once it fits
             self._fit_message = f"Loaded {os.path.basename(path)}. {self._fit_message}"
             self.controls.show_message(self._fit_message)
         return True

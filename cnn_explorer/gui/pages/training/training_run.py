@@ -73,11 +73,11 @@ class TrainingRun:
         self.worker.sigFinished.connect(self._on_finished)
         if on_finished is not None:
             self.worker.sigFinished.connect(on_finished)
-        # the app's objects stay out of the garbage collector's full passes during the run: one
-        # over all of them stopped the GUI thread for 16-62 ms (the frames' lateness peaks)
+        # the app's objects stay out of the garbage collector's full passes during the run: a
+        # pass over all of them would stall the GUI thread for many frames
         gc.freeze()
         self.thread = start_in_thread(self.worker, self)
-        self.undo_stack.setActive(False)   # Ctrl+Z stopped the run and put the old model back
+        self.undo_stack.setActive(False)   # no undo mid-run: it would swap the model being trained
         self.controls.set_running(True, paused=paused)
         self.controls.model_label.setText(self.slot.header(running=True))
         self.controls.status.setText("Training…")
