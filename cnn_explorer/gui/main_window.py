@@ -21,6 +21,17 @@ from cnn_explorer.gui.pages import PAGES
 DEFAULT_SIZE = (1280, 860)
 
 
+def platform_keys(standard, extra):
+    """The platform's keys for ``standard`` plus ``extra``, each once: a key an action holds twice
+    is "ambiguous" and does nothing (on X11 the standard Redo already is Ctrl+Shift+Z), and a
+    platform without a standard key (Preferences on X11) still gets ``extra``."""
+    keys = []
+    for key in (*QKeySequence.keyBindings(standard), QKeySequence(extra)):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def action(name, parent, tip="", shortcut=None, slot=None, checkable=False):
     """Build a QAction once; the same object goes into menus and toolbars."""
     act = QAction(name, parent)
@@ -89,7 +100,7 @@ class MainWindow(QMainWindow):
             "undo": self._undo_group.createUndoAction(self, "&Undo"),
             "redo": self._undo_group.createRedoAction(self, "&Redo"),
             "preferences": action("&Preferences…", self, "Colours, and what the app remembers",
-                                  QKeySequence.Preferences, self._on_preferences),
+                                  None, self._on_preferences),
             "export:png": action("Export View as &PNG…", self, "Save the page as a PNG picture",
                                  "Ctrl+E", lambda: exports.export_view(self, self.current_page(),
                                                                         "png")),
@@ -117,13 +128,8 @@ class MainWindow(QMainWindow):
                 title, self, f"Save the Training page's model as a {title.rstrip('…')}", None,
                 lambda _=False, kind=kind: exports.export_model(self, self.model(), kind))
         self.actions["undo"].setShortcut(QKeySequence.Undo)
-        # The platform's Redo keys plus Ctrl+Shift+Z, each once: on X11 the standard Redo already
-        # is Ctrl+Shift+Z, and a key held twice by one action is "ambiguous" and does nothing.
-        redo_keys = []
-        for key in (*QKeySequence.keyBindings(QKeySequence.Redo), QKeySequence("Ctrl+Shift+Z")):
-            if key not in redo_keys:
-                redo_keys.append(key)
-        self.actions["redo"].setShortcuts(redo_keys)
+        self.actions["redo"].setShortcuts(platform_keys(QKeySequence.Redo, "Ctrl+Shift+Z"))
+        self.actions["preferences"].setShortcuts(platform_keys(QKeySequence.Preferences, "Ctrl+,"))
         for i, name in enumerate(self.names):
             title = PAGES[name][2]
             self.actions[f"page:{name}"] = action(

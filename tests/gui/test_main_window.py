@@ -155,3 +155,9 @@ def test_help_explains_the_page_on_screen(window):
         from cnn_explorer.help_texts import help_text
 
         assert "what am I looking at?" in help_text(name)
+
+
+def test_preferences_has_the_key_the_readme_names(window):
+    # Qt has no standard Preferences key on X11: the action had none
+    keys = [k.toString() for k in window.actions["preferences"].shortcuts()]
+    assert "Ctrl+," in keys
