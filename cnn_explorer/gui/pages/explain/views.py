@@ -25,7 +25,7 @@ def _caption(text="", muted=False):
     label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)   # wrap, never widen
     label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
     if muted:
-        label.setStyleSheet("color: #555555;")   # muted, yet dark enough to read on the page
+        label.setStyleSheet("color: palette(placeholder-text);")   # muted, in light and dark alike
     return label
 
 
