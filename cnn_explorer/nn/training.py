@@ -216,8 +216,7 @@ def train_steps(model, data, config=None, should_stop=None):
     start, seen = time.perf_counter(), 0
     first_epoch = len(history["loss"])
     # the weights to go back to when a batch diverges: all of them, BatchNormalization's moving
-    # statistics included (a first batch that diverged left inf in them, and the saved model
-    # could not be loaded)
+    # statistics included, so what is kept is a model that can be saved and loaded
     kept = [w.copy() for w in weights]
 
     def snapshot(epoch, batch, loss, acc, epoch_end, done=False, reason=None, val_probs=None):

@@ -1,5 +1,6 @@
 """The training page's settings as one frozen value: what to train on, for how long, how fast."""
 
+import numbers
 from dataclasses import dataclass, fields
 
 from .training import Hyperparameters, TrainConfig
@@ -22,7 +23,9 @@ class TrainingSettings(Hyperparameters):
 
     def __post_init__(self):
         config_of(self).validate()
-        if not (self.speed >= 0 and self.speed == self.speed):
+        speed = self.speed
+        if isinstance(speed, bool) or not isinstance(speed, numbers.Real) \
+                or not (speed >= 0 and speed == speed):
             raise ValueError("speed must be 0 (full speed) or a positive number of batches per "
                              "second (TrainingSettings)")
 

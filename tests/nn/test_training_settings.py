@@ -42,3 +42,10 @@ def test_start_says_what_it_will_do_and_offers_more_epochs_after_a_finished_run(
     assert epochs_to_train(15, 15) == 20 and epochs_to_train(3, 15) == 15
     assert "untrained" not in model_header(100, ["dense"], 0, running=True)
     assert "trained part of an epoch" in model_header(100, ["dense"], 0, partial=True)
+
+
+@pytest.mark.parametrize("speed", ["fast", None, [1], True, -1.0, float("nan")])
+def test_a_speed_that_is_no_number_of_batches_is_a_value_error(speed):
+    # "fast" raised TypeError from the comparison
+    with pytest.raises(ValueError, match="speed must be"):
+        TrainingSettings(speed=speed)
