@@ -170,6 +170,30 @@ def test_heat_map_paints_values_near_the_float_limit_without_crashing(qtbot):
     assert pixel_at_cell(heat, 1, 0) == QColor(*colours.DIVERGING_LUT[0][:3])
     assert pixel_at_cell(heat, 0, 1) == QColor(*colours.DIVERGING_LUT[128][:3])
 
+def test_heat_map_colours_every_cell_as_pyqtgraph_would():
+    # the grid draws its own premultiplied image (Qt paints it without converting); each cell
+    # must get the colour pyqtgraph's ImageItem gave it, NaN cells none
+    import pyqtgraph as pg
+    from pyqtgraph.functions_qimage import try_make_qimage
+
+    from cnn_explorer.gui.widgets.heat_map import ColourScale
+
+    rng = np.random.default_rng(7)
+    values = rng.normal(0, 3, (64, 48))
+    values[rng.random(values.shape) < 0.1] = np.nan
+    scale = ColourScale(colours.DIVERGING_LUT)
+    for levels in [(-4.0, 4.0), (-8.0, 8.0), (-1.0, 3.0)]:
+        words = scale.pixels(values, levels)
+        finite = ~np.isnan(values)
+        image = try_make_qimage(np.nan_to_num(values).astype(np.float32), levels=levels,
+                                lut=colours.DIVERGING_LUT)
+        index = pg.functions.ndarray_from_qimage(image)
+        expected = colours.DIVERGING_LUT[index]
+        rgb = np.stack([(words >> 16) & 255, (words >> 8) & 255, words & 255], -1)
+        np.testing.assert_array_equal(rgb[finite], expected[finite])
+        assert (words[~finite] == 0).all()                   # transparent: the empty colour shows
+
+
 def light_pixels(heat_map, row0, col0, row1, col1):
     """How many near-white pixels the cells [row0, row1) × [col0, col1) show (text on black)."""
     image = heat_map.view.grab().toImage()

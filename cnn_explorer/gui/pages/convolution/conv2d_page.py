@@ -79,7 +79,7 @@ class Conv2DPage(ConvExplorerPage):
     start_kernel = "prewitt x"
 
     def __init__(self, parent=None):
-        self._drawn_input = (None, None, None)
+        self._drawn_input = None
         super().__init__(parent)
         self.load_button = button("Load an image…", "Any picture file; it is turned grey, 0 = black, 1 = white")
         self.data_panel.form.addRow(self.load_button)
@@ -138,11 +138,13 @@ class Conv2DPage(ConvExplorerPage):
     def show_plan(self, plan):
         padded, is_pad = np.asarray(plan.padded), np.asarray(plan.is_pad)
         # a kernel edit leaves the padded input as it was: don't redraw a big image for nothing
-        drawn, drawn_pad, drawn_levels = self._drawn_input
-        if not (drawn_levels == self._levels and np.array_equal(padded, drawn)
-                and np.array_equal(is_pad, drawn_pad)):
+        # (the state's data is read-only, so the same array holds the same values)
+        drawn = (self.state.data, plan.pads, plan.pad_mode, self._levels)
+        if self._drawn_input is None or any(a is not b and a != b for a, b in
+                                            zip(drawn[1:], self._drawn_input[1:])) \
+                or drawn[0] is not self._drawn_input[0]:
             self.input_map.set_data(padded, levels=self._levels, dim_mask=is_pad)
-            self._drawn_input = (padded, is_pad, self._levels)
+            self._drawn_input = drawn
         self.input_map.set_padding(plan.pads)
         (top, bottom), (left, right) = plan.pads
         h, w = np.shape(plan.x)

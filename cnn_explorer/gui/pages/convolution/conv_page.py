@@ -34,6 +34,11 @@ def _same(a, b) -> bool:
     return a == b
 
 
+def _bound(values: np.ndarray) -> float:
+    """The largest magnitude in ``values`` (finite), without an array of absolute values."""
+    return max(-float(values.min()), float(values.max()))
+
+
 class ConvExplorerPage(ExplorerPage):
     """The parts both convolution pages share: data and kernel panels, options, centre, hover.
 
@@ -55,6 +60,7 @@ class ConvExplorerPage(ExplorerPage):
         self._planned = (None, None)        # (state, its plan): planned once, by edit()
         self._hovered = None                # the step shown for the output cell under the mouse
         self._levels = (-1.0, 1.0)
+        self._data_bound = (None, 0.0)      # (data, its largest magnitude)
         kernel_presets = {p.name: p.values for p in kernels.presets(self.ndim)}
         self.data_panel = GridPanel(self.data_title, "input", self.ndim, self.data_presets,
                                     size_range=self.data_size_range)
@@ -187,8 +193,10 @@ class ConvExplorerPage(ExplorerPage):
 
     def show_new_plan(self, plan) -> None:
         # pad cells hold 0 or copies of the data: the data's bound is the padded input's
-        data = np.abs(plan.x).max()
-        kernel = np.abs(plan.kernel).max()
+        if self._data_bound[0] is not self.state.data:  # read-only: the same array, same bound
+            self._data_bound = (self.state.data, _bound(self.state.data))
+        data = self._data_bound[1]
+        kernel = _bound(plan.kernel)
         self._levels = colours.page_levels(plan.output, np.array([data, kernel, data * kernel]))
         self.colour_bar.set_levels(self._levels)
         super().show_new_plan(plan)
