@@ -15,7 +15,7 @@ from . import ops, steps
 from .padding import PADDING_WORDS
 from .steps import ConvPlan, _ArrayRecord
 
-__all__ = ["ConvState", "conv_plan"]
+__all__ = ["ConvState", "conv_output", "conv_plan", "output_centres"]
 
 
 def _read_only(values: np.ndarray) -> np.ndarray:
@@ -89,9 +89,32 @@ class ConvState(_ArrayRecord):
         return self.anchor if np.shape(kernel) == self.kernel.shape else None
 
 
-def conv_plan(state: ConvState) -> ConvPlan:
-    """The step-by-step plan of ``state`` (``steps.conv1d_plan`` or ``conv2d_plan``).
+def conv_output(state: ConvState) -> np.ndarray:
+    """The output feature map of ``state``: ``ops.conv1d``/``conv2d`` of its data and kernel,
+    shape ``state``'s output shape (a page draws it before it builds the step trace).
 
     Raises ``ValueError`` when the sums overflow (finite values beyond ±1.8e308).
     """
-    return steps.conv_plan_of_setup(state._setup)
+    return ops.run_conv(state._setup)
+
+
+def conv_plan(state: ConvState, output: np.ndarray | None = None) -> ConvPlan:
+    """The step-by-step plan of ``state`` (``steps.conv1d_plan`` or ``conv2d_plan``);
+    ``output`` is :func:`conv_output` of ``state`` when the caller has it already (not copied:
+    the plan freezes it).
+
+    Raises ``ValueError`` when the sums overflow (finite values beyond ±1.8e308).
+    """
+    return steps.conv_plan_of_setup(state._setup, output)
+
+
+def output_centres(state: ConvState) -> tuple[np.ndarray, int]:
+    """Where a 1D output goes: for each output cell, the padded-input cell its kernel's centre
+    covers (``index · stride + anchor · dilation``, the anchor as applied), shape (n_out,);
+    and the padded input's length."""
+    setup = state._setup
+    if len(setup.output_shape) != 1:
+        raise ValueError("output_centres is for a 1D convolution")
+    n = setup.output_shape[0]
+    centres = np.arange(n) * setup.stride[0] + setup.applied_anchor[0] * setup.dilation[0]
+    return centres, int(setup.padded.shape[0])

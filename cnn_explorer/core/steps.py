@@ -28,6 +28,11 @@ __all__ = ["StepOutOfRange", "ConvStep", "ConvPlan", "PoolStep", "PoolPlan", "co
 
 
 def _frozen(values, dtype=None) -> np.ndarray:
+    """A read-only copy of ``values``; an array that is read-only and owns its memory (a state's
+    data) is taken as it is: a 512×512 input is then not copied for every plan."""
+    if isinstance(values, np.ndarray) and not values.flags.writeable and values.flags.owndata \
+            and (dtype is None or values.dtype == dtype):
+        return values
     arr = np.array(values, dtype=dtype, copy=True)
     arr.setflags(write=False)
     return arr
@@ -245,9 +250,10 @@ def _conv_plan(x, k, ndim, **kw) -> ConvPlan:
     return conv_plan_of_setup(ops.conv_setup(x, k, ndim, **kw))
 
 
-def conv_plan_of_setup(setup: ops.ConvSetup) -> ConvPlan:
-    """The plan of arguments :func:`ops.conv_setup` has already checked (and padded)."""
-    output = ops.run_conv(setup)
+def conv_plan_of_setup(setup: ops.ConvSetup, output: np.ndarray | None = None) -> ConvPlan:
+    """The plan of arguments :func:`ops.conv_setup` has already checked (and padded);
+    ``output`` is ``ops.run_conv(setup)`` when the caller has it already."""
+    output = ops.run_conv(setup) if output is None else output
     return ConvPlan(x=_frozen(setup.x), kernel=_frozen(setup.kernel),
                     applied_kernel=_frozen(setup.applied), pads=setup.pads,
                     padded=_frozen_fresh(setup.padded, setup.x),

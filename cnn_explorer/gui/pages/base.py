@@ -1,14 +1,30 @@
-"""The base class every page derives from, and the undo command that holds page states.
+"""What every page derives from: :class:`Page`, the undo command that holds page states, and
+:class:`ExplorerPage`, the plan/step cycle of the stepping pages (convolution, pooling).
 
 A page whose state is a frozen, Qt-free dataclass (``page.state``) edits it with
 :meth:`Page.edit`: the new state goes on the undo stack, and :meth:`Page.apply_state` (redo and
 undo alike) stores it and calls :meth:`Page.render`, which draws the page from the state alone.
+
+A stepping page builds its controls and views, then implements :meth:`ExplorerPage.make_plan`
+(ask ``cnn_explorer.core`` for a plan from the current state; may raise ``ValueError``),
+:meth:`ExplorerPage.show_plan` (draw everything that does not depend on the step) and
+:meth:`ExplorerPage.show_step` (draw one step: O(kernel) work).
 """
 
 import dataclasses
+import re
 
+import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text
+from cnn_explorer.gui.widgets.stepper import Stepper
+
+# Longer traces (an image) open on the finished output; the scrubber and Home still go back.
+STEP_BY_STEP_LIMIT = 1024
 
 
 class SetValueCommand(QUndoCommand):
@@ -80,3 +96,153 @@ class Page(QWidget):
     def can_close(self) -> bool:
         """Stop background work before the window closes; return False to keep it open."""
         return True
+
+
+class ExplorerPage(Page):
+    """A page that animates a trace of steps from ``cnn_explorer.core``.
+
+    A new trace restarts at step 0 (at the finished output for traces over
+    ``STEP_BY_STEP_LIMIT`` steps): :meth:`show_new_output` draws its output map,
+    :meth:`show_new_plan` the rest. :meth:`recompute` does both from :meth:`make_plan`; if the
+    core refuses the combination (``ValueError``), the message is shown and the last valid plan
+    stays on screen.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plan = None
+        self._filled_to = -1
+        self._output = self._shown_output = np.zeros((1, 0))
+        self.frame = ExplorerLayout(self)
+        self.formula = QLabel()
+        self.formula.setObjectName("formula")
+        self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.formula.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.formula.setStyleSheet("font-size: 14px;")
+        # one line, always: a formula that wrapped pushed the views up and down as it stepped
+        self.formula.setFixedHeight(self.formula.fontMetrics().height() + 8)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {colours.ERROR}; font-weight: bold;")
+        self.message.hide()
+        # the message's two lines are kept free, shown or not: an error must not move the views
+        message_room = QWidget()
+        message_room.setFixedHeight(2 * self.message.fontMetrics().lineSpacing() + 4)
+        message_layout = QVBoxLayout(message_room)
+        message_layout.setContentsMargins(0, 0, 0, 0)
+        message_layout.addWidget(self.message, 0, Qt.AlignTop)
+        self.stepper = Stepper()
+        self.stepper.install_shortcuts(self)
+        self.stepper.sigStepChanged.connect(self._on_step_changed)
+        self.frame.bottom.addWidget(self.formula)
+        self.frame.bottom.addWidget(message_room)
+        self.frame.bottom.addWidget(self.stepper)
+
+    # -- hooks -----------------------------------------------------------------------------
+    def make_plan(self):
+        raise NotImplementedError
+
+    def show_plan(self, plan) -> None:
+        raise NotImplementedError
+
+    def show_step(self, step) -> None:
+        raise NotImplementedError
+
+    def output_view(self):
+        """The HeatMap whose cells fill in as the steps run."""
+        raise NotImplementedError
+
+    # -- cycle -----------------------------------------------------------------------------
+    def recompute(self) -> bool:
+        """Rebuild the plan from the current data and options; restart at step 0."""
+        try:
+            plan = self.make_plan()
+        except ValueError as error:
+            self.show_message(str(error))
+            return False
+        self.show_message("")
+        self.show_new_plan(plan)
+        return True
+
+    def show_new_output(self, output) -> int:
+        """Draw a new trace's output map: finished for a long trace (an image is what one wants
+        to see first), empty otherwise; return the step the trace opens on."""
+        self._output = np.atleast_2d(output)
+        first = self._output.size - 1 if self._output.size > STEP_BY_STEP_LIMIT else 0
+        if first:                           # finished: one copy, no NaN fill
+            self._shown_output, self._filled_to = self._output.copy(), first
+            self._redraw_output()
+        else:
+            self._shown_output, self._filled_to = np.full(self._output.shape, np.nan), -1
+            self._fill_output_to(first)
+        return first
+
+    def show_new_plan(self, plan, first: int | None = None) -> None:
+        """Animate ``plan`` from step ``first``, its output already drawn by
+        :meth:`show_new_output` (``None``: draw it here)."""
+        if first is None:
+            first = self.show_new_output(plan.output)
+        self.plan = plan
+        if first:
+            self.stepper.pause()
+        self.stepper.set_count(plan.n_steps, first)
+        output = np.atleast_2d(plan.output)
+        self.stepper.set_row_length(output.shape[1] if output.shape[0] > 1 else 1)
+        self.show_plan(plan)
+        self.show_step(plan.step(first))
+
+    def show_message(self, text: str) -> None:
+        set_text(self.message, text)
+        self.message.setVisible(bool(text))
+
+    def show_formula(self, head: str, terms: str, compact: str) -> None:
+        """``head = terms`` on the formula line; ``head = compact`` with the terms in the tooltip
+        when they do not fit on the line (a 5×5 kernel's 25 terms wrapped over two lines)."""
+        self.formula.ensurePolished()       # its style sheet sets the font that is measured
+        full = f"<b>{head}</b> = {terms}"
+        plain = re.sub(r"<[^>]+>", "", full)
+        fits = self.formula.fontMetrics().horizontalAdvance(plain) <= self.formula.width() - 4
+        set_text(self.formula, full if fits else f"<b>{head}</b> = {compact}")
+        tip = "" if fits else f"{head} = {terms}"
+        if self.formula.toolTip() != tip:
+            self.formula.setToolTip(tip)
+
+    def current_step(self):
+        """The step record on screen, or None before any valid plan."""
+        return None if self.plan is None else self.plan.step(self.stepper.step())
+
+    def _on_step_changed(self, n):
+        if self.plan is not None:
+            self._draw_step(n)
+
+    def _draw_step(self, n):
+        self._fill_output_to(n)
+        self.show_step(self.plan.step(n))
+
+    def _fill_output_to(self, n):
+        """Show output cells 0..n (raster order); only the cells that changed are written."""
+        shown = self._shown_output.reshape(-1)
+        output = self._output.reshape(-1)
+        if n > self._filled_to:
+            shown[self._filled_to + 1:n + 1] = output[self._filled_to + 1:n + 1]
+        elif n < self._filled_to:
+            shown[n + 1:self._filled_to + 1] = np.nan
+        self._filled_to = n
+        self._redraw_output()
+
+    def _redraw_output(self):
+        view = self.output_view()
+        if view.values() is not self._shown_output:
+            view.set_data(self._shown_output, levels=self.output_levels())
+        else:
+            view.refresh()
+
+    def output_levels(self):
+        """Colour range of the output: the whole final output, so colours don't shift as it fills."""
+        return colours.levels_for(self._output, diverging=True)
+
+    # -- Page ------------------------------------------------------------------------------
+    def prepare_screenshot(self, demo_train: int = 0) -> None:
+        if self.plan is not None:
+            self.stepper.set_step(max(1, int(self.plan.n_steps * 0.4)))

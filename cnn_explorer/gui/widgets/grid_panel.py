@@ -1,7 +1,8 @@
 """GridPanel: a titled editor for one array (data, kernel, pooling weights) with presets and size.
 
-Every change the user asks for (a typed cell, a preset, a new size) is emitted as
-``sigChangeRequested(old, new, text)``; the page records it and shows its state with
+A typed cell is the table's own ``editor.sigEdited``, which the page listens to; every other
+change the user asks for (a preset, a paste, a new size) is emitted as
+``sigChangeRequested(old, new, text)``. The page shows its state with
 :meth:`GridPanel.show_values`, which leaves the table alone when it already shows those values
 (a typed value stays as typed; undo or a refused edit writes the cells). Arrays larger than ``edit_limit`` on a side are not put in the table
 (shown by the page as an image instead).
@@ -87,13 +88,16 @@ class GridPanel(QWidget):
         layout.addWidget(self.box)
 
         self.preset.activated.connect(self._on_preset_chosen)
-        self.editor.sigEdited.connect(self._on_cell_edited)
         self.editor.sigPasted.connect(
             lambda old, new: self.request(new.reshape(-1) if ndim == 1 else new, "paste"))
         self.editor.sigCellClicked.connect(self.sigCellClicked)
 
     # -- values ----------------------------------------------------------------------------
     def values(self) -> np.ndarray:
+        """The values shown: the table's (as typed) when it shows them, else the image's."""
+        typed = self.editor.values()
+        if max(self._values.shape) <= self._edit_limit and typed.size == self._values.size:
+            return typed.reshape(self._values.shape)
         return self._values.copy()
 
     def set_values(self, values, preset_name=None) -> None:
@@ -118,8 +122,9 @@ class GridPanel(QWidget):
 
     def show_values(self, values) -> None:
         """Show ``values`` if they are not already shown; name the preset they match."""
-        if not (values is self._values or (np.shape(values) == self._values.shape
-                                           and np.array_equal(values, self._values))):
+        shown = self.values()
+        if not (values is self._values or (np.shape(values) == shown.shape
+                                           and np.array_equal(values, shown))):
             self.set_values(values)
         for spin, n in zip(self.size, np.shape(values)):
             if spin.value() != n:           # a refused resize: show the size in force again
@@ -157,17 +162,13 @@ class GridPanel(QWidget):
         if name in self._presets:
             self.request(self.preset_values(name), f"preset “{name}”")
 
-    def _on_cell_edited(self, old, new):
-        old, self._values = self._values, new.reshape(self._values.shape)   # the table shows it
-        self.sigChangeRequested.emit(old, self.values(), "edit a value")
-
     def _on_size_changed(self, axis, n):
         if n == self._values.shape[axis]:
             return
         shape = list(self._values.shape)
         shape[axis] = n
         new = np.zeros(shape)
-        old = self._values
+        old = self.values()
         common = tuple(slice(0, min(a, b)) for a, b in zip(shape, old.shape))
         new[common] = old[common]
         self.request(new, "resize")

@@ -120,12 +120,14 @@ class Stepper(QWidget):
     def is_playing(self) -> bool:
         return self._timer.isActive()
 
-    def set_count(self, count: int) -> None:
-        """A new trace of ``count`` steps: back to step 0 (the data is the page's business)."""
+    def set_count(self, count: int, step: int = 0) -> None:
+        """A new trace of ``count`` steps, at ``step`` (0: its start); ``sigStepChanged`` is not
+        emitted: the page draws the new trace's step itself."""
         self._count = max(0, int(count))
         self._step = 0
         self.scrubber.setValue(0)            # first: a shorter range would clamp the old step
         self.scrubber.setRange(0, max(0, self._count - 1))
+        self._step = min(max(0, int(step)), max(0, self._count - 1))
         if self._count <= 1:
             self.pause()
         elif self.is_playing():

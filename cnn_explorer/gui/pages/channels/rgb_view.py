@@ -15,7 +15,7 @@ from cnn_explorer.gui.pages.channels.slice_views import (CONTROLS_WIDTH, PLANE_C
                                                          ColourImage, MapRow, ModeView,
                                                          SliceEditors, filled, signed,
                                                          window_cells)
-from cnn_explorer.gui.pages.stepping import STEP_BY_STEP_LIMIT
+from cnn_explorer.gui.pages.base import STEP_BY_STEP_LIMIT
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 from cnn_explorer.gui.widgets.panel import button, row, section, set_text, spin

@@ -5,6 +5,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from cnn_explorer.core.conv_state import output_centres
 from cnn_explorer.core.samples import signal_presets
 from cnn_explorer.gui.pages.convolution.conv_page import ConvExplorerPage
 from cnn_explorer.gui.widgets import colours
@@ -112,6 +113,11 @@ class Conv1DPage(ConvExplorerPage):
         self.input_map.box.sigResized.connect(self._align_plot)
 
     # -- drawing ---------------------------------------------------------------------------
+    def show_new_output(self, output) -> int:
+        # each output cell under the input cell its kernel's centre covers
+        self.output_map.set_columns(*output_centres(self.state))
+        return super().show_new_output(output)
+
     def show_plan(self, plan):
         padded, is_pad = np.asarray(plan.padded), np.asarray(plan.is_pad)
         self.input_map.set_data(padded, levels=self._levels, dim_mask=is_pad)
@@ -125,9 +131,7 @@ class Conv1DPage(ConvExplorerPage):
         self.kernel_map.set_title(f"Kernel under its window{flipped}")
         self.output_map.set_title(f"Output, {plan.output_shape[0]} values, each under the "
                                   "kernel's centre")
-        centres = np.array([plan.step(n).centre[0] for n in range(plan.n_steps)])
-        self.output_map.set_columns(centres, padded.size)
-        self._output_x = centres - left
+        self._output_x = output_centres(self.state)[0] - left
         n = len(plan.x)
         self.signal_curve.setData(np.arange(n), np.asarray(plan.x))
         self.pad_curve.setData(np.arange(-left, n + right)[is_pad], padded[is_pad])

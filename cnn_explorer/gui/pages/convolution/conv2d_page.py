@@ -127,11 +127,11 @@ class Conv2DPage(ConvExplorerPage):
 
     # -- output for the pooling page -------------------------------------------------------
     def current_output(self) -> np.ndarray | None:
-        """The whole output feature map of the current (last valid) settings."""
-        return None if self.plan is None else np.array(self.plan.output)
+        """The whole output feature map of the current (last valid) settings (read-only)."""
+        return None if self.plan is None else self.plan.output
 
-    def show_new_plan(self, plan) -> None:
-        super().show_new_plan(plan)
+    def show_new_plan(self, plan, first=None) -> None:
+        super().show_new_plan(plan, first)
         self.sigOutputChanged.emit(self.current_output())
 
     # -- drawing ---------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """What both convolution pages share: data and kernel panels, options, the state, hover.
 
 The page's state is one ``core.conv_state.ConvState``. A widget's change becomes
-``self.edit("…", field=value)``; the new state is checked and planned (``conv_plan``) before
-it goes on the undo stack, and :meth:`ConvExplorerPage.render` draws everything from it,
+``self.edit("…", field=value)``; the new state is checked and its output computed
+(``conv_output``) before it goes on the undo stack, and :meth:`ConvExplorerPage.render` draws
+everything from it: the output map first, then the step trace (``conv_plan``) and the panels,
 setting a widget only where it shows something else.
 """
 
@@ -12,10 +13,10 @@ import numpy as np
 from PySide6.QtWidgets import QLabel
 
 from cnn_explorer.core import kernels
-from cnn_explorer.core.conv_state import ConvState, conv_plan
+from cnn_explorer.core.conv_state import ConvState, conv_output, conv_plan
 from cnn_explorer.core.formulas import number
 from cnn_explorer.core.validation import shape_text
-from cnn_explorer.gui.pages.stepping import ExplorerPage
+from cnn_explorer.gui.pages.base import ExplorerPage
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.colour_bar import ColourBar
 from cnn_explorer.gui.widgets.conv_options import OPTION_NAMES, ConvOptions
@@ -57,7 +58,7 @@ class ConvExplorerPage(ExplorerPage):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._planned = (None, None)        # (state, its plan): planned once, by edit()
+        self._computed = (None, None)       # (state, its output): computed once, by edit()
         self._hovered = None                # the step shown for the output cell under the mouse
         self._levels = (-1.0, 1.0)
         self._data_bound = (None, 0.0)      # (data, its largest magnitude)
@@ -98,6 +99,14 @@ class ConvExplorerPage(ExplorerPage):
         self.kernel_panel.sigChangeRequested.connect(
             lambda old, new, text: self.edit(f"Kernel: {text}", kernel=new,
                                              anchor=self.state.anchor_for(new)))
+        # a typed value comes straight from the table (the panel relays presets, pastes and
+        # resizes); it stays in the cell as typed
+        for panel, field, what in ((self.data_panel, "data", self.data_title),
+                                   (self.kernel_panel, "kernel", "Kernel")):
+            panel.editor.sigEdited.connect(
+                lambda old, new, field=field, what=what: self.edit(
+                    f"{what}: edit a value",
+                    **{field: new.reshape(getattr(self.state, field).shape)}))
         self.kernel_panel.editor.sigCentreChosen.connect(self._on_centre_chosen)
         # a refused cell is also said below the views: a tooltip alone is easily missed
         for panel, what in ((self.data_panel, self.data_title), (self.kernel_panel, "Kernel")):
@@ -125,14 +134,14 @@ class ConvExplorerPage(ExplorerPage):
             return False                    # a widget showing the state again: not an edit
         try:
             new = dataclasses.replace(self.state, **changes)
-            plan = conv_plan(new)
+            output = conv_output(new)
         except ValueError as error:
             self.show_message(str(error))
             self.show_controls(self.state, self.plan)
             return False
-        if new == self.state:
-            return False
-        self._planned = (new, plan)
+        if all(_same(getattr(new, k), getattr(self.state, k)) for k in changes):
+            return False                    # the same state written another way ("SAME")
+        self._computed = (new, output)
         self.push_edit(text, self.apply_state, self.state, new, merge_key)
         return True
 
@@ -172,12 +181,21 @@ class ConvExplorerPage(ExplorerPage):
 
     # -- drawing ---------------------------------------------------------------------------
     def render(self, state) -> None:
-        planned, plan = self._planned
-        if planned is not state:            # undo and redo: states that were planned before
-            plan = conv_plan(state)
-            self._planned = (state, plan)
+        computed, output = self._computed
+        if computed is not state:           # undo and redo: states computed before
+            output = conv_output(state)
+            self._computed = (state, output)
         self.show_message("")
-        self.show_new_plan(plan)
+        # one colour scale for the page: pad cells hold 0 or copies of the data, so the data's
+        # bound is the padded input's
+        if self._data_bound[0] is not state.data:   # read-only: the same array, same bound
+            self._data_bound = (state.data, _bound(state.data))
+        data, kernel = self._data_bound[1], _bound(state.kernel)
+        self._levels = colours.page_levels(output, np.array([data, kernel, data * kernel]))
+        self.colour_bar.set_levels(self._levels)
+        first = self.show_new_output(output)
+        plan = conv_plan(state, output)     # the trace the step panels show
+        self.show_new_plan(plan, first)
         self.show_controls(state, plan)
 
     def show_controls(self, state, plan) -> None:
@@ -190,16 +208,6 @@ class ConvExplorerPage(ExplorerPage):
         set_text(self.centre_label, f"Centre (dotted): {where}, where the output goes. "
                                     "Ctrl+click or right-click a cell to move it.")
         self.options.show_state(state, plan.pads)
-
-    def show_new_plan(self, plan) -> None:
-        # pad cells hold 0 or copies of the data: the data's bound is the padded input's
-        if self._data_bound[0] is not self.state.data:  # read-only: the same array, same bound
-            self._data_bound = (self.state.data, _bound(self.state.data))
-        data = self._data_bound[1]
-        kernel = _bound(plan.kernel)
-        self._levels = colours.page_levels(plan.output, np.array([data, kernel, data * kernel]))
-        self.colour_bar.set_levels(self._levels)
-        super().show_new_plan(plan)
 
     def output_levels(self):
         return self._levels

@@ -22,7 +22,7 @@ from cnn_explorer.gui.pages.pooling.options_panel import KINDS, PoolOptionsPanel
 from cnn_explorer.gui.pages.pooling.shift_panel import ShiftPanel
 from cnn_explorer.gui.pages.pooling.size_panel import SizePanel
 from cnn_explorer.gui.pages.pooling.weights_panel import WeightsPanel
-from cnn_explorer.gui.pages.stepping import ExplorerPage
+from cnn_explorer.gui.pages.base import ExplorerPage
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
 from cnn_explorer.gui.widgets.focus_keys import share_keys
