@@ -105,8 +105,11 @@ class GridPanel(QWidget):
         array = np.array(values, dtype=float)
         self._values = array
         for spin, n in zip(self.size, array.shape):
-            spin.setMaximum(max(self._size_range[1], n))     # a loaded image may be larger
-            spin.setValue(n)                # the values already have this size: no request
+            # a loaded image may be larger; an unchanged box is left alone (Qt repaints it)
+            if spin.maximum() != max(self._size_range[1], n):
+                spin.setMaximum(max(self._size_range[1], n))
+            if spin.value() != n:
+                spin.setValue(n)            # the values already have this size: no request
         editable = max(array.shape) <= self._edit_limit
         self.editor.setVisible(editable)
         self.too_large.setVisible(not editable)

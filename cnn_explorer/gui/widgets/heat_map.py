@@ -143,7 +143,7 @@ class ColourScale:
             np.clip(index, 0, n - 1, out=index)
         np.copyto(index, n, where=np.isnan(index))
         np.copyto(codes, index, casting="unsafe")
-        return np.take(self.table, codes, out=words)
+        return np.take(self.table, codes, out=words, mode="clip")   # "raise" buffers `out`
 
 
 class CellImage(QGraphicsObject):

@@ -166,7 +166,8 @@ class Stepper(QWidget):
         if not several and self.unit.currentIndex():
             self.unit.setCurrentIndex(0)
         self._show_row()                     # first: a shorter range would clamp the old row
-        self.row_box.setRange(0, max(0, rows - 1))
+        if self.row_box.maximum() != max(0, rows - 1):      # Qt repaints even an equal range
+            self.row_box.setRange(0, max(0, rows - 1))
 
     def _stride(self) -> int:
         """Steps one press (or one tick) moves."""
