@@ -1,5 +1,7 @@
-"""What every page derives from: :class:`Page`, the undo command that holds page states, and
-:class:`ExplorerPage`, the plan/step cycle of the stepping pages (convolution, pooling).
+"""What every page derives from: the page, the undo command holding page states, the stepping cycle.
+
+:class:`Page` is every page's base; :class:`ExplorerPage` adds the plan/step cycle of the
+stepping pages (convolution, pooling).
 
 A page whose state is a frozen, Qt-free dataclass (``page.state``) edits it with
 :meth:`Page.edit`: the new state goes on the undo stack, and :meth:`Page.apply_state` (redo and
