@@ -79,9 +79,10 @@ def page_levels(*arrays) -> tuple[float, float]:
     return (-radius, radius)
 
 
-def text_colour_for(lut: np.ndarray, fraction: float) -> QColor:
-    """Black or white, whichever reads better on the colour at ``fraction`` (0-1) of ``lut``."""
-    if not np.isfinite(fraction):       # NaN from an overflowing range: the middle colour
-        fraction = 0.5 if np.isnan(fraction) else float(fraction > 0)
-    r, g, b = lut[int(np.clip(fraction, 0.0, 1.0) * (len(lut) - 1))][:3]
-    return QColor("black") if 0.299 * r + 0.587 * g + 0.114 * b > 140 else QColor("white")
+def dark_text_on(lut: np.ndarray, fractions) -> np.ndarray:
+    """For each fraction (0-1) of ``lut``: True where black text reads better on its colour than
+    white (NaN from an overflowing range: the middle colour)."""
+    fractions = np.asarray(fractions, float)
+    fractions = np.where(np.isnan(fractions), 0.5, np.clip(fractions, 0.0, 1.0))
+    rgb = np.asarray(lut, float)[(fractions * (len(lut) - 1)).astype(int), :3]
+    return rgb @ np.array([0.299, 0.587, 0.114]) > 140

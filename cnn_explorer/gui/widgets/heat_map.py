@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QImage, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsObject, QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
 from cnn_explorer.core.formulas import format_number
@@ -25,10 +25,13 @@ MIN_FONT_PX = 8
 MEASURE_LIMIT = 2048
 
 
-def level_fraction(value: float, lo: float, hi: float) -> float:
-    """Where ``value`` sits between ``lo`` (0) and ``hi`` (1); halves keep ±1e308 from overflowing."""
+def level_fractions(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Where each value sits between ``lo`` (0) and ``hi`` (1); halves keep ±1e308 from overflowing."""
     span = hi / 2 - lo / 2
-    return (value / 2 - lo / 2) / span if span else 0.5
+    if not span:
+        return np.full(np.shape(values), 0.5)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return (np.asarray(values, float) / 2 - lo / 2) / span
 
 
 class CellNumbers(QGraphicsObject):
@@ -73,31 +76,36 @@ class CellNumbers(QGraphicsObject):
         exposed = option.exposedRect
         r0, r1 = max(0, int(exposed.top())), min(rows, int(math.ceil(exposed.bottom())))
         c0, c1 = max(0, int(exposed.left())), min(cols, int(math.ceil(exposed.right())))
-        cells = [(r, c, signed_text(float(self._values[r, c])))
-                 for r in range(r0, r1) for c in range(c0, c1)
-                 if not math.isnan(self._values[r, c])]
-        if not cells:
+        block = self._values[r0:r1, c0:c1]
+        rows_in, cols_in = np.nonzero(~np.isnan(block))
+        if rows_in.size == 0:
             return
         longest = self._longest
         # digits are about 0.6 of the font's pixel size wide; keep a margin inside the cell
         size = int(min(cell_h * 0.42, 0.85 * cell_w / (0.62 * longest), 18))
         if size < MIN_FONT_PX:
             return
-        lo, hi = self._levels
+        values = block[rows_in, cols_in]
+        dark_text = colours.dark_text_on(self._lut, level_fractions(values, *self._levels))
+        dim = (self._dim[r0:r1, c0:c1][rows_in, cols_in] if self._dim is not None
+               else np.zeros(values.shape, bool))
         font = QFont(painter.font())
         font.setPixelSize(size)
         italic = QFont(font)
         italic.setItalic(True)
+        pens = (QColor("white"), QColor("black"))
         painter.save()
         try:        # an exception here must not leave the painter saved: Qt would crash
             painter.resetTransform()
-            for r, c, text in cells:
+            current = (None, None)
+            for r, c, value, dark, faint in zip((rows_in + r0).tolist(), (cols_in + c0).tolist(),
+                                                values.tolist(), dark_text.tolist(), dim.tolist()):
+                if current != (dark, faint):            # a pen or font change costs a state flush
+                    current = (dark, faint)
+                    painter.setFont(italic if faint else font)
+                    painter.setPen(pens[dark])
                 rect = transform.mapRect(QRectF(c, r, 1, 1))
-                dim = self._dim is not None and self._dim[r, c]
-                painter.setFont(italic if dim else font)
-                fraction = level_fraction(float(self._values[r, c]), lo, hi)
-                painter.setPen(colours.text_colour_for(self._lut, fraction))
-                painter.drawText(rect, Qt.AlignCenter, text)
+                painter.drawText(rect, Qt.AlignCenter, signed_text(value))
         finally:
             painter.restore()
 
