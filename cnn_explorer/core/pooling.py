@@ -1,5 +1,6 @@
 """Pooling, exactly: max, average, L2 and weighted windows, each sum in raster order, so a step
-record that adds the same terms in the same order gets bit-for-bit the same number."""
+record that adds the same terms in the same order gets bit-for-bit the same number; and the
+cell max pooling keeps (:func:`pool_winner`)."""
 
 from __future__ import annotations
 
@@ -107,6 +108,15 @@ def pool_reduce(setup: PoolSetup, windows: np.ndarray, real: np.ndarray) -> np.n
     if kind == "l2":
         return np.sqrt(raster_sum(windows * windows))
     return raster_sum(windows * setup.weights.reshape(-1))
+
+
+def pool_winner(kind: str, window: np.ndarray) -> int | None:
+    """Which cell of one window (its values in raster order, shape (cells,)) max pooling keeps:
+    the first largest, as ``np.argmax`` and the frameworks choose; ``None`` for the kinds that
+    keep no single cell (average, L2, weighted)."""
+    if kind in ("max", "global_max"):
+        return int(np.argmax(window))
+    return None
 
 
 def run_pool(setup: PoolSetup) -> np.ndarray:

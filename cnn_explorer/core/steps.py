@@ -19,6 +19,7 @@ import numpy as np
 
 from . import ops
 from .padding import pad_mask
+from .pooling import pool_winner
 from .formulas import elide, factor, number
 from .validation import as_int, is_sequence
 
@@ -383,9 +384,9 @@ class PoolPlan(_Plan):
         setup = ops.PoolSetup(self.x, self.size, self.stride, self.pads, self.padded, self.is_pad,
                               self.kind, self.weights, self.ceil_mode, self.output_shape)
         value = float(ops.pool_reduce(setup, values.reshape(1, -1), ~is_pad.reshape(1, -1))[0])
-        winner = None
-        if self.kind in ("max", "global_max"):
-            winner = tuple(int(t) for t in taps.reshape(-1, len(origin))[int(np.argmax(values))])
+        kept = pool_winner(self.kind, values.reshape(-1))
+        winner = None if kept is None else tuple(
+            int(t) for t in taps.reshape(-1, len(origin))[kept])
         return PoolStep(n, index, origin, _frozen(taps), _frozen(values), winner, value,
                         self.kind, _frozen(is_pad), self.weights)
 

@@ -93,3 +93,14 @@ def test_stride_defaults_to_size_and_weights_are_ignored_by_other_kinds():
     w = kernels.gaussian_weights((2, 2))
     assert ops.pool2d(x, 2, kind="weighted", weights=w).tolist() == \
         ops.pool2d(x, 2, kind="avg").tolist()
+
+
+def test_the_max_pooling_winner_is_chosen_in_pooling_and_is_the_first_largest():
+    from cnn_explorer.core.pooling import pool_winner
+    from cnn_explorer.core.steps import pool2d_plan
+
+    assert pool_winner("max", np.array([1.0, 3.0, 3.0, -np.inf])) == 1      # the first of two 3s
+    assert pool_winner("global_max", np.array([-np.inf, -2.0])) == 1        # a pad never wins
+    assert pool_winner("avg", np.array([1.0, 2.0])) is None
+    step = pool2d_plan(np.array([[1.0, 5.0], [5.0, 0.0]]), 2).step(0)
+    assert step.winner == (0, 1)
