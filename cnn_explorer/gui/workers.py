@@ -78,8 +78,7 @@ class TrainingWorker(QObject):
         self._stepping = False
         self._step_before = None
         self._pause_after_step = False
-        self._latest = None
-        self._sent_latest = True
+        self._latest = self._unsent = None     # the last snapshot; the one no frame showed yet
         # the final Snapshot, readable once the thread has ended (its signals may still be queued)
         self.final = None
 
@@ -146,10 +145,10 @@ class TrainingWorker(QObject):
         self._next_batch = time.perf_counter() + self._gap
 
     def _send_frame(self, weights=False):
-        if not self._sent_latest and self._latest is not None:
-            self._sent_latest = True
+        if self._unsent is not None:
+            snapshot, self._unsent = self._unsent, None
             self._frame_wanted.clear()
-            self.sigFrame.emit(training.with_arrays(self._latest, self._model, weights))
+            self.sigFrame.emit(training.with_arrays(snapshot, self._model, weights))
 
     def _epoch_end_probabilities(self, snapshot):
         if self._eval_x is None:
@@ -163,7 +162,7 @@ class TrainingWorker(QObject):
     def _after_batch(self, snapshot):
         ends = snapshot.epoch_end or snapshot.done
         if self._step_before is not None:
-            self._sent_latest = True
+            self._unsent = None
             frame = training.with_arrays(snapshot, self._model, weights=True)
             self.sigStepped.emit(frame, reports.step_report(snapshot, self._step_before,
                                                             frame.weights))
@@ -186,8 +185,7 @@ class TrainingWorker(QObject):
             steps = training.train_steps(self._model, self._data, self._config,
                                          should_stop=self._should_stop)
             for snapshot in steps:
-                self._latest = snapshot
-                self._sent_latest = False
+                self._latest = self._unsent = snapshot
                 if self._batches_left is not None and not snapshot.done:
                     self._batches_left -= 1
                     if self._batches_left <= 0:
