@@ -191,6 +191,13 @@ def _cells_path(cells) -> QPainterPath:
     return path
 
 
+def _set_path(item: QGraphicsPathItem, path: QPainterPath) -> None:
+    """Give ``item`` a new outline, leaving it alone when it has that one already (a new path
+    repaints the whole view: a 512×512 image for an outline that did not move)."""
+    if item.path() != path:
+        item.setPath(path)
+
+
 def _overlay(colour, width, fill_alpha=0, z=10, style=Qt.SolidLine):
     item = QGraphicsPathItem()
     pen = QPen(colours.qcolor(colour), width)
@@ -416,11 +423,11 @@ class HeatMap(QWidget):
             # a page clears the links when its plan changes: the next move over the same cell
             # links it again
             self._hovered = (-1, -1)
-        self._hover.setPath(_cells_path(self._view_cells(cells)))
+        _set_path(self._hover, _cells_path(self._view_cells(cells)))
 
     def set_winner(self, cell) -> None:
         """Mark the cell max pooling keeps, or nothing with ``None``."""
-        self._winner.setPath(_cells_path([] if cell is None else self._view_cells([cell])))
+        _set_path(self._winner, _cells_path([] if cell is None else self._view_cells([cell])))
 
     def window_cells(self) -> list[tuple[int, int]]:
         """The cells outlined as the window (for tests and tooltips)."""
