@@ -172,8 +172,8 @@ class ExplorerPage(Page):
         to see first), empty otherwise; return the step the trace opens on."""
         self._output = np.atleast_2d(output)
         first = self._output.size - 1 if self._output.size > STEP_BY_STEP_LIMIT else 0
-        if first:                           # finished: one copy, no NaN fill
-            self._shown_output, self._filled_to = self._output.copy(), first
+        if first:               # finished: the output itself, copied if a step back needs it
+            self._shown_output, self._filled_to = self._output, first
             self._redraw_output()
         else:
             self._shown_output, self._filled_to = np.full(self._output.shape, np.nan), -1
@@ -224,6 +224,8 @@ class ExplorerPage(Page):
 
     def _fill_output_to(self, n):
         """Show output cells 0..n (raster order); only the cells that changed are written."""
+        if n != self._filled_to and self._shown_output is self._output:
+            self._shown_output = self._output.copy()    # the plan's own: never written
         shown = self._shown_output.reshape(-1)
         output = self._output.reshape(-1)
         if n > self._filled_to:
