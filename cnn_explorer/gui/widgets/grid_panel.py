@@ -39,6 +39,7 @@ class GridPanel(QWidget):
         self._presets = dict(presets)
         self._descriptions = descriptions or {}
         self._values = np.zeros((1,) * ndim)
+        self._shown = None                  # the array show_values showed last
         self._edit_limit = edit_limit
         self.box, self.form = section(title, role)
         self.preset = QComboBox()
@@ -124,15 +125,22 @@ class GridPanel(QWidget):
         self.show_preset(preset_name)
 
     def show_values(self, values) -> None:
-        """Show ``values`` if they are not already shown; name the preset they match."""
+        """Show ``values`` if they are not already shown; name the preset they match.
+
+        An array too large to type into, shown last time, is not compared again (a page's
+        state keeps its read-only arrays: a 512×512 input stays the same object through every
+        kernel edit, and nobody can have typed into it)."""
+        if values is self._shown and not values.flags.writeable \
+                and max(values.shape) > self._edit_limit:
+            return
         shown = self.values()
-        if not (values is self._values or (np.shape(values) == shown.shape
-                                           and np.array_equal(values, shown))):
+        if not (np.shape(values) == shown.shape and np.array_equal(values, shown)):
             self.set_values(values)
         for spin, n in zip(self.size, np.shape(values)):
             if spin.value() != n:           # a refused resize: show the size in force again
                 spin.setValue(n)
         self.show_preset(self.preset_matching(values))
+        self._shown = values if isinstance(values, np.ndarray) else None
 
     def show_preset(self, name) -> None:
         self.preset.setCurrentText(name if name in self._presets else CUSTOM)
