@@ -21,22 +21,11 @@ from . import ops
 from .padding import pad_mask
 from .pooling import pool_winner
 from .formulas import elide, factor, number
-from .validation import as_int, is_sequence
+from .validation import as_int, frozen as _frozen, is_sequence
 
 __all__ = ["StepOutOfRange", "ConvStep", "ConvPlan", "PoolStep", "PoolPlan", "conv1d_plan", "conv2d_plan",
            "conv1d_steps", "conv2d_steps", "pool1d_plan", "pool2d_plan", "pool1d_steps",
            "pool2d_steps"]
-
-
-def _frozen(values, dtype=None) -> np.ndarray:
-    """A read-only copy of ``values``; an array that is read-only and owns its memory (a state's
-    data) is taken as it is: a 512×512 input is then not copied for every plan."""
-    if isinstance(values, np.ndarray) and not values.flags.writeable and values.flags.owndata \
-            and (dtype is None or values.dtype == dtype):
-        return values
-    arr = np.array(values, dtype=dtype, copy=True)
-    arr.setflags(write=False)
-    return arr
 
 
 def _frozen_fresh(arr: np.ndarray, caller_input: np.ndarray) -> np.ndarray:

@@ -21,8 +21,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from cnn_explorer.core.levels import levels_for
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text
+from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text, wrapped
 from cnn_explorer.gui.widgets.stepper import Stepper
 
 # Longer traces (an image) open on the finished output; the scrubber and Home still go back.
@@ -59,10 +60,17 @@ class Page(QWidget):
 
     #: The page's frozen state object, for pages that keep one (see the module's docstring).
     state = None
+    #: The trained model the pages share (``shared_model.SharedModel``), given by the window.
+    shared_model = None
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+
+    def share_model(self, shared) -> None:
+        """Take the window's ``SharedModel``: the Training page publishes into it, pages that show
+        the trained model read it (and may listen to its ``changed``)."""
+        self.shared_model = shared
 
     def push_edit(self, text, apply, old, new, merge_key=None) -> None:
         """Record an edit on the page's undo stack and apply it."""
@@ -123,10 +131,8 @@ class ExplorerPage(Page):
         self.formula.setStyleSheet("font-size: 14px;")
         # one line, always: a formula that wrapped pushed the views up and down as it stepped
         self.formula.setFixedHeight(self.formula.fontMetrics().height() + 8)
-        self.message = QLabel()
+        self.message = wrapped(style=f"color: {colours.ERROR}; font-weight: bold;")
         self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {colours.ERROR}; font-weight: bold;")
         self.message.hide()
         # the message's two lines are kept free, shown or not: an error must not move the views
         message_room = QWidget()
@@ -244,7 +250,7 @@ class ExplorerPage(Page):
 
     def output_levels(self):
         """Colour range of the output: the whole final output, so colours don't shift as it fills."""
-        return colours.levels_for(self._output, diverging=True)
+        return levels_for(self._output, diverging=True)
 
     # -- Page ------------------------------------------------------------------------------
     def prepare_screenshot(self, demo_train: int = 0) -> None:

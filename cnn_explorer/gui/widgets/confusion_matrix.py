@@ -3,10 +3,12 @@
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets.colours import OUTPUT, WRONG
+from cnn_explorer.gui.widgets.panel import wrapped
+from cnn_explorer.nn.metrics import row_shares
 
 
 class ConfusionMatrixView(QWidget):
@@ -23,9 +25,8 @@ class ConfusionMatrixView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.counts = None
-        self._title = QLabel("Confusion matrix of the validation images, after each epoch: rows "
-                             "true class, columns predicted")
-        self._title.setWordWrap(True)
+        self._title = wrapped("Confusion matrix of the validation images, after each epoch: rows "
+                              "true class, columns predicted")
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -79,7 +80,7 @@ class ConfusionMatrixView(QWidget):
         self.table.setColumnCount(k)
         self.table.setHorizontalHeaderLabels(short)
         self.table.setVerticalHeaderLabels(labels)
-        totals = np.maximum(counts.sum(axis=1), 1)
+        shares = row_shares(counts)
         for t in range(k):
             for p in range(k):
                 value = int(counts[t, p])
@@ -90,7 +91,7 @@ class ConfusionMatrixView(QWidget):
                     self.table.setItem(t, p, item)
                 item.setText(str(value) if value else "")
                 colour = QColor(OUTPUT if t == p else WRONG)
-                colour.setAlphaF(0.12 + 0.8 * value / totals[t] if value else 0.0)
+                colour.setAlphaF(0.12 + 0.8 * shares[t, p] if value else 0.0)
                 item.setBackground(QBrush(colour))
                 item.setToolTip(f"true {labels[t]}, predicted {labels[p]}: {value} image(s)")
         self._fit_font()

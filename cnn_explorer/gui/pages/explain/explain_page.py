@@ -8,8 +8,7 @@ it and the model; the maps come from ``nn.explain.plan``. The grown image comes 
 """
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, QTimer
-from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
@@ -19,7 +18,7 @@ from cnn_explorer.gui.pages.explain.views import GrowView, ImageGrid, OverlayPan
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.filter_grid import FilterGrid
 from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
-from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text
+from cnn_explorer.gui.widgets.panel import ExplorerLayout, group, set_text, wrapped
 from cnn_explorer.nn import guide_model
 from cnn_explorer.nn.explain import conv_layers
 from cnn_explorer.nn.explain.filters import layer_peaks
@@ -31,17 +30,7 @@ NO_MODEL = ("Train a model on the Training page first: until then these are the 
 HINT = ("Pick a test image and a class to see <b>why</b> the model chose it; pick a layer and a "
         "filter to see <b>what it looks for</b>.")
 DRAW_DELAY_MS = 60   # a stroke sends many changes: one redraw per pause
-
-
-def _group(title, view, caption=None):
-    """``view`` in a titled box, with an optional ``caption`` under it taking only its height."""
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(4, 4, 4, 4)
-    layout.addWidget(view, 1)
-    if caption is not None:
-        layout.addWidget(caption)
-    return box
+BOX_MARGINS = (4, 4, 4, 4)   # the filter's three pictures fill their boxes
 
 
 class ExplainPage(Page):
@@ -80,18 +69,18 @@ class ExplainPage(Page):
         self.filter_title.setStyleSheet(f"font-weight: bold; color: {colours.KERNEL};")
         self.grown = GrowView()
         self.top = ImageGrid(9)
-        self.top_caption = QLabel()
-        self.top_caption.setWordWrap(True)
+        self.top_caption = wrapped()
         self.weights = FilterGrid(px_per_weight=10)   # 32 channels fit a third of the width
         filters = QHBoxLayout()
-        filters.addWidget(_group("Grown to excite it", self.grown), 1)
-        filters.addWidget(_group("Test images that excite it most", self.top, self.top_caption), 1)
+        filters.addWidget(group("Grown to excite it", self.grown, stretch=(1,), margins=BOX_MARGINS), 1)
+        filters.addWidget(group("Test images that excite it most", self.top, self.top_caption,
+                                   stretch=(1, 0), margins=BOX_MARGINS), 1)
         # the grid grows downwards as its width shrinks: scrolled, it never sets the page's height
         weights = QScrollArea()
         weights.setWidget(self.weights)
         weights.setWidgetResizable(True)
         weights.setFrameShape(QFrame.NoFrame)
-        filters.addWidget(_group("Its weights", weights), 1)
+        filters.addWidget(group("Its weights", weights, stretch=(1,), margins=BOX_MARGINS), 1)
         frame.views.addWidget(self.maps_title)
         frame.views.addLayout(self.maps, 3)
         frame.views.addWidget(self.filter_title)
@@ -140,21 +129,25 @@ class ExplainPage(Page):
             self.controls.message.setText(str(exc))
 
     # -- the model -------------------------------------------------------------------------
-    def _training_page(self):
-        pages = getattr(self.window(), "pages", None)
-        return pages.get("training") if isinstance(pages, dict) else None
+    def share_model(self, shared):
+        super().share_model(shared)
+        shared.changed.connect(self._on_model_published)
+
+    def _on_model_published(self):
+        if self.isVisible():            # hidden, the page catches up when it is shown
+            self.use_latest_model()
 
     def use_latest_model(self, force=False):
         """Explain the Training page's model as it is now (a copy), on its test images.
 
-        Without a Training page or a model there, an untrained guide model on the bundled digits.
-        Nothing is redone when neither the model nor its training moved on (unless ``force``).
+        Without a published model (no Training page), an untrained guide model on the bundled
+        digits. Nothing is redone when neither the model nor its training moved on (unless
+        ``force``).
         """
-        training = self._training_page()
-        source = getattr(training, "view_model", None) or getattr(training, "model", None)
-        latest = getattr(training, "latest", None)
-        dataset = getattr(training, "dataset", None)
-        key = (id(source), getattr(latest, "step", None), id(dataset))
+        shared = self.shared_model
+        source, dataset, step = ((None, None, None) if shared is None
+                                 else (shared.model, shared.dataset, shared.step))
+        key = (id(source), step, id(dataset))
         if key == self._source_key and not force:
             return
         self.stop_growing()
@@ -178,13 +171,13 @@ class ExplainPage(Page):
         names = tuple(dataset.class_names)
         self.class_names = names if len(names) == classes else tuple(map(str, range(classes)))
         self._peaks, self._image_key, self._filter_key = {}, None, None
-        self.controls.model_status.setText(self._describe_source(
-            trained, getattr(getattr(training, "model", None), "history", {}), latest))
+        self.controls.model_status.setText(self._describe_source(trained, shared))
         self.render(self.state)
 
-    def _describe_source(self, trained, history, latest):
+    def _describe_source(self, trained, shared):
         if not trained:
             return NO_MODEL
+        history = shared.history
         epochs = len(history.get("loss", ()))
         if epochs:
             val = (history.get("val_accuracy") or [None])[-1]
@@ -192,8 +185,8 @@ class ExplainPage(Page):
                         else f"accuracy {history['accuracy'][-1]:.1%}")
             return (f"The Training page's model, trained {epochs} epoch{'s' * (epochs != 1)} "
                     f"({accuracy}).")
-        if getattr(latest, "images_seen", 0):
-            return f"The Training page's model, trained on {latest.images_seen:,} images so far."
+        if shared.images_seen:
+            return f"The Training page's model, trained on {shared.images_seen:,} images so far."
         return "The Training page's model, not trained yet: " + NO_MODEL.split(": ", 1)[1]
 
     # -- drawing ---------------------------------------------------------------------------
