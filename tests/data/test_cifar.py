@@ -131,6 +131,16 @@ def test_download_verify_list_and_load(tmp_path, mirror):
     assert data.x_train.shape == (300, 32, 32, 3) and data.x_test.shape == (60, 32, 32, 3)
     np.testing.assert_array_equal(data.x_test, want[cifar.TEST_BATCH][0])
     assert data.class_names[0] == "airplane" and data.title == "CIFAR-10"
+    grey = catalog.load("cifar-10", cache_dir=cache, grey=True)
+    assert grey.x_train.shape == (300, 32, 32) and grey.x_test.dtype == np.uint8
+    np.testing.assert_array_equal(grey.x_test, catalog.luminance(data.x_test))
+
+
+def test_luminance_rounds_as_pillow_does(rng):
+    image = pytest.importorskip("PIL.Image")
+    rgb = rng.integers(0, 256, (40, 50, 3)).astype(np.uint8)
+    np.testing.assert_array_equal(catalog.luminance(rgb),
+                                  np.asarray(image.fromarray(rgb).convert("L")))
 
 
 def test_cancel_keeps_nothing(tmp_path, mirror):
