@@ -45,7 +45,7 @@ class ModelSlot:
         if dataset is None or self.model is None:
             return "No model or no data yet."
         return fit_problem(self.model.input_shape, self.model.output_shape,
-                           dataset.x_train.shape[1:3], dataset.num_classes, dataset.title)
+                           dataset.x_train.shape[1:], dataset.num_classes, dataset.title)
 
 
 class ReplaceModel(QUndoCommand):
