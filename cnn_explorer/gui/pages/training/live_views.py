@@ -252,7 +252,7 @@ class TrainingViews(QWidget):
             first = kernels[0]
             self.filters1.set_filters(_first_filters(first))
             kh, kw, cin, cout = first.shape
-            slices = f"×{cin}, each as its {_slice_names(cin)} slices" if cin > 1 else ""
+            slices = f"×{cin} as {_slice_names(cin)} slices" if cin > 1 else ""
             self.filters1.set_title(f"First conv layer: {cout} filters {kh}×{kw}{slices} "
                                     "(click one)")
             if step is not None:
@@ -291,6 +291,7 @@ class TrainingViews(QWidget):
         self.filters1.select(self.chosen)
         cin = first.shape[2]
         film = [(step, _side_by_side(k[..., self.chosen])) for step, k in self.film]
-        self.detail.show_filter(f"Filter {self.chosen + 1} of the first conv layer"
-                                + (f": {_slice_names(cin)} slices" if cin > 1 else ""),
+        # a short title on colour data: the slices' names must stay beside the cells
+        self.detail.show_filter(f"Filter {self.chosen + 1}: {_slice_names(cin)} slices" if cin > 1
+                                else f"Filter {self.chosen + 1} of the first conv layer",
                                 _side_by_side(first[..., self.chosen]), self.filters1.level, film)

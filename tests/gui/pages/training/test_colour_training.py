@@ -73,6 +73,9 @@ def test_a_colour_folder_gives_the_model_an_rgb_input_and_trains(qtbot, window, 
     assert page.model.input_shape == (28, 28, 3) and page.model.count_params() == expected
     assert engine.count_params() != expected        # the class count is still the user's call
     assert model_page.undo_stack.undoText() == "Input of flags: 28×28×3"
+    # the receptive field is drawn on a colour photo for a colour input
+    shown = model_page.field._input.image
+    assert shown.shape == (28, 28, 3) and (shown[..., 0] != shown[..., 1]).any()
     # two classes, ten outputs: the page says what to change, then it trains after the change
     assert "2 classes" in page.controls.message.text()
     specs = model_page.specs
@@ -88,7 +91,9 @@ def test_a_colour_folder_gives_the_model_an_rgb_input_and_trains(qtbot, window, 
 
     # the first conv layer's filters are 3×3×3: each drawn as its R, G, B slices
     assert page.views.filters1.filters.shape == (32, 3, 3, 3)
-    assert "R | G | B slices" in page.views.filters1.title()
+    assert page.views.filters1.title() == ("First conv layer: 32 filters 3×3×3 as R | G | B slices "
+                                           "(click one)")
+    assert page.views.detail.heat.title.text() == "Filter 1: R | G | B slices"
     np.testing.assert_allclose(page.views.detail.heat.values(), np.round(np.concatenate(
         np.moveaxis(page.model.get_weights()[0][..., 0], -1, 0), axis=1), 3), atol=1e-3)
 
@@ -166,3 +171,29 @@ def test_cifar10_downloads_from_the_menu_and_trains_on_32x32x3(qtbot, window, mi
     page.train_batches(2)
     assert page.latest.images_seen == 64 and np.isfinite(page.latest.loss)
     print(f"CIFAR-10 32×32×3: {page.latest.images_per_second:.0f} images/s")
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_colour_filters_start_under_their_title_at_both_sizes(qtbot, colour_folder, monkeypatch,
+                                                              size):
+    # at 1024×700 a 3-slice tile is wider than the column: drawn smaller, it was centred in a
+    # plot as high as at full size, below what the filters' scroll area shows
+    from test_training_views import outside_their_parents
+
+    window = MainWindow(pages=["model", "training"], restore_settings=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("training")
+    page.ask_to_save = False
+    _choose_folder(page, colour_folder, monkeypatch)
+    qtbot.waitUntil(lambda: window.width() == size[0], timeout=2000)
+    grid, scroll = page.views.filters1, page.views.filters_scroll
+    qtbot.waitUntil(lambda: scroll.viewport().rect().contains(
+        grid.plot.viewport().mapTo(scroll.viewport(), grid.tile_centre(0))), timeout=2000)
+    assert grid.px_per_weight() >= 12
+    qtbot.waitUntil(lambda: outside_their_parents(page) == [], timeout=2000)   # laid out
+    model_page = window.show_page("model")
+    assert model_page.input_shape_box.shape() == (28, 28, 3)
+    assert outside_their_parents(model_page) == []
