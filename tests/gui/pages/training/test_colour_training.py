@@ -197,3 +197,24 @@ def test_colour_filters_start_under_their_title_at_both_sizes(qtbot, colour_fold
     model_page = window.show_page("model")
     assert model_page.input_shape_box.shape() == (28, 28, 3)
     assert outside_their_parents(model_page) == []
+
+
+def test_convert_to_grey_comes_back_in_a_new_window(qtbot, colour_folder, monkeypatch):
+    def new_window():
+        window = MainWindow(pages=["model", "training"], restore_settings=True)
+        qtbot.addWidget(window)
+        window.pages["training"].ask_to_save = False
+        return window
+
+    window = new_window()
+    page = window.pages["training"]
+    _choose_folder(page, colour_folder, monkeypatch)
+    page.controls.grey.click()
+    window.close()
+    again = new_window()
+    page, model_page = again.pages["training"], again.pages["model"]
+    assert page.controls.grey.isChecked() and page.dataset.x_train.shape[1:] == (28, 28)
+    assert model_page.input_shape_box.shape() == (28, 28, 1)
+    page.controls.grey.click()       # later windows of this test run start as by default
+    page.datasets.sigChosen.emit(catalog.BUNDLED)
+    again.close()
