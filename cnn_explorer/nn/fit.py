@@ -25,7 +25,7 @@ def _kind(channels):
     return f"images with {channels} channels"
 
 
-def fit_problem(input_shape, outputs, image_shape, num_classes, title):
+def fit_problem(input_shape, outputs, image_shape, num_classes, title, input_remedy=None):
     """What keeps a model from training on a dataset, as advice, or ``""`` when it fits.
 
     Parameters
@@ -41,6 +41,9 @@ def fit_problem(input_shape, outputs, image_shape, num_classes, title):
         The dataset's classes.
     title : str
         The dataset's name, for the message.
+    input_remedy : str, optional
+        What to do about an input that does not fit, when it is not "set the input to … on the
+        Model page, then press New model." (e.g. the Model page has that input already).
 
     Returns
     -------
@@ -58,8 +61,8 @@ def fit_problem(input_shape, outputs, image_shape, num_classes, title):
     height, width, *rest = tuple(image_shape)
     channels = rest[0] if rest else 1
     model_h, model_w, model_c = tuple(input_shape)
-    set_input = (f"set the input to {height}×{width}×{channels} on the Model page, then press "
-                 "New model.")
+    set_input = input_remedy or (f"set the input to {height}×{width}×{channels} on the Model "
+                                 "page, then press New model.")
     if model_c != channels:
         return (f"The model takes {_kind(model_c)} but {title} has {_kind(channels)}: "
                 + set_input)

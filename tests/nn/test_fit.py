@@ -32,6 +32,9 @@ def test_colour_data_needs_a_colour_input():
         "The model takes 28×28 images but CIFAR-10 has 32×32 images: set the input to 32×32×3 "
         "on the Model page, then press New model.")
     assert "images with 4 channels" in fit_problem((8, 8, 4), 2, (8, 8, 3), 2, "x")
+    assert fit_problem((28, 28, 1), 10, (32, 32, 3), 10, "CIFAR-10", "press New model.") == (
+        "The model takes grey images but CIFAR-10 has colour images (3 channels: R, G, B): "
+        "press New model.")
 
 
 def test_image_shape_of_a_batch():

@@ -211,7 +211,8 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
     # -- the model --------------------------------------------------------------------------
     def _check_fit(self):
         """Whether the model fits the data; if not, the page says what to change."""
-        problem = self.slot.problem_with(self.dataset)
+        page = self._model_page()
+        problem = self.slot.problem_with(self.dataset, page and page.state.input_shape)
         self.feed.enabled = not problem
         if problem:
             self._fit_message = problem

@@ -218,3 +218,22 @@ def test_convert_to_grey_comes_back_in_a_new_window(qtbot, colour_folder, monkey
     page.controls.grey.click()       # later windows of this test run start as by default
     page.datasets.sigChosen.emit(catalog.BUNDLED)
     again.close()
+
+
+def test_a_trained_model_stays_and_new_model_takes_the_colour_input(qtbot, window, colour_folder,
+                                                                     monkeypatch):
+    page, model_page = window.pages["training"], window.pages["model"]
+    page.controls.batch_size.setValue(32)
+    page.train_batches(1)
+    trained = page.model
+    _choose_folder(page, colour_folder, monkeypatch)
+    assert page.model is trained and model_page.input_shape_box.shape() == (28, 28, 3)
+    assert page.controls.message.text() == (
+        "The model takes grey images but flags has colour images (3 channels: R, G, B): the "
+        "Model page takes them now: press New model to train it (this model is kept until then).")
+    assert page.views.predictions.predicted is None        # the data, without predictions
+    page.controls.new_button.click()
+    assert page.model.input_shape == (28, 28, 3)
+    assert "2 classes" in page.controls.message.text()      # the next thing to change
+    page.undo_stack.undo()                                  # the trained model comes back
+    assert page.model is trained
