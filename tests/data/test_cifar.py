@@ -4,7 +4,7 @@ serving an archive the test writes (a few records per batch, laid out as the rea
 import numpy as np
 import pytest
 
-from cifar_server import archive, mirror, records  # noqa: F401 (mirror is a fixture)
+from colour_data import archive, mirror, records  # noqa: F401 (mirror is a fixture)
 from cnn_explorer.data import catalog, cifar
 from cnn_explorer.data.download import (COLOUR_DOWNLOADS, DownloadCancelled, DownloadError,
                                         DownloadSpec, RemoteFile, download, is_complete)

@@ -14,7 +14,8 @@ from cnn_explorer.gui.main_window import MainWindow
 from cnn_explorer.nn.guide_model import guide_convnet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "data"))
-from cifar_server import mirror  # noqa: E402, F401 (a fixture)
+from colour_data import mirror, noisy_colour_folder  # noqa: E402, F401 (mirror is a fixture)
+from test_training_views import outside_their_parents, training_window  # noqa: E402
 
 Image = pytest.importorskip("PIL.Image")
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
@@ -25,23 +26,13 @@ RED, BLUE = (210, 40, 30), (30, 40, 210)
 @pytest.fixture
 def colour_folder(tmp_path, rng):
     """Red and blue noisy pictures, 16 of each, in one folder per class."""
-    for name, colour in (("blue", BLUE), ("red", RED)):
-        for i in range(16):
-            noisy = np.clip(np.array(colour) + rng.normal(0, 20, (20, 20, 3)), 0, 255)
-            path = tmp_path / "flags" / name / f"{i}.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            Image.fromarray(noisy.astype(np.uint8)).save(path)
-    return tmp_path / "flags"
+    return noisy_colour_folder(tmp_path / "flags", rng, {"blue": BLUE, "red": RED}, 16,
+                               size=20, spread=20)
 
 
 @pytest.fixture
 def window(qtbot):
-    window = MainWindow(pages=["model", "training"], restore_settings=False)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    page = window.show_page("training")
-    page.ask_to_save = False
+    window, page = training_window(qtbot, (1280, 800), ("model", "training"))
     yield window
     page.stop_training()
 
@@ -178,15 +169,7 @@ def test_colour_filters_start_under_their_title_at_both_sizes(qtbot, colour_fold
                                                               size):
     # at 1024×700 a 3-slice tile is wider than the column: drawn smaller, it was centred in a
     # plot as high as at full size, below what the filters' scroll area shows
-    from test_training_views import outside_their_parents
-
-    window = MainWindow(pages=["model", "training"], restore_settings=False)
-    qtbot.addWidget(window)
-    window.resize(*size)
-    window.show()
-    qtbot.waitExposed(window)
-    page = window.show_page("training")
-    page.ask_to_save = False
+    window, page = training_window(qtbot, size, ("model", "training"))
     _choose_folder(page, colour_folder, monkeypatch)
     qtbot.waitUntil(lambda: window.width() == size[0], timeout=2000)
     grid, scroll = page.views.filters1, page.views.filters_scroll

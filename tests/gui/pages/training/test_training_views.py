@@ -137,16 +137,22 @@ def outside_their_parents(root):
     return bad
 
 
-@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
-def test_nothing_is_clipped_and_the_room_goes_to_the_filters(qtbot, small_data, size):
-    # at 1024×700 the save line was cut; at 1600×1000 the extra room missed the filters
-    window = MainWindow(pages=["training"], restore_settings=False)
+def training_window(qtbot, size, pages=("training",)):
+    """A main window of ``pages`` at ``size``, on screen, the Training page shown."""
+    window = MainWindow(pages=list(pages), restore_settings=False)
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
     page = window.show_page("training")
     page.ask_to_save = False
+    return window, page
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_nothing_is_clipped_and_the_room_goes_to_the_filters(qtbot, small_data, size):
+    # at 1024×700 the save line was cut; at 1600×1000 the extra room missed the filters
+    window, page = training_window(qtbot, size)
     qtbot.waitUntil(lambda: window.width() == size[0], timeout=2000)
     assert outside_their_parents(page) == []
     scroll = page.controls_scroll

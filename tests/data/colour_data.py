@@ -1,5 +1,6 @@
-"""A fake CIFAR-10 archive laid out as the real one, and a server on 127.0.0.1 serving it with
-``COLOUR_DOWNLOADS`` pointed at it: shared by the data tests and the Training page's."""
+"""Colour test data shared by the data tests and the Training page's: folders of noisy colour
+pictures, and a fake CIFAR-10 archive laid out as the real one, served on 127.0.0.1 with
+``COLOUR_DOWNLOADS`` pointed at it."""
 
 import hashlib
 import io
@@ -13,6 +14,20 @@ import pytest
 
 from cnn_explorer.data import catalog, cifar
 from cnn_explorer.data.download import COLOUR_DOWNLOADS, DownloadSpec, RemoteFile
+
+
+def noisy_colour_folder(root, rng, colours, per_class, size=16, spread=25):
+    """``root/<class>/<i>.png``: ``per_class`` pictures ``size``×``size`` of each class's RGB
+    colour (``colours``: class name -> (r, g, b)) with Gaussian noise of ``spread``; ``root``."""
+    from PIL import Image
+
+    for name, colour in colours.items():
+        for i in range(per_class):
+            noisy = np.clip(np.array(colour) + rng.normal(0, spread, (size, size, 3)), 0, 255)
+            path = root / name / f"{i}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(noisy.astype(np.uint8)).save(path)
+    return root
 
 
 def records(rng, n):
