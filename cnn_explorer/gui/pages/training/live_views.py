@@ -31,9 +31,14 @@ def _first_filters(kernels):
 
 
 def _side_by_side(kernel):
-    """One filter (kh, kw, cin) as the numbers the detail shows: (kh, cin · kw), its slices
-    left to right (the filter itself on grey data)."""
-    return np.concatenate(np.moveaxis(kernel, -1, 0), axis=1)
+    """One filter (kh, kw, cin) as the numbers the detail shows: (kh, cin · (kw + 1) - 1), its
+    slices left to right with an empty (NaN) column between them (the filter itself on grey
+    data)."""
+    kh, kw, cin = kernel.shape
+    cells = np.full((kh, cin * (kw + 1) - 1), np.nan, dtype=np.float64)
+    for k in range(cin):
+        cells[:, k * (kw + 1):k * (kw + 1) + kw] = kernel[:, :, k]
+    return cells
 
 
 def _slice_names(channels):
