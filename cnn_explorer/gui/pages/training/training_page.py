@@ -188,7 +188,7 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         self.feed.clear_confusion()
         self.feed.use_test_images()   # before a model for these images draws its predictions
         self._update_validation()
-        self._follow_dataset()
+        self.follow_dataset()
         self._note_architecture()   # still true of the model with other data
         self._check_fit()
         self.feed.show_test_images()
@@ -205,7 +205,7 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
         if self._follow_pending:
-            self._follow_dataset()
+            self.follow_dataset()
         self._sync_architecture()   # during a run only the note: a change made meanwhile is said
 
     # -- the model --------------------------------------------------------------------------
@@ -221,15 +221,22 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
             self.controls.show_message("")
         return not problem
 
-    def _follow_dataset(self):
+    def follow_dataset(self):
         """The Model page's input takes the data's image shape (a colour dataset: H×W×3), an
         undoable edit there; an untrained model follows it (a trained one stays until New
-        model, and the page says why it cannot train on these images)."""
+        model, and the page says why it cannot train on these images). Without a Model page
+        (not built yet) the guide's model is rebuilt for the data, and the Model page follows
+        once it is there (the main window calls this then)."""
         page = self._model_page()
         self._follow_pending = page is None
-        if page is None or self.dataset is None:
+        if self.dataset is None:
             return
         shape = image_shape_of(self.dataset.x_train.shape)
+        if page is None:
+            if self.slot.key == "guide" and self.model.input_shape != shape \
+                    and not self.running and not self.slot.trained:
+                self.new_model()
+            return
         if page.state.input_shape != shape:
             page.set_specs(page.specs, f"Input of {self.dataset.title}: "
                            + "×".join(map(str, shape)), input_shape=shape)

@@ -222,3 +222,22 @@ def test_a_trained_model_stays_and_new_model_takes_the_colour_input(qtbot, windo
     assert "2 classes" in page.controls.message.text()      # the next thing to change
     page.undo_stack.undo()                                  # the trained model comes back
     assert page.model is trained
+
+
+def test_a_model_page_built_after_the_colour_data_takes_its_shape(qtbot, colour_folder,
+                                                                   monkeypatch):
+    # the app builds pages when first shown: the Training page trained the grey guide model on
+    # colour data, and the Model page came up 28×28×1 until the Training page was shown again
+    window = MainWindow(pages=["training", "model"], restore_settings=False, lazy=True)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("training")
+    page.ask_to_save = False
+    assert "model" not in window.pages
+    _choose_folder(page, colour_folder, monkeypatch)
+    assert page.model.input_shape == (28, 28, 3)
+    model_page = window.show_page("model")
+    assert model_page.input_shape_box.shape() == (28, 28, 3)
+    assert _total_params(model_page) == page.model.count_params()
+    window.show_page("training")
+    assert page.slot.key == model_page.architecture_key()
