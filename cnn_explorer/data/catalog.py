@@ -294,9 +294,18 @@ def _checked_folder(path: str | os.PathLike) -> Path:
     return folder
 
 
-def _cifar(folder: Path) -> FolderData:
+def _cifar(folder: Path, grey: bool) -> FolderData:
     x_train, y_train, x_test, y_test, names = cifar.read_archive(folder / cifar.ARCHIVE)
+    if grey:
+        x_train, x_test = luminance(x_train), luminance(x_test)
     return FolderData(x_train, y_train, x_test, y_test, names)
+
+
+def luminance(images: np.ndarray) -> np.ndarray:
+    """uint8 RGB images ``(..., 3)`` as grey ``(...)``: ITU-R 601 luma, rounded as Pillow's
+    ``convert("L")`` rounds it, so a folder's images and CIFAR-10's become grey alike."""
+    weights = np.array([19595, 38470, 7471], dtype=np.uint32)      # 0.299, 0.587, 0.114 · 2**16
+    return ((images.astype(np.uint32) @ weights + (1 << 15)) >> 16).astype(np.uint8)
 
 
 def load(name_or_path: str | os.PathLike, *, seed: int = 0,
@@ -314,7 +323,8 @@ def load(name_or_path: str | os.PathLike, *, seed: int = 0,
     cache_dir : path-like, optional
         Cache root where downloads are looked for (default :func:`cache_dir`).
     grey : bool
-        Make the images of a colour image folder grey (``(N, 28, 28)``) instead.
+        Make colour images grey (``(N, H, W)``, the luminance ``0.299 R + 0.587 G + 0.114 B``
+        as image viewers compute it): a colour image folder or CIFAR-10. Grey data is unchanged.
 
     Returns
     -------
@@ -331,7 +341,7 @@ def load(name_or_path: str | os.PathLike, *, seed: int = 0,
     key = str(name_or_path)
     if isinstance(name_or_path, str) and key in TITLES:
         folder = _known_folder(key, cache_dir)
-        data = _cifar(folder) if key in COLOUR_DOWNLOADS else load_idx_folder(folder)
+        data = _cifar(folder, grey) if key in COLOUR_DOWNLOADS else load_idx_folder(folder)
         return _finish(key, TITLES[key], data, CLASS_NAMES[key], seed, folder)
     folder = _checked_folder(name_or_path)
     if find_idx_files(folder):

@@ -211,6 +211,9 @@ class MainWindow(QMainWindow):
         placeholder.deleteLater()
 
     def _connect_pages(self, name):
+        training = self.pages.get("training")
+        if name == "model" and hasattr(training, "follow_dataset"):
+            training.follow_dataset()    # a Model page built after the data takes its shape
         conv2d, pooling = self.pages.get("conv2d"), self.pages.get("pooling")
         if name != "pooling" or not (hasattr(conv2d, "sigOutputChanged")
                                      and hasattr(pooling, "set_conv_output")):

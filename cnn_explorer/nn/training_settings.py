@@ -14,15 +14,20 @@ SPEEDS = (FULL_SPEED, 20.0, 5.0, 1.0)
 class TrainingSettings(Hyperparameters):
     """Dataset, hyper-parameters and speed of the training page; invalid values raise ValueError.
 
-    ``dataset`` is a ``catalog.available()`` name or a folder path; ``speed`` is the most batches
-    per second the run may take (``FULL_SPEED``: no limit), the slow motion a student watches.
+    ``dataset`` is a ``catalog.available()`` name or a folder path; ``grey`` loads its colour
+    images as grey; ``speed`` is the most batches per second the run may take (``FULL_SPEED``:
+    no limit), the slow motion a student watches.
     """
 
     dataset: str = ""
+    grey: bool = False
     speed: float = FULL_SPEED
 
     def __post_init__(self):
         config_of(self).validate()
+        if not isinstance(self.grey, bool):
+            raise ValueError(f"grey must be True or False, got {self.grey!r:.40} "
+                             "(TrainingSettings)")
         speed = self.speed
         if isinstance(speed, bool) or not isinstance(speed, numbers.Real) \
                 or not (speed >= 0 and speed == speed):

@@ -1,49 +1,17 @@
 """CIFAR-10: its binary records, the archive reader, and the download from a server on 127.0.0.1
 serving an archive the test writes (a few records per batch, laid out as the real one)."""
 
-import hashlib
-import io
-import tarfile
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
 import numpy as np
 import pytest
 
+from colour_data import archive, mirror, records  # noqa: F401 (mirror is a fixture)
 from cnn_explorer.data import catalog, cifar
 from cnn_explorer.data.download import (COLOUR_DOWNLOADS, DownloadCancelled, DownloadError,
                                         DownloadSpec, RemoteFile, download, is_complete)
 
 
-def _records(rng, n):
-    labels = rng.integers(0, 10, n).astype(np.uint8)
-    images = rng.integers(0, 256, (n, 32, 32, 3)).astype(np.uint8)
-    planes = images.transpose(0, 3, 1, 2).reshape(n, -1)       # R plane, G plane, B plane
-    return images, labels, np.concatenate([labels[:, None], planes], axis=1).tobytes()
-
-
-def _archive(path, rng, per_batch=7, names=cifar.CLASS_NAMES, skip=()):
-    want = {}
-    with tarfile.open(path, "w:gz") as tar:
-        members = [*cifar.TRAIN_BATCHES, cifar.TEST_BATCH]
-        for name in members:
-            images, labels, raw = _records(rng, per_batch)
-            want[name] = images, labels
-            if name in skip:
-                continue
-            info = tarfile.TarInfo(f"{cifar.FOLDER}/{name}")
-            info.size = len(raw)
-            tar.addfile(info, io.BytesIO(raw))
-        meta = "\n".join(names).encode() + b"\n"
-        info = tarfile.TarInfo(f"{cifar.FOLDER}/batches.meta.txt")
-        info.size = len(meta)
-        tar.addfile(info, io.BytesIO(meta))
-    return want
-
-
 def test_records_decode_to_rgb_images(rng):
-    images, labels, raw = _records(rng, 5)
+    images, labels, raw = records(rng, 5)
     got_images, got_labels = cifar.decode_records(raw, "x")
     np.testing.assert_array_equal(got_images, images)
     np.testing.assert_array_equal(got_labels, labels)
@@ -51,7 +19,7 @@ def test_records_decode_to_rgb_images(rng):
 
 
 def test_damaged_records_are_refused(rng):
-    _, _, raw = _records(rng, 2)
+    _, _, raw = records(rng, 2)
     with pytest.raises(ValueError, match="not a whole number of 3,073-byte CIFAR records"):
         cifar.decode_records(raw[:-1], "data_batch_1.bin")
     with pytest.raises(ValueError, match="label 200"):
@@ -59,7 +27,7 @@ def test_damaged_records_are_refused(rng):
 
 
 def test_archive_reads_train_and_test(tmp_path, rng):
-    want = _archive(tmp_path / cifar.ARCHIVE, rng)
+    want = archive(tmp_path / cifar.ARCHIVE, rng)
     x_train, y_train, x_test, y_test, names = cifar.read_archive(tmp_path / cifar.ARCHIVE)
     train = np.concatenate([want[n][0] for n in cifar.TRAIN_BATCHES])
     np.testing.assert_array_equal(x_train, train)
@@ -69,7 +37,7 @@ def test_archive_reads_train_and_test(tmp_path, rng):
 
 
 def test_archive_missing_a_batch_or_not_an_archive(tmp_path, rng):
-    _archive(tmp_path / "a.tar.gz", rng, skip=("data_batch_3.bin",))
+    archive(tmp_path / "a.tar.gz", rng, skip=("data_batch_3.bin",))
     with pytest.raises(ValueError, match="has no cifar-10-batches-bin/data_batch_3.bin"):
         cifar.read_archive(tmp_path / "a.tar.gz")
     (tmp_path / "b.tar.gz").write_bytes(b"not gzip at all")
@@ -85,40 +53,6 @@ def test_the_real_entry_is_checksummed():
     assert entry.mirrors[0].startswith("https://") and entry.licence
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass        # a cancelled client closes its socket mid-file
-
-
-@pytest.fixture
-def mirror(tmp_path, rng, monkeypatch):
-    """A served fake archive (big enough to take several chunks) and COLOUR_DOWNLOADS pointing
-    at it with its real checksums."""
-    root = tmp_path / "mirror"
-    root.mkdir()
-    want = _archive(root / cifar.ARCHIVE, rng, per_batch=60)
-    content = (root / cifar.ARCHIVE).read_bytes()
-    spec = DownloadSpec("CIFAR-10", ("http://127.0.0.1:9/unused/",), (RemoteFile(
-        cifar.ARCHIVE, hashlib.sha256(content).hexdigest(), hashlib.md5(content).hexdigest(),
-        len(content)),), "test")
-    monkeypatch.setitem(COLOUR_DOWNLOADS, "cifar-10", spec)
-    monkeypatch.setattr(catalog, "SYSTEM_DATASETS", {})
-    server = _Server(("127.0.0.1", 0), partial(_Handler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", want, spec
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
 def test_download_verify_list_and_load(tmp_path, mirror):
     url, want, _ = mirror
     cache = tmp_path / "cache"
@@ -131,6 +65,16 @@ def test_download_verify_list_and_load(tmp_path, mirror):
     assert data.x_train.shape == (300, 32, 32, 3) and data.x_test.shape == (60, 32, 32, 3)
     np.testing.assert_array_equal(data.x_test, want[cifar.TEST_BATCH][0])
     assert data.class_names[0] == "airplane" and data.title == "CIFAR-10"
+    grey = catalog.load("cifar-10", cache_dir=cache, grey=True)
+    assert grey.x_train.shape == (300, 32, 32) and grey.x_test.dtype == np.uint8
+    np.testing.assert_array_equal(grey.x_test, catalog.luminance(data.x_test))
+
+
+def test_luminance_rounds_as_pillow_does(rng):
+    image = pytest.importorskip("PIL.Image")
+    rgb = rng.integers(0, 256, (40, 50, 3)).astype(np.uint8)
+    np.testing.assert_array_equal(catalog.luminance(rgb),
+                                  np.asarray(image.fromarray(rgb).convert("L")))
 
 
 def test_cancel_keeps_nothing(tmp_path, mirror):

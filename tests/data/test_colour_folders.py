@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from colour_data import noisy_colour_folder
 from cnn_explorer.data.catalog import describe, load
 from cnn_explorer.nn import layers
 from cnn_explorer.nn.model import Sequential
@@ -73,13 +74,8 @@ def test_train_and_test_folders_share_colour(tmp_path):
 
 def test_a_colour_folder_trains_end_to_end(tmp_path):
     """Red versus blue pictures: the engine on H×W×3 data from the folder loader learns them."""
-    rng = np.random.default_rng(3)
-    for name, colour in (("blue", BLUE), ("red", RED)):
-        for i in range(24):
-            noisy = np.clip(np.array(colour) + rng.normal(0, 25, (16, 16, 3)), 0, 255)
-            path = tmp_path / "flags" / name / f"{i}.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            Image.fromarray(noisy.astype(np.uint8)).save(path)
+    noisy_colour_folder(tmp_path / "flags", np.random.default_rng(3), {"blue": BLUE, "red": RED},
+                        24)
     data = load(tmp_path / "flags", seed=1)
     assert data.x_train.shape[1:] == (28, 28, 3)
     model = Sequential([layers.Conv2D(4, 3, activation="relu"), layers.MaxPooling2D(2),

@@ -41,3 +41,18 @@ def test_bad_sources_say_why(tmp_path):
         photos.load_photo("astronaut", max_side=0)
     with pytest.raises(ValueError, match="no bundled photo"):
         photos.photo_path("moon")
+
+
+def test_a_colour_input_is_shown_the_photo_and_a_grey_one_the_digit():
+    from cnn_explorer.data import samples
+
+    image, batch = samples.sample_for((32, 32, 3))
+    assert image.shape == (32, 32, 3) and batch.shape == (1, 32, 32, 3)
+    assert 0 <= image.min() and image.max() <= 1 and (image[..., 0] != image[..., 1]).any()
+    grey, grey_batch = samples.sample_for((28, 28, 1))
+    want, want_batch = samples.resized_for(samples.digit(), (28, 28, 1))
+    np.testing.assert_array_equal(grey, want)
+    np.testing.assert_array_equal(grey_batch, want_batch)
+    assert samples.sample_for((10,)) is None
+    with pytest.raises(ValueError, match="needs an input of 3 channels, not 1"):
+        samples.resized_for(image, (8, 8, 1))

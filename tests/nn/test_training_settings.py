@@ -24,6 +24,7 @@ def test_settings_compare_by_value_and_give_the_engine_config():
     ("learning_rate", float("nan"), "learning_rate must be a positive number"),
     ("validation_split", 1.0, "validation_split must be in"),
     ("speed", -1.0, "speed must be 0"),
+    ("grey", "yes", "grey must be True or False"),
 ])
 def test_an_unusable_setting_is_refused_with_its_message(field, value, message):
     with pytest.raises(ValueError, match=message):

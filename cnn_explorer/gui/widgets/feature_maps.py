@@ -10,6 +10,16 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from cnn_explorer.gui.widgets.filter_grid import image_view, mosaic
 
 COLOURS = "viridis"
+#: The name of the activation that is the image itself: three channels of it are a colour picture.
+INPUT = "input"
+
+
+def _is_picture(name, maps):
+    return name == INPUT and maps.shape[2] == 3
+
+
+def _show_picture(image, rgb):
+    image.setImage(np.clip(rgb, 0, 1).astype(np.float32), levels=(0, 1), autoLevels=False)
 
 
 def _set_label(label, text):
@@ -21,7 +31,8 @@ class FeatureMaps(QWidget):
     """Every channel of every (H, W, C) activation as a square-ish mosaic, titled with the layer.
 
     Each layer has its own levels (its smallest to its largest value) so that small activations
-    deep in the network are still visible. A click on one map shows it enlarged in the last
+    deep in the network are still visible; a colour input (``INPUT`` with three channels, values
+    in [0, 1]) is drawn as the RGB picture it is. A click on one map shows it enlarged in the last
     column (``enlarged``: (layer name, channel)), kept up to date as the maps change.
     """
 
@@ -51,6 +62,12 @@ class FeatureMaps(QWidget):
         self._columns = []
         for (name, maps), (label, view, image) in zip(spatial, self._images):
             h, w, c = maps.shape
+            if _is_picture(name, maps):
+                self._columns.append(1)
+                _show_picture(image, maps)
+                _set_label(label, f"{name} {h}×{w}×3 (RGB)")
+                self.shown.append((name, maps))
+                continue
             # twice as many columns as rows: the views sit side by side in a wide, low strip
             columns = max(1, math.ceil(math.sqrt(2 * c)))
             self._columns.append(columns)
@@ -102,6 +119,10 @@ class FeatureMaps(QWidget):
             _set_label(label, "click a map to enlarge it" if self.shown else "")
             return
         name, channel = self.enlarged
+        if _is_picture(name, maps):
+            _show_picture(image, maps)
+            _set_label(label, f"{name} (RGB), enlarged")
+            return
         one = np.ascontiguousarray(maps[:, :, channel], dtype=np.float32)
         low, high = float(one.min()), float(one.max())
         image.setImage(one, levels=(low, high if high > low else low + 1), autoLevels=False)

@@ -64,11 +64,11 @@ class FilterDetail(QWidget):
             return
         tiles = np.stack([np.repeat(np.repeat(k, UPSAMPLE, 0), UPSAMPLE, 1) for _, k in self.film])
         self._image.setImage(mosaic(tiles, len(tiles)), levels=(-level, level), autoLevels=False)
-        # two lines even in the narrow column of a 1024-pixel window; the count is in the tooltip
-        set_text(self.strip_title, f"How it changed: batch {self.film[0][0]} → batch "
-                                   f"{self.film[-1][0]} (oldest left)")
-        self.strip_title.setToolTip(f"{len(self.film)} frames of this filter during the run, "
-                                    "oldest left")
+        # two lines even in the narrow column of a 1024-pixel window and with five-digit batch
+        # numbers; what the strip is and its frame count are in the tooltip
+        set_text(self.strip_title, f"Batch {self.film[0][0]} → {self.film[-1][0]}, oldest left")
+        self.strip_title.setToolTip(f"How this filter changed: {len(self.film)} frames of it "
+                                    "during the run, oldest left")
 
     def clear(self, title):
         self.heat.set_title(title)

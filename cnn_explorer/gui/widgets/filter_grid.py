@@ -14,6 +14,7 @@ from cnn_explorer.gui.widgets.panel import set_text, wrapped
 
 UPSAMPLE = 4    # image pixels per weight: a 1-pixel gap between tiles is a quarter of a weight
 MARGIN = 1.08   # the view's frame takes a few pixels: ask that much more room per weight
+SLICE_GAP = 2   # image pixels between a filter's slices: half a weight, less than between filters
 
 
 def mosaic(tiles, columns=None, gap=1, fill=np.nan):
@@ -111,6 +112,7 @@ class FilterGrid(QWidget):
         self._px = px_per_weight
         self._level = None
         self._columns = 1
+        self._gap = 1
         self.selected = None
         self.filters = None
         self._title = wrapped(title)
@@ -151,35 +153,58 @@ class FilterGrid(QWidget):
 
     def _tile(self):
         """(height, width) of one tile and its gap, in image pixels (UPSAMPLE per weight)."""
-        _, kh, kw = self.filters.shape
-        return kh * UPSAMPLE + 1, kw * UPSAMPLE + 1
+        kh, kw, slices = self._slices().shape[1:]
+        return kh * UPSAMPLE + self._gap, slices * (kw * UPSAMPLE + SLICE_GAP) - SLICE_GAP + self._gap
 
     def set_filters(self, filters):
-        """Show ``filters`` (n, kh, kw): one tile per filter, brown negative, teal positive."""
+        """Show ``filters`` (n, kh, kw), or (n, kh, kw, s) with ``s`` slices each (a filter on
+        a colour image: its R, G, B slices): one tile per filter, its slices side by side half a
+        weight apart, brown negative, teal positive. Tiles of slices are a weight apart."""
         filters = np.asarray(filters, dtype=np.float32)
+        self._gap = 1 if filters.ndim == 3 else UPSAMPLE
         if self._level is None:
             self._level = float(np.abs(filters).max()) * self._headroom or 1.0
             self.colour_bar.set_level(self._level)
         self.filters = filters
         self._draw()
 
+    def _slices(self):
+        """The filters as (n, kh, kw, slices)."""
+        return self.filters if self.filters.ndim == 4 else self.filters[..., None]
+
     def _fit_columns(self):
         """As many tiles side by side as the width holds at ``px_per_weight``."""
         pixel = self._px / UPSAMPLE * MARGIN    # screen pixels per image pixel
         return max(1, min(len(self.filters), int((self.width() + pixel) // (self._tile()[1] * pixel))))
 
-    def _draw(self):
-        n = len(self.filters)
-        tile_h, _ = self._tile()
+    def _fit_height(self):
+        """The plot as high as the mosaic drawn at the width's scale: one tile wider than the
+        widget is scaled down, and a plot as high as at full scale centred the tiles below the
+        scroll area's view."""
+        if self._image.image is None:
+            return
         pixel = self._px / UPSAMPLE * MARGIN
+        rows_px, columns_px = self._image.image.shape
+        if columns_px * pixel > self.width() + pixel:   # one tile is wider than the widget
+            pixel = max(self.width(), 1) / (columns_px * MARGIN)
+        height = int(np.ceil(rows_px * pixel)) + 2
+        if height != self.plot.height():
+            self.plot.setFixedHeight(height)
+            self._view.autoRange(padding=0)
+
+    def _draw(self):
         self._columns = self._fit_columns()
-        rows = -(-n // self._columns)
-        big = np.repeat(np.repeat(self.filters, UPSAMPLE, axis=1), UPSAMPLE, axis=2)
-        image = mosaic(big, self._columns)
+        big = np.repeat(np.repeat(self._slices(), UPSAMPLE, axis=1), UPSAMPLE, axis=2)
+        n, height, width, slices = big.shape
+        step = width + SLICE_GAP
+        tiles = np.full((n, height, slices * step - SLICE_GAP), np.nan, np.float32)
+        for k in range(slices):
+            tiles[:, :, k * step:k * step + width] = big[..., k]
+        image = mosaic(tiles, self._columns, gap=self._gap)
         reshaped = self._image.image is None or self._image.image.shape != image.shape
         self._image.setImage(image, levels=(-self._level, self._level), autoLevels=False)
         if reshaped:   # a new height or range re-lays the page out: not at every frame
-            self.plot.setFixedHeight(int(np.ceil((rows * tile_h - 1) * pixel)) + 2)
+            self._fit_height()
             self._view.autoRange(padding=0)
         self._place_outline()
 
@@ -187,6 +212,8 @@ class FilterGrid(QWidget):
         super().resizeEvent(event)
         if self.filters is not None and self._fit_columns() != self._columns:
             self._draw()
+        else:
+            self._fit_height()
 
     def select(self, index):
         """Outline filter ``index`` (None: none)."""
@@ -199,14 +226,16 @@ class FilterGrid(QWidget):
             return
         tile_h, tile_w = self._tile()
         row, col = divmod(self.selected, self._columns)
-        self._outline.setRect(QRectF(col * tile_w, row * tile_h, tile_w - 1, tile_h - 1))
+        self._outline.setRect(QRectF(col * tile_w, row * tile_h, tile_w - self._gap,
+                                     tile_h - self._gap))
         self._outline.show()
 
     def tile_centre(self, index):
         """Where filter ``index``'s tile is drawn, in ``plot.viewport()`` pixels (for clicks)."""
         tile_h, tile_w = self._tile()
         row, col = divmod(index, self._columns)
-        scene = self._view.mapViewToScene(QPointF((col + 0.5) * tile_w, (row + 0.5) * tile_h))
+        scene = self._view.mapViewToScene(QPointF(col * tile_w + (tile_w - self._gap) / 2,
+                                                  row * tile_h + (tile_h - self._gap) / 2))
         return self.plot.mapFromScene(scene)
 
     def px_per_weight(self):

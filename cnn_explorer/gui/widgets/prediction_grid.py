@@ -117,8 +117,11 @@ class PredictionGrid(QWidget):
         wrong = self.wrong()
         for i, image in enumerate(self.images):
             cell = self._cell(i)
-            h, w = image.shape
-            qimage = QImage(image.data, w, h, w, QImage.Format_Grayscale8)
+            h, w = image.shape[:2]
+            if image.ndim == 3:     # colour (H, W, 3): drawn as the RGB picture it is
+                qimage = QImage(image.data, w, h, 3 * w, QImage.Format_RGB888)
+            else:
+                qimage = QImage(image.data, w, h, w, QImage.Format_Grayscale8)
             square = QRectF(cell.x() + 2, cell.y() + 2, cell.width() - 4, cell.width() - 4)
             painter.drawImage(square, qimage)
             if wrong[i] or i == self.selected:

@@ -48,7 +48,6 @@ class ModelPage(Page):
         self.cards = []
         self.error = None
         self._selected = None
-        self._image = samples.digit().astype(np.float32)
         self._setup_ui()
         self.apply_state(guide_architecture())
 
@@ -321,7 +320,7 @@ class ModelPage(Page):
         self.sharing.set_rows(sharing_rows(specs, names, shapes, model.input_shape),
                               model.count_params(),
                               mult_adds_per_image(specs, shapes, model.input_shape))
-        sample = samples.resized_for(self._image, model.input_shape)
+        sample = samples.sample_for(model.input_shape)     # a colour input sees a photo
         image, activations = np.zeros((1, 1), np.float32), {}
         if sample is not None:
             image = sample[0]

@@ -132,7 +132,8 @@ class ReceptiveFieldView(QWidget):
         self._activations = {}
 
     def set_model(self, specs, names, shapes, input_shape, image, activations):
-        """Show the layers of a valid model; ``activations`` maps layer name to (H, W, C)."""
+        """Show the layers of a valid model; ``image`` (H, W) grey or (H, W, 3) colour in [0, 1];
+        ``activations`` maps layer name to (H, W, C)."""
         self._specs, self._names, self._shapes = specs, names, shapes
         self._input_shape = input_shape
         self._image = image

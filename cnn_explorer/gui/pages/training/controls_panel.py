@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -75,6 +75,10 @@ class TrainingControls(QWidget):
         self.download_bar = QProgressBar()
         self.download_bar.setFormat("%p%")
         self.cancel_download = button("Cancel", "Stop the download; nothing half-downloaded is kept")
+        self.grey = QCheckBox("Convert to grey")
+        self.grey.setToolTip("Load colour images (CIFAR-10, a folder of colour pictures) as grey: "
+                             "one channel, as MNIST, so the model takes H×W×1 (no effect on "
+                             "grey data)")
         self.dataset_info = wrapped(style="color: palette(dark);")
         grid = QGridLayout(group)
         grid.addWidget(self.dataset_combo, 0, 0, 1, 2)
@@ -82,7 +86,8 @@ class TrainingControls(QWidget):
         grid.addWidget(self.download_button, 1, 1)
         grid.addWidget(self.download_bar, 2, 0)
         grid.addWidget(self.cancel_download, 2, 1)
-        grid.addWidget(self.dataset_info, 3, 0, 1, 2)
+        grid.addWidget(self.grey, 3, 0, 1, 2)
+        grid.addWidget(self.dataset_info, 4, 0, 1, 2)
         self.set_downloading(False)
         return group
 
@@ -181,12 +186,16 @@ class TrainingControls(QWidget):
         widget = getattr(self, name)
         if isinstance(widget, QComboBox):
             return widget.currentIndexChanged if name == "speed" else widget.currentTextChanged
+        if isinstance(widget, QCheckBox):
+            return widget.toggled
         return widget.valueChanged
 
     def value(self, name):
         widget = getattr(self, name)
         if name == "speed":
             return widget.currentData()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
         return widget.currentText() if isinstance(widget, QComboBox) else widget.value()
 
     def set_value(self, name, value):
@@ -198,6 +207,8 @@ class TrainingControls(QWidget):
             widget.setCurrentIndex(max(0, widget.findData(value)))
         elif isinstance(widget, QComboBox):
             widget.setCurrentText(value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(value)
         else:
             widget.setValue(value)
 

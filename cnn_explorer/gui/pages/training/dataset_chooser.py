@@ -22,7 +22,8 @@ class DatasetChooser(QObject):
     sigMessage(str, bool)
         A message for the page and whether it is an error.
     sigDownloaded(str)
-        A download finished: its key of ``catalog.DOWNLOADS``, now in ``catalog.available()``.
+        A download finished: its key of ``catalog.DOWNLOADS`` or ``catalog.COLOUR_DOWNLOADS``,
+        now in ``catalog.available()``.
     """
 
     sigChosen = Signal(object)
@@ -68,18 +69,32 @@ class DatasetChooser(QObject):
     # -- downloads -------------------------------------------------------------------------
     def _on_download(self):
         button = self._controls.download_button
-        menu = QMenu(button)
-        for name, spec in catalog.DOWNLOADS.items():
-            menu.addAction(spec.title, lambda n=name: self.start_download(n))
+        menu = self.download_menu()
         menu.exec(button.mapToGlobal(button.rect().bottomLeft()))
+        menu.deleteLater()
+
+    def download_menu(self):
+        """The Download… button's menu: each dataset with its kind and size; choosing one starts
+        its download."""
+        menu = QMenu(self._controls.download_button)
+        for name, spec in {**catalog.DOWNLOADS, **catalog.COLOUR_DOWNLOADS}.items():
+            size = sum(f.size or 0 for f in spec.files)
+            kind = "colour" if name in catalog.COLOUR_DOWNLOADS else "grey"
+            action = menu.addAction(f"{spec.title} ({kind}, {size / 1e6:.0f} MB)",
+                                    lambda n=name: self.start_download(n))
+            action.setData(name)
+            action.setToolTip(catalog.DESCRIPTIONS[name])
+        menu.setToolTipsVisible(True)
+        return menu
 
     @property
     def downloading(self):
         return self._download is not None
 
-    def start_download(self, name, download=catalog.download):
-        """Download ``name`` (a key of ``catalog.DOWNLOADS``) in a thread, with progress."""
-        worker = DownloadWorker(name, download)
+    def start_download(self, name, download=None):
+        """Download ``name`` (a key of ``catalog.DOWNLOADS`` or ``catalog.COLOUR_DOWNLOADS``) in a
+        thread, with progress; ``download`` defaults to ``catalog.download``."""
+        worker = DownloadWorker(name, download or catalog.download)
         worker.sigProgress.connect(self._on_progress)
         worker.sigError.connect(self._on_error)
         worker.sigFinished.connect(self._on_finished)

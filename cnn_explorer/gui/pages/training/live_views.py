@@ -24,6 +24,27 @@ SLOW_EVERY = 4       # curves and the speed twice a second: a redraw lays their 
 FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
 
 
+def _first_filters(kernels):
+    """The first conv layer's kernels (kh, kw, cin, cout) as the grid draws them: (cout, kh, kw)
+    on grey data, (cout, kh, kw, cin) otherwise (each filter's slices, R, G, B on colour data)."""
+    return np.moveaxis(kernels[:, :, 0, :] if kernels.shape[2] == 1 else kernels, -1, 0)
+
+
+def _side_by_side(kernel):
+    """One filter (kh, kw, cin) as the numbers the detail shows: (kh, cin · (kw + 1) - 1), its
+    slices left to right with an empty (NaN) column between them (the filter itself on grey
+    data)."""
+    kh, kw, cin = kernel.shape
+    cells = np.full((kh, cin * (kw + 1) - 1), np.nan, dtype=np.float64)
+    for k in range(cin):
+        cells[:, k * (kw + 1):k * (kw + 1) + kw] = kernel[:, :, k]
+    return cells
+
+
+def _slice_names(channels):
+    return "R | G | B" if channels == 3 else f"{channels} channel"
+
+
 class ProbabilityBars(QWidget):
     """One bar per class: the model's probability for the drawn image."""
 
@@ -80,7 +101,7 @@ class TrainingViews(QWidget):
         self.frame_clock.timeout.connect(self._tick)
         self._ticks = 0
         self.kernels = ()
-        self.film = []              # (step, first conv layer's kernels (kh, kw, cout))
+        self.film = []              # (step, first conv layer's kernels (kh, kw, cin, cout))
         self._film_gap = 1
         self.chosen = 0             # the first conv layer's filter shown large
         self.curves = Curves()
@@ -219,11 +240,13 @@ class TrainingViews(QWidget):
             self.detail.clear("No filter to show")
         else:
             first = kernels[0]
-            self.filters1.set_filters(np.moveaxis(first[:, :, 0, :], -1, 0))
-            self.filters1.set_title(f"First conv layer: {first.shape[3]} filters "
-                                    f"{first.shape[0]}×{first.shape[1]} (click one)")
+            self.filters1.set_filters(_first_filters(first))
+            kh, kw, cin, cout = first.shape
+            slices = f"×{cin} as {_slice_names(cin)} slices" if cin > 1 else ""
+            self.filters1.set_title(f"First conv layer: {cout} filters {kh}×{kw}{slices} "
+                                    "(click one)")
             if step is not None:
-                self._record(step, first[:, :, 0, :])
+                self._record(step, first)
             self.chosen = min(self.chosen, first.shape[3] - 1)
             self._show_chosen()
         if self.filters2.isHidden() == (len(kernels) > 1):
@@ -256,6 +279,9 @@ class TrainingViews(QWidget):
     def _show_chosen(self):
         first = self.kernels[0]
         self.filters1.select(self.chosen)
-        film = [(step, k[:, :, self.chosen]) for step, k in self.film]
-        self.detail.show_filter(f"Filter {self.chosen + 1} of the first conv layer",
-                                first[:, :, 0, self.chosen], self.filters1.level, film)
+        cin = first.shape[2]
+        film = [(step, _side_by_side(k[..., self.chosen])) for step, k in self.film]
+        # a short title on colour data: the slices' names must stay beside the cells
+        self.detail.show_filter(f"Filter {self.chosen + 1}: {_slice_names(cin)} slices" if cin > 1
+                                else f"Filter {self.chosen + 1} of the first conv layer",
+                                _side_by_side(first[..., self.chosen]), self.filters1.level, film)

@@ -4,7 +4,7 @@ holds unsaved training; and the undo step that swaps it for another."""
 from PySide6.QtGui import QUndoCommand
 
 from cnn_explorer.nn import reports
-from cnn_explorer.nn.fit import fit_problem
+from cnn_explorer.nn.fit import fit_problem, image_shape_of
 
 ARCHITECTURE_CHANGED = ("The Model page's architecture changed: press New model to train it (this "
                         "trained model is kept until then).")
@@ -40,12 +40,17 @@ class ModelSlot:
                                     [layer.name for layer in self.model.layers], self.epochs_done,
                                     partial=self.dirty, running=running)
 
-    def problem_with(self, dataset):
-        """Why the model cannot train on ``dataset`` (what to change), or ``""``."""
+    def problem_with(self, dataset, page_input=None):
+        """Why the model cannot train on ``dataset`` (what to change), or ``""``; ``page_input``
+        is the Model page's input shape (None: no Model page)."""
         if dataset is None or self.model is None:
             return "No model or no data yet."
+        remedy = None
+        if page_input == image_shape_of(dataset.x_train.shape):
+            remedy = ("the Model page takes them now: press New model to train it (this model "
+                      "is kept until then).")
         return fit_problem(self.model.input_shape, self.model.output_shape,
-                           dataset.x_train.shape[1:3], dataset.num_classes, dataset.title)
+                           dataset.x_train.shape[1:], dataset.num_classes, dataset.title, remedy)
 
 
 class ReplaceModel(QUndoCommand):

@@ -4,12 +4,23 @@ GUI thread's own copy of the model (or from what the worker computed)."""
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from cnn_explorer.data import samples
 from cnn_explorer.data.digits import as_mnist_digit
 from cnn_explorer.nn.metrics import confusion_counts, predictions_of
 from cnn_explorer.gui.pages.training.live_views import FIRST_TEST_IMAGE
+from cnn_explorer.gui.widgets.feature_maps import INPUT
 
 GRID_IMAGES = 24
 TEST_TITLE = "Test images: predicted class and confidence (red: wrong)"
+
+
+def _input_maps(image):
+    """An image (H, W) grey or (H, W, 3) colour, uint8, as the feature maps' ``input`` (H, W, C)
+    in [0, 1]: a colour one is drawn in colour there."""
+    maps = image.astype(np.float32) / 255.0
+    return maps if maps.ndim == 3 else maps[:, :, None]
+
+
 NO_CONFUSION = ("No confusion matrix of this model on these images yet: training fills it in "
                 "(rows true class, columns predicted).")
 
@@ -50,7 +61,7 @@ class PredictionsFeed(QObject):
 
     # -- what the page calls ---------------------------------------------------------------
     def set_validation(self, x_val, y_val):
-        """The validation images (N, H, W) and labels (N,) the confusion matrix is about."""
+        """The validation images (N, H, W[, 3]) and labels (N,) the confusion matrix is about."""
         if x_val is None or self.val[0] is None or not np.array_equal(self.val[0], x_val):
             self.clear_confusion()  # its counts were of other images (another split or seed)
         self.val = (x_val, y_val)
@@ -62,7 +73,7 @@ class PredictionsFeed(QObject):
         self.views.confusion.set_counts(np.zeros((0, 0), int), ())
         self.views.confusion.set_title(NO_CONFUSION)
         if not self.views.show_test.isHidden() and self.dataset is not None:
-            self._use_test_images()      # the grid showed one of its cells; the page redraws it
+            self.use_test_images()      # the grid showed one of its cells; the page redraws it
 
     def refresh_all(self):
         if self.model is not None:
@@ -106,7 +117,7 @@ class PredictionsFeed(QObject):
                                              "fit this data)")
         feature = images[self._feature_index] if len(images) else None
         self.views.feature_maps.set_activations(
-            [] if feature is None else [("input", feature[:, :, None].astype(np.float32) / 255.0)])
+            [] if feature is None else [(INPUT, _input_maps(feature))])
         self._data_only = True
         self.views.draw_result.setText("No prediction: the model does not fit this data")
         self.views.bars.set_probabilities(np.zeros(self.dataset.num_classes),
@@ -123,7 +134,7 @@ class PredictionsFeed(QObject):
                                              self.dataset.class_names)
         if feature is not None:
             self.views.feature_maps.set_activations(
-                [("input", feature[:, :, None].astype(np.float32) / 255.0)]
+                [(INPUT, _input_maps(feature))]
                 + [(name, a[0]) for name, a in activations])
         else:   # an empty confusion cell: the last image's maps stayed up
             self.views.feature_maps.set_activations([])
@@ -144,10 +155,10 @@ class PredictionsFeed(QObject):
             "(click a cell to see its images)")
 
     def show_test_images(self):
-        self._use_test_images()
+        self.use_test_images()
         self._selection_changed()
 
-    def _use_test_images(self):
+    def use_test_images(self):
         self._grid_source = (self.dataset.x_test, self.dataset.y_test)
         self._grid_index = np.arange(min(GRID_IMAGES, len(self.dataset.x_test)))
         self._first_image(FIRST_TEST_IMAGE)
@@ -156,12 +167,13 @@ class PredictionsFeed(QObject):
 
     def show_drawing(self, image):
         """Prediction bars for the drawn image (28, 28) in [0, 1], made into an MNIST-style digit
-        first (shown beside the drawing: it is what the network sees)."""
+        first (shown beside the drawing: it is what the network sees, resized to its input)."""
         seen = as_mnist_digit(image)
         self.views.seen.set_image(seen)
         if not self.enabled:
             return
-        probs = self.model.predict(seen[None, :, :, None])[0]
+        # a model for other images (32×32×3) is given the digit at its size, in every channel
+        probs = self.model.predict(samples.resized_for(seen, self.model.input_shape)[1])[0]
         self.views.bars.set_probabilities(probs, self.dataset.class_names)
         best = int(probs.argmax())
         self.views.draw_result.setText(

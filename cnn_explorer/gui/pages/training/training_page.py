@@ -22,6 +22,7 @@ from cnn_explorer.gui.pages.training.predictions_feed import PredictionsFeed
 from cnn_explorer.gui.pages.training.training_run import TrainingRun
 from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
 from cnn_explorer.nn import guide_model, training
+from cnn_explorer.nn.fit import image_shape_of
 from cnn_explorer.nn.reports import start_label, start_plan
 from cnn_explorer.nn.training_settings import TrainingSettings
 
@@ -34,7 +35,7 @@ SETTINGS = (("epochs", "epochs", "Epochs"), ("batch_size", "batch_size", "Batch 
                                                       "Learning rate"),
             ("validation_split", "validation_split", "Validation split"),
             ("augment_shift", "augment", "Random shift"), ("seed", "seed", "Seed"),
-            ("speed", "speed", "Speed"))
+            ("speed", "speed", "Speed"), ("grey", "grey", "Convert to grey"))
 
 
 class TrainingPage(TrainingRun, ModelFiles, Page):
@@ -52,6 +53,8 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         self._step_report = ""
         self.last_error = ""
         self._dataset_source = None   # the dataset loaded (the state names the one chosen)
+        self._loaded_grey = False     # whether it was loaded converted to grey
+        self._follow_pending = False  # the Model page was not reachable when the data came
         self._fit_message = ""
         self.controls = TrainingControls()
         self.views = TrainingViews()
@@ -125,8 +128,9 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
 
     # -- settings ---------------------------------------------------------------------------
     def _edit_setting(self, text, field, value):
+        shown = ("on" if value else "off") if isinstance(value, bool) else value
         try:
-            self.edit(f"{text}: {value}", merge_key=field, **{field: value})
+            self.edit(f"{text}: {shown}", merge_key=field, **{field: value})
         except ValueError as exc:   # the widgets' ranges keep this rare; the state stays
             self.controls.show_message(str(exc))
             self.render(self.state)
@@ -135,8 +139,9 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         """Show ``state`` in the controls, and make the data and the run follow it."""
         for field, name, _ in SETTINGS:
             self.controls.set_value(name, getattr(state, field))
-        if self._dataset_source is not None and state.dataset != self._dataset_source:
-            self._load_dataset(state.dataset)     # undo or redo of a dataset choice
+        if self._dataset_source is not None and \
+                (state.dataset, state.grey) != (self._dataset_source, self._loaded_grey):
+            self._load_dataset(state.dataset)     # undo or redo of a dataset or grey choice
         self._update_validation()
         if self.running:
             self.worker.set_speed(state.speed)
@@ -157,19 +162,19 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
 
     def _load_dataset(self, name_or_path):
         try:
-            dataset = catalog.load(name_or_path)
+            dataset = catalog.load(name_or_path, grey=self.state.grey)
         except (ValueError, OSError) as exc:
             self.controls.show_message(f"Could not load {name_or_path}: {exc}")
             # the list goes back to the data still in use (it showed the folder that failed)
             self.datasets.refresh(select=self._dataset_source)
             return False
-        self._dataset_source = name_or_path
+        self._dataset_source, self._loaded_grey = name_or_path, self.state.grey
         self.datasets.refresh(select=name_or_path)
         self.set_dataset(dataset)
         return True
 
     def _on_downloaded(self, name):
-        title = catalog.DOWNLOADS[name].title
+        title = catalog.TITLES[name]
         if self.running:  # switching to it would stop the training under way
             self.datasets.refresh(select=self._dataset_source)
             self.controls.show_message(f"Downloaded {title}: choose it in the list to train on it "
@@ -184,8 +189,9 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         """Train on ``dataset`` from now on (stops a running training first)."""
         self.stop_training()
         self.dataset = dataset
+        height, width, channels = image_shape_of(dataset.x_train.shape)
         info = (f"{len(dataset.x_train):,} training and {len(dataset.x_test):,} test images "
-                f"{dataset.x_train.shape[1]}×{dataset.x_train.shape[2]}, "
+                f"{height}×{width}×{channels} ({'grey' if channels == 1 else 'colour'}), "
                 f"{dataset.num_classes} classes.")
         # the catalog's notes are clauses: each becomes a sentence (they ran into one another)
         notes = [note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".")
@@ -194,7 +200,9 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         self.controls.show_message("")
         self.feed.dataset = dataset
         self.feed.clear_confusion()
+        self.feed.use_test_images()   # before a model for these images draws its predictions
         self._update_validation()
+        self.follow_dataset()
         self._note_architecture()   # still true of the model with other data
         self._check_fit()
         self.feed.show_test_images()
@@ -211,12 +219,15 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
 
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
+        if self._follow_pending:
+            self.follow_dataset()
         self._sync_architecture()   # during a run only the note: a change made meanwhile is said
 
     # -- the model --------------------------------------------------------------------------
     def _check_fit(self):
         """Whether the model fits the data; if not, the page says what to change."""
-        problem = self.slot.problem_with(self.dataset)
+        page = self._model_page()
+        problem = self.slot.problem_with(self.dataset, page and page.state.input_shape)
         self.feed.enabled = not problem
         if problem:
             self._fit_message = problem
@@ -225,6 +236,29 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
             self.controls.show_message("")
         return not problem
 
+    def follow_dataset(self):
+        """The Model page's input takes the data's image shape (a colour dataset: H×W×3), an
+        undoable edit there; an untrained model follows it (a trained one stays until New
+        model, and the page says why it cannot train on these images). Without a Model page
+        (not built yet) the guide's model is rebuilt for the data, and the Model page follows
+        once it is there (the main window calls this then)."""
+        page = self._model_page()
+        self._follow_pending = page is None
+        if self.dataset is None:
+            return
+        shape = image_shape_of(self.dataset.x_train.shape)
+        if page is None:
+            if self.slot.key == "guide" and self.model.input_shape != shape \
+                    and not self.running and not self.slot.trained:
+                self.new_model()
+            return
+        if page.state.input_shape != shape:
+            page.set_specs(page.specs, f"Input of {self.dataset.title}: "
+                           + "×".join(map(str, shape)), input_shape=shape)
+            # (the page refuses a shape its layers cannot take, and says why)
+            if page.state.input_shape == shape and not self.running and not self.slot.trained:
+                self.new_model()
+
     def _model_page(self):
         page = getattr(self.window(), "pages", {}).get("model")
         return page if hasattr(page, "build_model") else None
@@ -232,8 +266,9 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
     def _fresh_model(self):
         """A new model of the Model page's architecture (the guide's model without that page)."""
         page = self._model_page()
-        if page is None:
-            return guide_model.guide_convnet(), "guide"
+        if page is None:    # the guide's layers, for images of the data's shape
+            shape = image_shape_of(self.dataset.x_train.shape) if self.dataset else None
+            return guide_model.guide_convnet(input_shape=shape or (28, 28, 1)), "guide"
         return page.build_model(), page.architecture_key()
 
     def set_model(self, model, key=None, dirty=False):

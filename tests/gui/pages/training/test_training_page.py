@@ -570,7 +570,7 @@ def test_a_download_finishing_during_training_does_not_stop_it(qtbot, page, tmp_
                                                               monkeypatch):
     # the finished download switched to its dataset, which stopped the training under way
     data, downloaded = page.dataset, dataclasses.replace(page.dataset, title="MNIST")
-    monkeypatch.setattr(catalog, "load", lambda name: downloaded)
+    monkeypatch.setattr(catalog, "load", lambda name, grey=False: downloaded)
     fake = lambda name, progress, should_cancel: tmp_path  # noqa: E731
     qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
     page.datasets.start_download("mnist", download=fake)
@@ -651,8 +651,8 @@ def test_the_dataset_notes_read_as_sentences(page, small_data):
         "no separate test set: 4 of 40 images are held out for testing",
         "2 classes of 12 have no images (labels 10 to 11)")))
     assert page.controls.dataset_info.text() == (
-        "640 training and 40 test images 28×28, 10 classes. No separate test set: 4 of 40 images "
-        "are held out for testing. 2 classes of 12 have no images (labels 10 to 11).")
+        "640 training and 40 test images 28×28×1 (grey), 10 classes. No separate test set: 4 of 40 "
+        "images are held out for testing. 2 classes of 12 have no images (labels 10 to 11).")
 
 
 def test_the_page_fits_a_1024_pixel_window_and_its_labels_show_whole(qtbot, page):
@@ -746,8 +746,8 @@ def test_a_colour_model_on_grey_data_is_explained(qtbot, page):
     page.set_model(Sequential([L.Conv2D(4, 3), L.Flatten(), L.Dense(10, activation="softmax")],
                               input_shape=(28, 28, 3)))
     assert page.controls.message.text() == (
-        "The model takes images with 3 channels but MNIST 5k (bundled) has grey images: set the "
-        "input to 28×28×1 on the Model page, then press New model.")
+        "The model takes colour images (3 channels: R, G, B) but MNIST 5k (bundled) has grey "
+        "images: set the input to 28×28×1 on the Model page, then press New model.")
     page.start()
     assert not page.running
 

@@ -100,7 +100,7 @@ def test_a_chosen_filter_shows_large_with_its_numbers_and_a_film_of_the_run(qtbo
     page.train_batches(8)
     assert len(detail.film) >= 2 and detail.film[0][0] < detail.film[-1][0]
     np.testing.assert_allclose(detail.film[-1][1], page.views.kernels[0][:, :, 0, 5])
-    assert detail.strip_title.text().startswith(f"How it changed: batch {detail.film[0][0]} → ")
+    assert detail.strip_title.text().startswith(f"Batch {detail.film[0][0]} → ")
 
 
 def test_filters_are_16_px_per_weight_on_a_symmetric_scale_with_a_colour_bar(qtbot, page):
@@ -137,16 +137,22 @@ def outside_their_parents(root):
     return bad
 
 
-@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
-def test_nothing_is_clipped_and_the_room_goes_to_the_filters(qtbot, small_data, size):
-    # at 1024×700 the save line was cut; at 1600×1000 the extra room missed the filters
-    window = MainWindow(pages=["training"], restore_settings=False)
+def training_window(qtbot, size, pages=("training",)):
+    """A main window of ``pages`` at ``size``, on screen, the Training page shown."""
+    window = MainWindow(pages=list(pages), restore_settings=False)
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
     page = window.show_page("training")
     page.ask_to_save = False
+    return window, page
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_nothing_is_clipped_and_the_room_goes_to_the_filters(qtbot, small_data, size):
+    # at 1024×700 the save line was cut; at 1600×1000 the extra room missed the filters
+    window, page = training_window(qtbot, size)
     qtbot.waitUntil(lambda: window.width() == size[0], timeout=2000)
     assert outside_their_parents(page) == []
     scroll = page.controls_scroll
@@ -161,6 +167,15 @@ def test_nothing_is_clipped_and_the_room_goes_to_the_filters(qtbot, small_data, 
         # the filters' box takes a share of the extra width and height, not the bottom row alone
         box = page.views.filters_scroll.parentWidget()
         assert box.width() >= 0.5 * page.views.width() and box.height() >= 0.4 * page.views.height()
+    # the film's caption keeps to its two lines ("… (oldest left)" was cut off at 1024×700),
+    # also for a long run's five-digit batch numbers
+    detail, kernel = page.views.detail, np.zeros((3, 3))
+    detail.show_filter("Filter 1", kernel, 1.0, [(12_000, kernel), (48_000, kernel)])
+    strip = detail.strip_title
+    assert "12000" in strip.text() and "oldest left" in strip.text()
+    needed = strip.fontMetrics().boundingRect(QRect(0, 0, strip.width(), 1000), Qt.TextWordWrap,
+                                              strip.text())
+    assert needed.height() <= strip.height()
 
 
 def test_a_first_run_hint_says_what_to_do_and_goes_for_good(qtbot, page, small_data):
