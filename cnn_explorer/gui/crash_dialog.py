@@ -11,8 +11,9 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
+
+from cnn_explorer.gui.widgets.panel import wrapped
 
 log = logging.getLogger("cnn_explorer")
 
@@ -59,8 +60,7 @@ class CrashDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Something went wrong")
         self.resize(720, 420)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.summary = wrapped()
         self.report = QPlainTextEdit(readOnly=True)
         self.report.setLineWrapMode(QPlainTextEdit.NoWrap)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)

@@ -1,10 +1,11 @@
 """Edit ▸ Preferences: the theme, whether pages reopen as they were left, Reset to defaults."""
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QMessageBox, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QMessageBox,
+                               QVBoxLayout)
 
 from cnn_explorer.gui import settings as keys
+from cnn_explorer.gui.widgets.panel import combo
 
 _THEME_TITLES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 
@@ -18,11 +19,9 @@ class PreferencesDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Preferences")
-        self.theme = QComboBox()
-        for name in keys.THEMES:
-            self.theme.addItem(_THEME_TITLES[name], name)
+        self.theme = combo([(_THEME_TITLES[name], name) for name in keys.THEMES],
+                           "Light or dark colours; by default those of your desktop")
         self.theme.setCurrentIndex(keys.THEMES.index(keys.read_choice(keys.THEME, keys.THEMES)))
-        self.theme.setToolTip("Light or dark colours; by default those of your desktop")
         self.restore_pages = QCheckBox("Reopen each page as I left it")
         self.restore_pages.setChecked(keys.read_bool(keys.RESTORE_PAGES))
         self.restore_pages.setToolTip("Data, kernels, options and training settings come back "

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text
+from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text, wrapped
 from cnn_explorer.gui.widgets.stepper import Stepper
 
 
@@ -43,10 +43,8 @@ class ExplorerPage(Page):
         self.formula.setStyleSheet("font-size: 14px;")
         # one line, always: a formula that wrapped pushed the views up and down as it stepped
         self.formula.setFixedHeight(self.formula.fontMetrics().height() + 8)
-        self.message = QLabel()
+        self.message = wrapped(style=f"color: {colours.ERROR}; font-weight: bold;")
         self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {colours.ERROR}; font-weight: bold;")
         self.message.hide()
         # the message's two lines are kept free, shown or not: an error must not move the views
         message_room = QWidget()

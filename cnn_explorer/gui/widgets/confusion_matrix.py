@@ -3,10 +3,11 @@
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets.colours import OUTPUT, WRONG
+from cnn_explorer.gui.widgets.panel import wrapped
 
 
 class ConfusionMatrixView(QWidget):
@@ -23,9 +24,8 @@ class ConfusionMatrixView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.counts = None
-        self._title = QLabel("Confusion matrix of the validation images, after each epoch: rows "
-                             "true class, columns predicted")
-        self._title.setWordWrap(True)
+        self._title = wrapped("Confusion matrix of the validation images, after each epoch: rows "
+                              "true class, columns predicted")
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)

@@ -1,10 +1,10 @@
 """ConvOptions: padding, pad mode, stride, dilation and flip controls, for 1D or 2D (per axis)."""
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
 from cnn_explorer.core.padding import PAD_MODES
-from cnn_explorer.gui.widgets.panel import row, section, spin
+from cnn_explorer.gui.widgets.panel import combo, row, section, spin
 
 PADDING_CHOICES = ("valid", "same", "full", "custom")
 #: The option each ``sigEdited`` name stands for, in the words of the undo menu.
@@ -46,20 +46,16 @@ class ConvOptions(QWidget):
         axes = ("",) if ndim == 1 else (" (rows)", " (columns)")
         sides = ("left", "right") if ndim == 1 else ("top", "bottom", "left", "right")
         box, form = section("Padding, stride, dilation")
-        self.padding = QComboBox()
-        for i, name in enumerate(PADDING_CHOICES):
-            self.padding.addItem(name)
-            self.padding.setItemData(i, PADDING_TIPS[name], 3)  # 3 = Qt.ToolTipRole
-        self.padding.setToolTip("How many cells to add around the input (hatched grey)")
+        self.padding = combo([(name, None, PADDING_TIPS[name]) for name in PADDING_CHOICES],
+                             "How many cells to add around the input (hatched grey)")
         form.addRow("Padding", self.padding)
         self.custom = [spin(0, 20, 0, f"Pad cells on the {side} (editable with custom padding)")
                        for side in sides]
         self.custom_row = row(*self.custom)
         form.addRow("Pad " + "/".join(s[0].upper() for s in sides), self.custom_row)
-        self.pad_mode = QComboBox()
-        self.pad_mode.addItems(list(PAD_MODES))
-        self.pad_mode.setToolTip("What the pad cells hold: zeros, a mirror of the input (reflect), "
-                                 "the edge value repeated (replicate), or the other side (circular)")
+        self.pad_mode = combo(PAD_MODES, "What the pad cells hold: zeros, a mirror of the input "
+                              "(reflect), the edge value repeated (replicate), or the other side "
+                              "(circular)")
         form.addRow("Pad mode", self.pad_mode)
         self.stride = [spin(1, 8, 1, f"How far the kernel moves each step{a}") for a in axes]
         form.addRow("Stride", row(*self.stride))

@@ -2,12 +2,12 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.filter_grid import UPSAMPLE, image_view, mosaic
 from cnn_explorer.gui.widgets.heat_map import HeatMap
-from cnn_explorer.gui.widgets.panel import set_text
+from cnn_explorer.gui.widgets.panel import set_text, wrapped
 
 FILM_FRAMES = 12
 
@@ -20,8 +20,7 @@ class FilterDetail(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.heat = HeatMap("Chosen filter", role="kernel", diverging=True)
-        self.strip_title = QLabel()
-        self.strip_title.setWordWrap(True)
+        self.strip_title = wrapped()
         # a fixed size (two lines, the width set on resize): its text changes with every frame
         # recorded, and a label that may change size re-lays the whole window out on each
         self.strip_title.setFixedHeight(2 * self.strip_title.fontMetrics().lineSpacing() + 2)

@@ -6,11 +6,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.panel import set_text
+from cnn_explorer.gui.widgets.panel import set_text, wrapped
 
 UPSAMPLE = 4    # image pixels per weight: a 1-pixel gap between tiles is a quarter of a weight
 MARGIN = 1.08   # the view's frame takes a few pixels: ask that much more room per weight
@@ -113,8 +113,7 @@ class FilterGrid(QWidget):
         self._columns = 1
         self.selected = None
         self.filters = None
-        self._title = QLabel(title)
-        self._title.setWordWrap(True)
+        self._title = wrapped(title)
         self._title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wrap, not widen
         self.colour_bar = ColourBar()
         self.plot = pg.GraphicsLayoutWidget()

@@ -9,10 +9,10 @@ Every change the user asks for (a typed cell, a preset, a new size) is emitted a
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
-from cnn_explorer.gui.widgets.panel import section, set_text
+from cnn_explorer.gui.widgets.panel import combo, section, set_text, wrapped
 
 CUSTOM = "(your own values)"
 
@@ -40,14 +40,9 @@ class GridPanel(QWidget):
         self._values = np.zeros((1,) * ndim)
         self._edit_limit = edit_limit
         self.box, self.form = section(title, role)
-        self.preset = QComboBox()
-        self.preset.addItem(CUSTOM)
-        self.preset.addItems(list(self._presets))
-        self.preset.setToolTip(f"Fill the {title.lower()} with a ready-made example")
+        self.preset = combo([CUSTOM, *self._presets], f"Fill the {title.lower()} with a ready-made example")
         self.form.addRow("Preset", self.preset)
-        self.description = QLabel()
-        self.description.setWordWrap(True)
-        self.description.setStyleSheet("color: palette(mid); font-style: italic;")
+        self.description = wrapped(style="color: palette(mid); font-style: italic;")
         # two lines whatever the text, so that choosing a preset does not re-lay out the column
         self.description.setFixedHeight(2 * self.description.fontMetrics().lineSpacing() + 2)
         self.form.addRow(self.description)
@@ -78,8 +73,7 @@ class GridPanel(QWidget):
                                "grid (numbers separated by spaces, commas or tabs), Ctrl+C copies")
         self.editor.set_shape_limit(1 if ndim == 1 else high, high, f"the {title.lower()}")
         self.form.addRow(self.editor)
-        self.too_large = QLabel()
-        self.too_large.setWordWrap(True)
+        self.too_large = wrapped()
         self.too_large.hide()
         self.form.addRow(self.too_large)
         layout = QVBoxLayout(self)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFrame, QGridLayout, Q
                                QSizePolicy, QSpinBox, QToolButton)
 
 from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.panel import wrapped
 from cnn_explorer.nn.layers import ACTIVATIONS
 
 
@@ -87,8 +88,7 @@ class LayerCard(QFrame):
         self.params_label = QLabel("")
         self.params_label.setMinimumWidth(80)
         self.params_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
+        self.error_label = wrapped()
         # wrap to the card's width instead of widening it
         self.error_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.error_label.setStyleSheet(f"color: {colours.ERROR};")

@@ -1,13 +1,15 @@
 """Page layout helpers: controls on the left, views on the right, the stepper along the bottom."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QScrollArea,
-                               QDoubleSpinBox, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGroupBox,
+                               QHBoxLayout, QLabel, QLayout, QPushButton, QScrollArea, QSizePolicy,
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets import colours
 
 CONTROLS_WIDTH = 340
+#: Text that explains rather than informs, readable in the light and the dark palette alike.
+MUTED = "color: palette(placeholder-text);"
 
 
 def set_text(label: QLabel, text: str) -> None:
@@ -40,11 +42,50 @@ def button(text: str, tip: str) -> QPushButton:
     return push
 
 
-def wrapped(text: str = "") -> QLabel:
-    """A label that wraps its text to the width it is given."""
+def combo(items, tip: str) -> QComboBox:
+    """A drop-down list that says what it chooses in its tooltip. Each of ``items`` is a text, a
+    ``(text, data)`` pair (``currentData()`` gives the data back), or ``(text, data, tip)`` with
+    a tooltip of the item's own."""
+    box = QComboBox()
+    for item in items:
+        text, data, item_tip = (item, None, None) if isinstance(item, str) else (*item, None)[:3]
+        box.addItem(text, data)
+        if item_tip is not None:
+            box.setItemData(box.count() - 1, item_tip, Qt.ToolTipRole)
+    box.setToolTip(tip)
+    return box
+
+
+def wrapped(text: str = "", style: str = "") -> QLabel:
+    """A label that wraps its text to the width it is given (with a style sheet, ``style``)."""
     label = QLabel(text)
     label.setWordWrap(True)
+    if style:
+        label.setStyleSheet(style)
     return label
+
+
+def caption(text: str = "", muted: bool = False) -> QLabel:
+    """A caption under a picture: it wraps to the picture's width and never widens it, top-left
+    aligned; ``muted`` for text that explains rather than informs."""
+    label = wrapped(text, MUTED if muted else "")
+    label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+    return label
+
+
+def group(title: str, *items: QWidget | QLayout, stretch=(), margins=(6, 4, 6, 4)) -> QGroupBox:
+    """``items`` (widgets or layouts) one under another in a titled box; ``stretch`` gives each
+    widget's share of the height (by default none grows at the others' expense)."""
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(*margins)
+    for i, item in enumerate(items):
+        if isinstance(item, QWidget):
+            layout.addWidget(item, stretch[i] if stretch else 0)
+        else:
+            layout.addLayout(item)
+    return box
 
 
 def row(*widgets: QWidget, stretch: bool = False) -> QWidget:

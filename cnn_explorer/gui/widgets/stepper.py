@@ -2,8 +2,10 @@
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QSpinBox,
-                               QStyle, QToolButton, QWidget)
+from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QLabel, QSlider, QSpinBox, QStyle,
+                               QToolButton, QWidget)
+
+from cnn_explorer.gui.widgets.panel import combo
 
 MIN_SPEED, MAX_SPEED = 0.5, 60.0
 
@@ -68,9 +70,7 @@ class Stepper(QWidget):
         self.speed.setToolTip("Playback speed, 0.5 to 60 steps per second")
         self.speed.valueChanged.connect(self._on_speed_changed)
         self._on_speed_changed(self.speed.value())
-        self.unit = QComboBox()
-        self.unit.addItems(["cells", "rows"])
-        self.unit.setToolTip("What one step moves: one output cell, or a whole row of them")
+        self.unit = combo(["cells", "rows"], "What one step moves: one output cell, or a whole row of them")
         self.unit.currentIndexChanged.connect(self._on_speed_changed)
         self.row_label = QLabel("Row")
         self.row_box = QSpinBox()

@@ -358,3 +358,29 @@ def test_a_decimal_box_keeps_a_small_minimum():
 
     box = spin(1e-5, 10.0, 1e-3, "learning rate", step=1e-4, decimals=5)
     assert box.minimum() == 1e-5 and box.value() == 1e-3
+
+
+def test_a_combo_holds_texts_data_and_item_tips(qtbot):
+    from cnn_explorer.gui.widgets.panel import combo
+    box = combo(["plain", ("with data", 7), ("with a tip", "x", "what it does")], "Choose one")
+    qtbot.addWidget(box)
+    assert [box.itemText(i) for i in range(box.count())] == ["plain", "with data", "with a tip"]
+    assert [box.itemData(i) for i in range(box.count())] == [None, 7, "x"]
+    assert box.itemData(2, Qt.ToolTipRole) == "what it does" and box.itemData(1, Qt.ToolTipRole) is None
+    assert box.toolTip() == "Choose one"
+
+
+def test_shared_labels_and_boxes_wrap_and_lay_out_what_they_are_given(qtbot):
+    from PySide6.QtWidgets import QGroupBox, QSizePolicy, QVBoxLayout
+    from cnn_explorer.gui.widgets.panel import MUTED, caption, group, wrapped
+    label = wrapped("a long sentence", "color: red;")
+    note = caption("under a picture", muted=True)
+    assert label.wordWrap() and label.styleSheet() == "color: red;"
+    assert note.wordWrap() and note.styleSheet() == MUTED
+    assert note.sizePolicy().horizontalPolicy() == QSizePolicy.Ignored
+    inner = QVBoxLayout()
+    box = group("Title", label, inner, note, stretch=(2, 0, 1))
+    qtbot.addWidget(box)
+    assert isinstance(box, QGroupBox) and box.title() == "Title"
+    layout = box.layout()
+    assert [layout.stretch(i) for i in range(3)] == [2, 0, 1] and layout.itemAt(1).layout() is inner

@@ -7,25 +7,18 @@ widgets from a state that changed elsewhere (undo, a refused value); the combos 
 """
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDoubleSpinBox, QListWidget, QListWidgetItem, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from cnn_explorer.core import kernels
 from cnn_explorer.core.padding import PAD_MODES
-from cnn_explorer.gui.widgets.panel import button, row, section, set_text, spin
+from cnn_explorer.gui.widgets.panel import button, combo, row, section, set_text, spin, wrapped
 from cnn_explorer.nn.learn import OPTIMISERS, PADDINGS
 
 ONE, SEVERAL = "one kernel", "several kernels at once"
 #: The targets a switch to several kernels starts with: edges both ways, any edge, a blur.
 SEVERAL_TARGETS = ("sobel x", "sobel y", "laplacian 4", "box blur 3×3")
 TARGET_NAMES = [p.name for p in kernels.presets(2)]
-
-
-def _combo(items, tip):
-    box = QComboBox()
-    box.addItems(list(items))
-    box.setToolTip(tip)
-    return box
 
 
 class LearnControls(QWidget):
@@ -45,11 +38,11 @@ class LearnControls(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         box, form = section("What to learn", "kernel")
-        self.input = _combo(input_names, "The image the kernel is learned from; the target output "
+        self.input = combo(input_names, "The image the kernel is learned from; the target output "
                                          "is this image convolved with the target kernel")
-        self.mode = _combo((ONE, SEVERAL), "One kernel, or several kernels each learning its own "
+        self.mode = combo((ONE, SEVERAL), "One kernel, or several kernels each learning its own "
                                            "target (why a layer has many filters)")
-        self.target = _combo(TARGET_NAMES, "The kernel to find again: its output on the input is "
+        self.target = combo(TARGET_NAMES, "The kernel to find again: its output on the input is "
                                            "what the learned kernel must produce")
         self.targets = QListWidget()
         self.targets.setToolTip("Tick the targets to learn at once (one shape for all)")
@@ -59,11 +52,11 @@ class LearnControls(QWidget):
             item.setCheckState(Qt.Unchecked)
             self.targets.addItem(item)
         self.targets.setFixedHeight(6 * self.targets.sizeHintForRow(0) + 6)
-        self.start = _combo(("zeros", "random", *TARGET_NAMES),
+        self.start = combo(("zeros", "random", *TARGET_NAMES),
                             "The kernel before the first iteration")
-        self.padding = _combo(PADDINGS, "Padding of the convolution (a zero border shows the "
+        self.padding = combo(PADDINGS, "Padding of the convolution (a zero border shows the "
                                         "kernel's rows and columns at the image's edges)")
-        self.pad_mode = _combo(PAD_MODES, "What the pad cells hold")
+        self.pad_mode = combo(PAD_MODES, "What the pad cells hold")
         self._form = form
         form.addRow("Input", self.input)
         form.addRow("Learn", self.mode)
@@ -74,10 +67,8 @@ class LearnControls(QWidget):
         layout.addWidget(box)
 
         box, form = section("How to learn", "output")
-        self.optimiser = _combo(OPTIMISERS, "How the gradient changes the kernel")
-        self.rule = QLabel()
-        self.rule.setWordWrap(True)
-        self.rule.setStyleSheet("color: palette(mid); font-style: italic;")
+        self.optimiser = combo(OPTIMISERS, "How the gradient changes the kernel")
+        self.rule = wrapped(style="color: palette(mid); font-style: italic;")
         self.rate = QDoubleSpinBox()
         self.rate.setRange(0.0001, 100.0)
         self.rate.setDecimals(4)
@@ -134,12 +125,12 @@ class LearnControls(QWidget):
     def show_state(self, state) -> None:
         """Set every widget from ``state`` (a ``LearnSettings``)."""
         several = len(state.targets) > 1
-        for combo, text in ((self.input, state.image_name), (self.mode, SEVERAL if several else ONE),
-                            (self.target, state.targets[0]), (self.start, state.start),
-                            (self.padding, state.padding), (self.pad_mode, state.pad_mode),
-                            (self.optimiser, state.optimiser)):
-            if combo.currentText() != text:
-                combo.setCurrentText(text)
+        for box, text in ((self.input, state.image_name), (self.mode, SEVERAL if several else ONE),
+                          (self.target, state.targets[0]), (self.start, state.start),
+                          (self.padding, state.padding), (self.pad_mode, state.pad_mode),
+                          (self.optimiser, state.optimiser)):
+            if box.currentText() != text:
+                box.setCurrentText(text)
         self._form.setRowVisible(self.target, not several)
         self._form.setRowVisible(self.targets, several)
         # itemChanged fires for a programmatic tick too: the flag keeps it from making an edit

@@ -3,10 +3,11 @@
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
+from cnn_explorer.gui.widgets.panel import wrapped
 
 LOSS_PEN = pg.mkPen(colours.SELECTED, width=2)
 DISTANCE_PEN = pg.mkPen(colours.KERNEL, width=2)
@@ -98,8 +99,7 @@ class IterationViews(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = wrapped()
         self.status.setTextFormat(Qt.RichText)
         self.input_map = HeatMap("Input (padded)", "input")
         self.output_map = HeatMap("Output y = x ⋆ K", "output", diverging=True)

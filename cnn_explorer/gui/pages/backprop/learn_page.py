@@ -8,7 +8,7 @@ coming iteration's phases (``nn.learn_phases``): forward, error map, dL/dK cell 
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QSizePolicy
+from PySide6.QtWidgets import QSizePolicy
 
 from cnn_explorer.data import samples
 from cnn_explorer.gui.pages.backprop.controls_panel import LearnControls
@@ -17,7 +17,7 @@ from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
 from cnn_explorer.gui.widgets.focus_keys import share_keys
-from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text
+from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text, wrapped
 from cnn_explorer.gui.widgets.stepper import Stepper
 from cnn_explorer.nn.learn import (KernelLearner, LearnSettings, input_presets, rank_text,
                                    short_number)
@@ -29,13 +29,6 @@ DIGIT = "digit from MNIST"
 START_INPUT = "guide's vertical edge"
 HINT = ("Press <b>Run</b> (Ctrl+R) and watch the kernel turn into Sobel x, or walk through one "
         "iteration with → : forward, error map, dL/dK cell by cell, update.")
-
-
-def _caption(style: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(style)
-    return label
 
 
 def _inputs():
@@ -60,12 +53,12 @@ class LearnKernelPage(Page):
         self.views = IterationViews()
         self.frame.views.addWidget(self.hint)
         self.frame.views.addWidget(self.views, 1)
-        self.title = _caption("font-weight: bold;")
-        self.formula = _caption("font-size: 13px;")
+        self.title = wrapped(style="font-weight: bold;")
+        self.formula = wrapped(style="font-size: 13px;")
         self.formula.setObjectName("formula")
         self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.formula.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.message = _caption(f"color: {colours.ERROR}; font-weight: bold;")
+        self.message = wrapped(style=f"color: {colours.ERROR}; font-weight: bold;")
         self.message.setObjectName("message")
         self.message.hide()
         self.stepper = Stepper()

@@ -1,11 +1,10 @@
 """The Explain page's controls: the model in use, the image and class, occlusion, the filter."""
 
-from PySide6.QtWidgets import (QComboBox, QLabel, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.draw_canvas import DrawCanvas
-from cnn_explorer.gui.widgets.panel import button, row, section, spin, wrapped
+from cnn_explorer.gui.widgets.panel import button, combo, row, section, spin, wrapped
 from cnn_explorer.nn.explain.plan import MAX_STEPS
 
 TEST_IMAGE, DRAWN = "A test image", "The drawn digit"
@@ -29,17 +28,15 @@ class ExplainControls(QWidget):
         layout.addWidget(box)
 
         box, form = section("Image and class", "input")
-        self.source = QComboBox()
-        self.source.addItems([TEST_IMAGE, DRAWN])
-        self.source.setToolTip("Explain one of the test images, or a digit you draw below")
+        self.source = combo([TEST_IMAGE, DRAWN],
+                            "Explain one of the test images, or a digit you draw below")
         self.image_index = spin(0, 0, 0, "Which test image (↑/↓ step through them)",
                                 tracking=True)
         self.image_label = QLabel()
         self.canvas = DrawCanvas()
         self.canvas.setMinimumSize(96, 96)
         self.clear_button = button("Clear", "Wipe the drawing to draw another digit")
-        self.class_choice = QComboBox()
-        self.class_choice.setToolTip("The class to explain: by default the model's prediction")
+        self.class_choice = combo((), "The class to explain: by default the model's prediction")
         self.prediction = wrapped()
         form.addRow("Explain", self.source)
         form.addRow("Test image", row(self.image_index, self.image_label, stretch=True))
@@ -62,8 +59,7 @@ class ExplainControls(QWidget):
         layout.addWidget(box)
 
         box, form = section("Filter", "kernel")
-        self.layer = QComboBox()
-        self.layer.setToolTip("The convolution layer whose filter to look at")
+        self.layer = combo((), "The convolution layer whose filter to look at")
         self.channel = spin(0, 0, 0, "Which filter of the layer", tracking=True)
         self.steps = spin(1, MAX_STEPS, 200, "Gradient-ascent steps of the grown image", step=50)
         self.learning_rate = spin(0.001, 1, 0.05, "How far each step moves the pixels",

@@ -8,8 +8,7 @@ it and the model; the maps come from ``nn.explain.plan``. The grown image comes 
 """
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSignalBlocker, QTimer
-from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QScrollArea,
-                               QVBoxLayout)
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
@@ -19,7 +18,7 @@ from cnn_explorer.gui.pages.explain.views import GrowView, ImageGrid, OverlayPan
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.filter_grid import FilterGrid
 from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
-from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text
+from cnn_explorer.gui.widgets.panel import ExplorerLayout, group, set_text, wrapped
 from cnn_explorer.nn import guide_model
 from cnn_explorer.nn.explain import conv_layers
 from cnn_explorer.nn.explain.filters import layer_peaks
@@ -31,17 +30,7 @@ NO_MODEL = ("Train a model on the Training page first: until then these are the 
 HINT = ("Pick a test image and a class to see <b>why</b> the model chose it; pick a layer and a "
         "filter to see <b>what it looks for</b>.")
 DRAW_DELAY_MS = 60   # a stroke sends many changes: one redraw per pause
-
-
-def _group(title, view, caption=None):
-    """``view`` in a titled box, with an optional ``caption`` under it taking only its height."""
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(4, 4, 4, 4)
-    layout.addWidget(view, 1)
-    if caption is not None:
-        layout.addWidget(caption)
-    return box
+BOX_MARGINS = (4, 4, 4, 4)   # the filter's three pictures fill their boxes
 
 
 class ExplainPage(Page):
@@ -80,18 +69,18 @@ class ExplainPage(Page):
         self.filter_title.setStyleSheet(f"font-weight: bold; color: {colours.KERNEL};")
         self.grown = GrowView()
         self.top = ImageGrid(9)
-        self.top_caption = QLabel()
-        self.top_caption.setWordWrap(True)
+        self.top_caption = wrapped()
         self.weights = FilterGrid(px_per_weight=10)   # 32 channels fit a third of the width
         filters = QHBoxLayout()
-        filters.addWidget(_group("Grown to excite it", self.grown), 1)
-        filters.addWidget(_group("Test images that excite it most", self.top, self.top_caption), 1)
+        filters.addWidget(group("Grown to excite it", self.grown, stretch=(1,), margins=BOX_MARGINS), 1)
+        filters.addWidget(group("Test images that excite it most", self.top, self.top_caption,
+                                   stretch=(1, 0), margins=BOX_MARGINS), 1)
         # the grid grows downwards as its width shrinks: scrolled, it never sets the page's height
         weights = QScrollArea()
         weights.setWidget(self.weights)
         weights.setWidgetResizable(True)
         weights.setFrameShape(QFrame.NoFrame)
-        filters.addWidget(_group("Its weights", weights), 1)
+        filters.addWidget(group("Its weights", weights, stretch=(1,), margins=BOX_MARGINS), 1)
         frame.views.addWidget(self.maps_title)
         frame.views.addLayout(self.maps, 3)
         frame.views.addWidget(self.filter_title)

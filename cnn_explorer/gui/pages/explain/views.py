@@ -3,12 +3,13 @@ patch that excites a filter outlined."""
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPen
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.filter_grid import image_view
+from cnn_explorer.gui.widgets.panel import caption
 
 # maps over the image: transparent where the map is 0, opaque where it is largest
 _RAMP = np.linspace(0, 1, 256)
@@ -17,16 +18,6 @@ HEAT_LUT = np.column_stack([
     np.clip(-600 + 800 * _RAMP, 0, 255), 235 * np.sqrt(_RAMP)]).astype(np.uint8)
 SIGNED_LUT = np.column_stack([colours.DIVERGING_LUT,
                               235 * np.sqrt(np.abs(2 * _RAMP - 1))]).astype(np.uint8)
-
-
-def _caption(text="", muted=False):
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)   # wrap, never widen
-    label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-    if muted:
-        label.setStyleSheet("color: palette(placeholder-text);")   # muted, in light and dark alike
-    return label
 
 
 def _show_image(item, image):
@@ -49,9 +40,9 @@ class OverlayPanel:
 
     def __init__(self, title, signed=False):
         self.signed = signed
-        self.title = _caption(title)
+        self.title = caption(title)
         self.title.setStyleSheet("font-weight: bold;")
-        self.sentence = _caption(muted=True)
+        self.sentence = caption(muted=True)
         self.plot = pg.GraphicsLayoutWidget()
         self.plot.setBackground(self.plot.palette().window().color())
         self.plot.ci.setContentsMargins(0, 0, 0, 0)
@@ -135,7 +126,7 @@ class GrowView(QWidget):
         self.plot.ci.setContentsMargins(0, 0, 0, 0)
         self.plot.setMinimumSize(110, 110)
         self.view, self.item = image_view(self.plot, colours.GREY_LUT)
-        self.status = _caption(muted=True)
+        self.status = caption(muted=True)
         self.image = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

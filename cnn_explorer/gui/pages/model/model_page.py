@@ -13,9 +13,8 @@ from functools import partial
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QComboBox, QGroupBox, QHBoxLayout, QLabel,
-                               QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QGroupBox, QHBoxLayout, QPlainTextEdit, QPushButton,
+                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from cnn_explorer.data import samples
 from cnn_explorer.gui.pages.base import Page
@@ -27,7 +26,7 @@ from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
 from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.layer_card import LAYER_TYPES, LayerCard, default_spec
 from cnn_explorer.gui.widgets.shape_input import ShapeInput
-from cnn_explorer.gui.widgets.panel import button
+from cnn_explorer.gui.widgets.panel import button, combo, wrapped
 
 HINT = ("<b>Change a number on a card</b> (then Enter) and watch the shapes, the parameter counts "
         "and the receptive field follow; <b>Add layer</b> inserts the chosen kind where it fits.")
@@ -55,9 +54,7 @@ class ModelPage(Page):
 
     # -- set-up ----------------------------------------------------------------------------
     def _setup_ui(self):
-        self.add_type = QComboBox()
-        self.add_type.addItems(LAYER_TYPES)
-        self.add_type.setToolTip("The kind of layer Add layer inserts")
+        self.add_type = combo(LAYER_TYPES, "The kind of layer Add layer inserts")
         self.add_button = QPushButton("Add layer")
         self.add_button.setToolTip("Insert a layer after the selected card, or where the kind "
                                    "fits (an image layer before Flatten, others before the "
@@ -84,8 +81,7 @@ class ModelPage(Page):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.cards_scroll = scroll
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = wrapped()
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)

@@ -4,13 +4,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGraphicsRectItem, QGridLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QSpinBox, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QGridLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from cnn_explorer.nn.counts import receptive_field, spatial_layers
 from cnn_explorer.gui.widgets.colours import INPUT, KERNEL, OUTPUT, qcolor
 from cnn_explorer.gui.widgets.filter_grid import image_view
+from cnn_explorer.gui.widgets.panel import combo, wrapped
 
 
 class SharingTable(QWidget):
@@ -32,8 +33,7 @@ class SharingTable(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.setWordWrap(False)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.total = QLabel()
-        self.total.setWordWrap(True)
+        self.total = wrapped()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
@@ -92,16 +92,14 @@ class ReceptiveFieldView(QWidget):
         self._specs = self._names = self._shapes = None
         self._input_shape = (28, 28, 1)
         self.field = None
-        self.layer = QComboBox()
-        self.layer.setToolTip("The layer whose output cell you choose")
+        self.layer = combo((), "The layer whose output cell you choose")
         self.row = QSpinBox()
         self.row.setPrefix("row ")
         self.row.setToolTip("Row of the output cell; its receptive field is outlined on the input")
         self.col = QSpinBox()
         self.col.setPrefix("column ")
         self.col.setToolTip("Column of the output cell (or click a cell of the output)")
-        self.text = QLabel()
-        self.text.setWordWrap(True)
+        self.text = wrapped()
         self.plot = pg.GraphicsLayoutWidget()
         self.plot.setBackground(None)
         self.plot.addLabel("input (receptive field)", row=0, col=0, size="8pt", color=INPUT)

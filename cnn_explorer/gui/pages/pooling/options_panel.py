@@ -7,9 +7,9 @@ the student changed as the fields to replace (``sigEdited``); it keeps no option
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 
-from cnn_explorer.gui.widgets.panel import row, section, spin
+from cnn_explorer.gui.widgets.panel import combo, row, section, spin, wrapped
 
 # kind -> (label in the combo, tooltip)
 KINDS: dict[str, tuple[str, str]] = {
@@ -52,11 +52,8 @@ class PoolOptionsPanel(QWidget):
     def __init__(self, state_of, parent=None):
         super().__init__(parent)
         self._state_of = state_of
-        self.kind = QComboBox()
-        for key, (label, tip) in KINDS.items():
-            self.kind.addItem(label, key)
-            self.kind.setItemData(self.kind.count() - 1, tip, 3)  # 3 = Qt.ToolTipRole
-        self.kind.setToolTip("What each window is reduced to (Alt+K)")
+        self.kind = combo([(label, key, tip) for key, (label, tip) in KINDS.items()],
+                          "What each window is reduced to (Alt+K)")
         self.size_rows = spin(1, MAX_WINDOW, 2, "Window height (rows)")
         self.size_cols = spin(1, MAX_WINDOW, 2, "Window width (columns)")
         self.stride_same = QCheckBox("= window")
@@ -71,8 +68,7 @@ class PoolOptionsPanel(QWidget):
         self.ceil_mode = QCheckBox("ceil mode")
         self.ceil_mode.setToolTip("Round the output size up, so a last partial window still "
                                   "counts (PyTorch's ceil_mode)")
-        self.note = QLabel()
-        self.note.setWordWrap(True)
+        self.note = wrapped()
         # Room for two wrapped lines whatever the kind, so the form never clips the longer notes.
         self.note.setMinimumHeight(2 * self.note.fontMetrics().lineSpacing() + 4)
         self.note.setAlignment(Qt.AlignTop | Qt.AlignLeft)

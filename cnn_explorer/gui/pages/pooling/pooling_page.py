@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from cnn_explorer.core.pool_state import (PoolState, pool_plan, resized, shift_comparison,
                                           value_bound, weights_change, window_change)
@@ -28,7 +28,7 @@ from cnn_explorer.gui.widgets.first_run_hint import FirstRunHint
 from cnn_explorer.gui.widgets.focus_keys import share_keys
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 from cnn_explorer.gui.widgets.matrix_editor import MatrixEditor
-from cnn_explorer.gui.widgets.panel import section
+from cnn_explorer.gui.widgets.panel import combo, section, wrapped
 
 LESSON = ("To know there is an edge, one of its large values is enough. Pooling keeps one number "
           "per window: the map shrinks, the exact position is lost, and a feature that moves a "
@@ -82,16 +82,12 @@ class PoolingPage(ExplorerPage):
     # -- set-up ----------------------------------------------------------------------------
     def _build_controls(self):
         box, form = section("Input", "input")
-        self.source = QComboBox()
-        self.source.addItem("Grid: type or load a preset", "grid")
-        self.source.addItem("Output of the Convolution 2D page", "conv2d")
-        self.source.setToolTip("Pool your own numbers, or the feature map the Convolution 2D page "
-                               "makes right now: conv → ReLU → pool as one pipeline")
-        self.presets = QComboBox()
-        self.presets.addItem("Load a preset…", None)
-        for name in PRESET_NAMES:
-            self.presets.addItem(name, name)
-        self.presets.setToolTip("Replace the grid (undo with Ctrl+Z); checkerboard and random use "
+        self.source = combo([("Grid: type or load a preset", "grid"),
+                             ("Output of the Convolution 2D page", "conv2d")],
+                            "Pool your own numbers, or the feature map the Convolution 2D page "
+                            "makes right now: conv → ReLU → pool as one pipeline")
+        self.presets = combo([("Load a preset…", None), *((name, name) for name in PRESET_NAMES)],
+                             "Replace the grid (undo with Ctrl+Z); checkerboard and random use "
                                 "the rows × columns below")
         self.relu = QCheckBox("&ReLU first: max(0, x)")
         self.relu.setToolTip("Zero the negative values before pooling, as a convnet does (Alt+R)")
@@ -125,9 +121,7 @@ class PoolingPage(ExplorerPage):
         self.options = PoolOptionsPanel(lambda: self.state)
         self.weights = WeightsPanel()
         why, why_form = section("Why pool?")
-        lesson = QLabel(LESSON)
-        lesson.setWordWrap(True)
-        why_form.addRow(lesson)
+        why_form.addRow(wrapped(LESSON))
         for w in (box, self.options, self.weights, why):
             self.frame.controls.addWidget(w)
         self.frame.controls.addStretch(1)

@@ -3,13 +3,14 @@ with how many cells changed (beyond a stated tolerance) and by how much, against
 feature map itself, and in words whether pooling helped."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from cnn_explorer.core.formulas import format_number
 from cnn_explorer.core.shift import DIRECTIONS, TOLERANCE_SHARE
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
+from cnn_explorer.gui.widgets.panel import combo, wrapped
 
 MAX_MARKED_CELLS = 4096   # beyond this the purple outlines would hide a large map
 ARROWS = {"right": "→ right", "left": "← left", "down": "↓ down", "up": "↑ up"}
@@ -38,17 +39,13 @@ class ShiftPanel(QGroupBox):
         super().__init__("Shift robustness", parent)
         self.toggle = QCheckBox("Shift the &input by one pixel")
         self.toggle.setToolTip("Move every value one cell (Alt+I); the row or column that comes in is 0")
-        self.direction = QComboBox()
-        for key in DIRECTIONS:
-            self.direction.addItem(ARROWS[key], key)
-        self.direction.setToolTip("Which way the input moves")
+        self.direction = combo([(ARROWS[key], key) for key in DIRECTIONS], "Which way the input moves")
         top = QHBoxLayout()
         top.addWidget(self.toggle)
         top.addWidget(self.direction)
         top.addStretch(1)
 
-        self.hint = QLabel(HINT)
-        self.hint.setWordWrap(True)
+        self.hint = wrapped(HINT)
         self.hint.setTextFormat(Qt.RichText)
         self.hint.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.before = HeatMap("Pooled before", role="output", diverging=True)

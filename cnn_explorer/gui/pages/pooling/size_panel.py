@@ -1,10 +1,11 @@
 """The pooling page's size panel: input cells against output cells, always on screen."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout
 
 from cnn_explorer.core.padding import output_length_text
 from cnn_explorer.gui.widgets.colours import INPUT, OUTPUT
+from cnn_explorer.gui.widgets.panel import wrapped
 
 
 class SizePanel(QGroupBox):
@@ -12,13 +13,11 @@ class SizePanel(QGroupBox):
 
     def __init__(self, parent=None):
         super().__init__("Size", parent)
-        self.summary = QLabel()
+        self.summary = wrapped()
         self.summary.setObjectName("sizeSummary")
         self.summary.setTextFormat(Qt.RichText)
-        self.summary.setWordWrap(True)
-        self.formula = QLabel()
+        self.formula = wrapped()
         self.formula.setObjectName("sizeFormula")
-        self.formula.setWordWrap(True)
         self.formula.setToolTip("Output size per axis: (input + padding before + padding after − window) "
                                 "/ stride, rounded down (up in ceil mode), plus 1")
         lay = QHBoxLayout(self)

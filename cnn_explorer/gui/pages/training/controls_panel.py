@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox,
                                QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets.colours import ERROR
-from cnn_explorer.gui.widgets.panel import button, spin
+from cnn_explorer.gui.widgets.panel import button, combo, spin, wrapped
 from cnn_explorer.nn import optim
 from cnn_explorer.nn.training_settings import SPEEDS
 
@@ -69,16 +69,13 @@ class TrainingControls(QWidget):
 
     def _dataset_group(self):
         group = QGroupBox("Data")
-        self.dataset_combo = QComboBox()
-        self.dataset_combo.setToolTip("Datasets found on this computer")
+        self.dataset_combo = combo((), "Datasets found on this computer")
         self.open_button = button("Open folder…", "A folder of IDX files, or of images with one subfolder per class")
         self.download_button = button("Download…", "Fetch a full dataset from the internet into your cache")
         self.download_bar = QProgressBar()
         self.download_bar.setFormat("%p%")
         self.cancel_download = button("Cancel", "Stop the download; nothing half-downloaded is kept")
-        self.dataset_info = QLabel()
-        self.dataset_info.setWordWrap(True)
-        self.dataset_info.setStyleSheet("color: palette(dark);")
+        self.dataset_info = wrapped(style="color: palette(dark);")
         grid = QGridLayout(group)
         grid.addWidget(self.dataset_combo, 0, 0, 1, 2)
         grid.addWidget(self.open_button, 1, 0)
@@ -96,10 +93,8 @@ class TrainingControls(QWidget):
         form.setHorizontalSpacing(4)
         self.epochs = spin(1, 500, 15, "Passes over the training images", tracking=False)
         self.batch_size = spin(1, 4096, 128, "Images per gradient step", tracking=False)
-        self.optimizer = QComboBox()
-        self.optimizer.addItems(list(optim.OPTIMIZERS))
+        self.optimizer = combo(optim.OPTIMIZERS, "How the gradient updates the weights")
         self.optimizer.setCurrentText("adam")          # Keras's and the guide's choice
-        self.optimizer.setToolTip("How the gradient updates the weights")
         self.learning_rate = spin(1e-5, 10.0, 1e-3, "Step size of the optimiser", step=1e-4, decimals=5)
         self.validation_split = spin(0.0, 0.5, 0.1, "Share of the training images kept aside to "
                                      "validate", step=0.05, decimals=2)
@@ -123,18 +118,14 @@ class TrainingControls(QWidget):
 
     def _run_group(self):
         group = QGroupBox("Training")
-        self.model_label = QLabel()
-        self.model_label.setWordWrap(True)
+        self.model_label = wrapped()
         self.start_button = QPushButton("Start")
         self.pause_button = QPushButton("Pause")
         self.pause_button.setCheckable(True)
         self.stop_button = QPushButton("Stop")
         self.step_button = QPushButton("Step one batch")
-        self.speed = QComboBox()
-        for speed in SPEEDS:
-            self.speed.addItem(speed_text(speed), speed)
-        self.speed.setToolTip("Slow motion: at most this many batches a second (also while it "
-                              "runs)")
+        self.speed = combo([(speed_text(speed), speed) for speed in SPEEDS],
+                           "Slow motion: at most this many batches a second (also while it runs)")
         self.new_button = QPushButton("New model")
         self.save_button = QPushButton("Save…")
         self.load_button = QPushButton("Load…")
@@ -157,10 +148,8 @@ class TrainingControls(QWidget):
         self.progress.setTextVisible(True)
         self.progress.setValue(0)
         self.progress.setFormat("not started")
-        self.status = QLabel("Press Start to train.")
-        self.status.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
+        self.status = wrapped("Press Start to train.")
+        self.message = wrapped()
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.message.hide()
         buttons = QHBoxLayout()

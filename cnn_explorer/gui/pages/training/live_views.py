@@ -15,25 +15,13 @@ from cnn_explorer.gui.widgets.feature_maps import FeatureMaps
 from cnn_explorer.gui.widgets.filter_detail import FILM_FRAMES, FilterDetail
 from cnn_explorer.gui.widgets.filter_grid import FilterGrid
 from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
-from cnn_explorer.gui.widgets.panel import button
+from cnn_explorer.gui.widgets.panel import button, group, wrapped
 
 
 FRAME_MS = 125       # 8 frames/s: each frame's painting takes CPU from the training threads
 PROBE_EVERY = 8      # predictions and feature maps once a second
 SLOW_EVERY = 4       # curves and the speed twice a second: a redraw lays their axes/text out
 FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
-
-
-def _group(title, *widgets, stretch=None):
-    group = QGroupBox(title)
-    layout = QVBoxLayout(group)
-    layout.setContentsMargins(6, 4, 6, 4)
-    for i, widget in enumerate(widgets):
-        if isinstance(widget, QWidget):
-            layout.addWidget(widget, (stretch or [0] * len(widgets))[i])
-        else:
-            layout.addLayout(widget)
-    return group
 
 
 class ProbabilityBars(QWidget):
@@ -112,8 +100,7 @@ class TrainingViews(QWidget):
         self.feature_title = QLabel(FIRST_TEST_IMAGE)
         self.predictions = PredictionGrid(columns=8)
         self.predictions.setToolTip("Click an image to see its feature maps above")
-        self.predictions_title = QLabel("Test images: predicted class and confidence")
-        self.predictions_title.setWordWrap(True)
+        self.predictions_title = wrapped("Test images: predicted class and confidence")
         self.predictions_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.show_test = button("Back to test images", "Show the test images again instead of one confusion cell's")
         self.show_test.hide()
@@ -134,10 +121,8 @@ class TrainingViews(QWidget):
         draw_row = QHBoxLayout()
         draw_row.addWidget(self.draw_result, 1)
         draw_row.addWidget(self.clear_button)
-        seen_label = QLabel("The network sees:")
-        seen_label.setWordWrap(True)
         seen_column = QVBoxLayout()
-        seen_column.addWidget(seen_label)
+        seen_column.addWidget(wrapped("The network sees:"))
         seen_column.addWidget(self.seen, 1)
         pictures = QHBoxLayout()
         pictures.addWidget(self.canvas, 3)
@@ -160,18 +145,18 @@ class TrainingViews(QWidget):
         filters.addWidget(self.filters_scroll, 3)
         filters.addWidget(self.detail, 2)
         top = QSplitter(Qt.Horizontal)
-        top.addWidget(_group("Loss and accuracy", self.curves))
+        top.addWidget(group("Loss and accuracy", self.curves))
         filters_box = QGroupBox("Filters (weights)")
         filters_box.setLayout(filters)
         top.addWidget(filters_box)
         bottom = QSplitter(Qt.Horizontal)
-        bottom.addWidget(_group("Predictions", title_row, self.predictions, stretch=[0, 1]))
-        bottom.addWidget(_group("Validation", self.confusion))
-        bottom.addWidget(_group("Draw a digit", pictures, draw_row, self.bars, stretch=[3, 0, 2]))
+        bottom.addWidget(group("Predictions", title_row, self.predictions, stretch=(0, 1)))
+        bottom.addWidget(group("Validation", self.confusion))
+        bottom.addWidget(group("Draw a digit", pictures, draw_row, self.bars, stretch=(3, 0, 2)))
         rows = QSplitter(Qt.Vertical)
         rows.addWidget(top)
-        rows.addWidget(_group("Feature maps (click a map to enlarge it)", self.feature_title,
-                              self.feature_maps, stretch=[0, 1]))
+        rows.addWidget(group("Feature maps (click a map to enlarge it)", self.feature_title,
+                              self.feature_maps, stretch=(0, 1)))
         rows.addWidget(bottom)
         for splitter in (top, bottom, rows):
             splitter.setChildrenCollapsible(False)
