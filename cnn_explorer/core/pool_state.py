@@ -19,7 +19,7 @@ from . import ops, steps
 from .kernels import gaussian_weights
 from .samples import guide_feature_map
 from .shift import DIRECTIONS, ShiftComparison, compare_shift, shift_by_one
-from .validation import as_bool, as_float_array, per_axis
+from .validation import as_bool, as_float_array, as_int, per_axis
 
 SOURCES = ("grid", "conv2d")       # the typed grid, or the Convolution 2D page's output
 NO_CONV_OUTPUT = ("The Convolution 2D page has no output yet: open it and choose an input and a "
@@ -158,3 +158,50 @@ def resized(values: np.ndarray, shape) -> np.ndarray:
     new[common] = values[common]
     return new
 
+
+
+@dataclass(frozen=True)
+class SizeChange:
+    """How much pooling shrank (or grew) a map: its number of cells before and after.
+
+    ``SizeChange(16, 4)``: ``fewer`` is True, ``factor`` 4.0 (four times fewer cells), ``saved``
+    0.75 (three quarters of the numbers need not be stored).
+    """
+
+    cells_in: int
+    cells_out: int
+
+    def __post_init__(self):
+        for name in ("cells_in", "cells_out"):
+            count = as_int(getattr(self, name), name.replace("_", " "))
+            if count < 1:
+                raise ValueError(f"{name.replace('_', ' ')} must be at least 1 (got {count})")
+            object.__setattr__(self, name, count)
+
+    @property
+    def fewer(self) -> bool:
+        """True when the output holds no more cells than the input."""
+        return self.cells_out <= self.cells_in
+
+    @property
+    def factor(self) -> float:
+        """How many times fewer cells the output holds (or, when not ``fewer``, how many more)."""
+        return self.cells_in / self.cells_out if self.fewer else self.cells_out / self.cells_in
+
+    @property
+    def saved(self) -> float:
+        """The share of the input's cells the output does without, 0 to 1 (0 when it grew)."""
+        return 1 - self.cells_out / self.cells_in if self.fewer else 0.0
+
+    def factor_text(self) -> str:
+        """``factor`` to three digits ("2.25"), whole with separators from 1,000 on ("4,096")."""
+        return f"{self.factor:.3g}" if self.factor < 1000 else f"{self.factor:,.0f}"
+
+    def saved_text(self) -> str:
+        """``saved`` as a percentage; "over 99%" rather than a rounded "100%" that is not true."""
+        return "over 99%" if self.saved > 0.99 else f"{self.saved:.0%}"
+
+
+def size_change(plan: steps.PoolPlan) -> SizeChange:
+    """The cells of ``plan``'s input (padding not counted) against those of its output."""
+    return SizeChange(int(np.prod(plan.x.shape)), int(np.prod(plan.output_shape)))

@@ -22,6 +22,16 @@ def confusion_counts(true, predicted, num_classes):
                        minlength=num_classes * num_classes).reshape(num_classes, num_classes)
 
 
+def row_shares(counts):
+    """Each count of a confusion matrix (k, k) as a share of its row, its true class's images:
+    (k, k) float64 in [0, 1], each row summing to 1 (to 0 for a class with no images)."""
+    counts = np.asarray(counts) if isinstance(counts, (list, tuple, np.ndarray)) else None
+    if counts is None or counts.ndim != 2 or counts.shape[0] != counts.shape[1] \
+            or (counts.size and (counts.dtype.kind not in "iu" or counts.min() < 0)):
+        raise ValueError("a confusion matrix is a square table of counts (whole numbers ≥ 0)")
+    return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+
+
 def _classes(values, what, num_classes):
     arr = np.asarray(values) if isinstance(values, (list, tuple, np.ndarray)) else None
     if arr is None or arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):

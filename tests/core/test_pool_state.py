@@ -11,9 +11,9 @@ from scipy.ndimage import gaussian_filter
 from cnn_explorer.core import ops
 from cnn_explorer.core.kernels import gaussian_weights, uniform_weights
 from cnn_explorer.core.padding import output_length, output_length_text
-from cnn_explorer.core.pool_state import (PoolState, pool_plan, pooled_input, resized,
-                                          shift_comparison, value_bound, weights_change,
-                                          window_change)
+from cnn_explorer.core.pool_state import (PoolState, SizeChange, pool_plan, pooled_input,
+                                          resized, shift_comparison, size_change, value_bound,
+                                          weights_change, window_change)
 from cnn_explorer.core.samples import checkerboard
 from cnn_explorer.core.shift import compare_shift
 from cnn_explorer.nn import functional as F
@@ -138,3 +138,33 @@ def test_the_verdict_says_when_pooling_helped_and_why_not_on_a_blurred_map():
     assert c.verdict().startswith("Pooling did not help here: 88% of the pooled cells changed "
                                   "against 75% of the map's")
     assert "the map is smooth (blurred)" in c.verdict()
+
+
+@pytest.mark.parametrize("cells, fewer, factor, saved", [
+    ((64, 16), True, "4", "75%"), ((16, 16), True, "1", "0%"), ((49, 9), True, "5.44", "82%"),
+    ((4096, 1), True, "4,096", "over 99%"), ((200, 1), True, "200", "over 99%"),
+    ((16, 25), False, "1.56", "0%")])
+def test_the_size_change_says_how_many_times_fewer_cells_and_what_share_is_saved(
+        cells, fewer, factor, saved):
+    size = SizeChange(*cells)
+    assert (size.fewer, size.factor_text(), size.saved_text()) == (fewer, factor, saved)
+
+
+def test_the_size_change_of_a_plan_counts_its_input_and_output_cells():
+    size = size_change(pool_plan(PoolState(grid=np.zeros((6, 4)), size=(2, 2))))
+    assert (size.cells_in, size.cells_out, size.factor) == (24, 6, 4.0)
+
+
+@pytest.mark.parametrize("cells", [(0, 4), (4, -1), (2.5, 1), ("9", 1)])
+def test_a_size_change_refuses_counts_that_are_no_cells(cells):
+    with pytest.raises(ValueError, match="cells"):
+        SizeChange(*cells)
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(st.integers(1, 10 ** 6), st.integers(1, 10 ** 6))
+def test_the_size_change_factor_always_scales_the_smaller_count_up_to_the_larger(n_in, n_out):
+    size = SizeChange(n_in, n_out)
+    assert size.factor >= 1 and 0 <= size.saved < 1
+    low, high = sorted((n_in, n_out))
+    assert size.factor * low == pytest.approx(high)

@@ -101,6 +101,10 @@ def test_confusion_counts_equal_a_loop(true, seed):
     for t, p in zip(true, predicted):
         loop[t, p] += 1
     assert np.array_equal(counts_, loop)
+    shares = metrics.row_shares(counts_)
+    for t in range(5):
+        row = loop[t].sum()
+        assert np.allclose(shares[t], loop[t] / row if row else 0.0)
 
 
 @given(junk, junk, junk)
@@ -108,6 +112,7 @@ def test_metrics_take_anything(a, b, c):
     value_error_or_ok(lambda: metrics.confusion_counts(a, b, c))
     value_error_or_ok(lambda: metrics.confusion_counts([0, 1], [1, 0], a))
     value_error_or_ok(lambda: metrics.predictions_of(a))
+    value_error_or_ok(lambda: metrics.row_shares(a))
 
 
 @given(layer=st.integers(-2, 3), row=st.integers(-2, 30), col=st.integers(-2, 30))

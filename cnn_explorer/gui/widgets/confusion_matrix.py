@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QTableWidget, QTa
 
 from cnn_explorer.gui.widgets.colours import OUTPUT, WRONG
 from cnn_explorer.gui.widgets.panel import wrapped
+from cnn_explorer.nn.metrics import row_shares
 
 
 class ConfusionMatrixView(QWidget):
@@ -79,7 +80,7 @@ class ConfusionMatrixView(QWidget):
         self.table.setColumnCount(k)
         self.table.setHorizontalHeaderLabels(short)
         self.table.setVerticalHeaderLabels(labels)
-        totals = np.maximum(counts.sum(axis=1), 1)
+        shares = row_shares(counts)
         for t in range(k):
             for p in range(k):
                 value = int(counts[t, p])
@@ -90,7 +91,7 @@ class ConfusionMatrixView(QWidget):
                     self.table.setItem(t, p, item)
                 item.setText(str(value) if value else "")
                 colour = QColor(OUTPUT if t == p else WRONG)
-                colour.setAlphaF(0.12 + 0.8 * value / totals[t] if value else 0.0)
+                colour.setAlphaF(0.12 + 0.8 * shares[t, p] if value else 0.0)
                 item.setBackground(QBrush(colour))
                 item.setToolTip(f"true {labels[t]}, predicted {labels[p]}: {value} image(s)")
         self._fit_font()

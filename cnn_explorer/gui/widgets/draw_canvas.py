@@ -5,12 +5,12 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from cnn_explorer.data.brush import Brush
+
 
 class DrawCanvas(QWidget):
-    """Draw with a soft round brush; ``image()`` is float32 (size, size) in [0, 1].
-
-    The brush adds a Gaussian blob of ink (``sigma`` pixels, cut at 3 sigma) every half pixel
-    along the stroke; ink adds up to at most 1, as on paper.
+    """Draw with a soft round brush (``data.brush.Brush``); ``image()`` is float32 (size, size)
+    in [0, 1].
 
     Signals
     -------
@@ -23,12 +23,7 @@ class DrawCanvas(QWidget):
     def __init__(self, size=28, sigma=0.9, strength=0.55, parent=None):
         super().__init__(parent)
         self._size = size
-        self._sigma = sigma
-        self._strength = strength
-        self._image = np.zeros((size, size), dtype=np.float32)
-        self._last = None
-        grid = np.arange(size, dtype=np.float32) + 0.5  # pixel centres
-        self._grid = grid
+        self._brush = Brush(size, sigma, strength)
         self.setMinimumSize(112, 112)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setCursor(Qt.CrossCursor)
@@ -44,45 +39,29 @@ class DrawCanvas(QWidget):
         return width
 
     def image(self):
-        return self._image.copy()
+        return self._brush.image.copy()
 
     def clear(self):
-        self._image[:] = 0
+        self._brush.image[:] = 0
         self.update()
         self.sigChanged.emit(self.image())
 
     def set_image(self, image):
         """Show ``image`` (size, size) with values in [0, 1]."""
         image = np.asarray(image, dtype=np.float32)
-        if image.shape != self._image.shape:
+        if image.shape != self._brush.image.shape:
             raise ValueError(f"the canvas is {self._size}×{self._size}, got an image of shape "
                              f"{image.shape}")
-        self._image[:] = image
+        self._brush.image[:] = image
         self.update()
         self.sigChanged.emit(self.image())
 
     # -- drawing, in canvas pixel coordinates ------------------------------------------------
     def stroke(self, points):
         """Draw a stroke through ``points`` [(x, y), ...] given in canvas pixels (0..size)."""
-        self._last = None
-        for x, y in points:
-            self._stroke_to(float(x), float(y))
-        self._last = None
+        self._brush.stroke(points)
         self.update()
         self.sigChanged.emit(self.image())
-
-    def _stroke_to(self, x, y):
-        x0, y0 = self._last if self._last is not None else (x, y)
-        steps = max(1, int(np.hypot(x - x0, y - y0) / 0.5))
-        for t in np.linspace(0.0, 1.0, steps + 1)[1 if self._last is not None else 0:]:
-            self._dab(x0 + t * (x - x0), y0 + t * (y - y0))
-        self._last = (x, y)
-
-    def _dab(self, x, y):
-        gx, gy = (np.exp(-((self._grid - c) ** 2) / (2 * self._sigma ** 2)) for c in (x, y))
-        gx[np.abs(self._grid - x) > 3 * self._sigma] = 0  # a brush with an edge: no ink far away
-        gy[np.abs(self._grid - y) > 3 * self._sigma] = 0
-        np.minimum(self._image + self._strength * np.outer(gy, gx), 1.0, out=self._image)
 
     # -- Qt ---------------------------------------------------------------------------------
     def _square(self):
@@ -96,22 +75,22 @@ class DrawCanvas(QWidget):
 
     def mousePressEvent(self, event):  # noqa: N802 (Qt name)
         if event.button() == Qt.LeftButton:
-            self._last = None
-            self._stroke_to(*self._to_canvas(event.position()))
+            self._brush.lift()
+            self._brush.stroke_to(*self._to_canvas(event.position()))
             self.update()
             self.sigChanged.emit(self.image())
 
     def mouseMoveEvent(self, event):  # noqa: N802
         if event.buttons() & Qt.LeftButton:
-            self._stroke_to(*self._to_canvas(event.position()))
+            self._brush.stroke_to(*self._to_canvas(event.position()))
             self.update()
             self.sigChanged.emit(self.image())
 
     def mouseReleaseEvent(self, event):  # noqa: N802
-        self._last = None
+        self._brush.lift()
 
     def paintEvent(self, event):  # noqa: N802
-        grey = np.ascontiguousarray((self._image * 255).astype(np.uint8))
+        grey = np.ascontiguousarray((self._brush.image * 255).astype(np.uint8))
         qimage = QImage(grey.data, self._size, self._size, self._size, QImage.Format_Grayscale8)
         painter = QPainter(self)
         square = self._square()

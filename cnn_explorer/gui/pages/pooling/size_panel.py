@@ -4,6 +4,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout
 
 from cnn_explorer.core.padding import output_length_text
+from cnn_explorer.core.pool_state import size_change
 from cnn_explorer.gui.widgets.colours import INPUT, OUTPUT
 from cnn_explorer.gui.widgets.panel import wrapped
 
@@ -28,19 +29,16 @@ class SizePanel(QGroupBox):
     def show_plan(self, plan, state) -> None:
         """Describe ``plan`` (a ``core.steps.PoolPlan``) made from ``state`` (a ``PoolState``)."""
         (h, w), (oh, ow) = plan.x.shape, plan.output_shape
-        n_in, n_out = h * w, oh * ow
-        if n_out <= n_in:
-            factor = n_in / n_out
-            less = 1 - n_out / n_in
-            share = "over 99%" if less > 0.99 else f"{less:.0%}"
-            factor_text = f"{factor:.3g}" if factor < 1000 else f"{factor:,.0f}"
-            change = f"<b>{factor_text}× fewer</b> numbers to store ({share} less)"
+        size = size_change(plan)
+        if size.fewer:
+            change = (f"<b>{size.factor_text()}× fewer</b> numbers to store "
+                      f"({size.saved_text()} less)")
         else:
-            change = f"<b>{n_out / n_in:.3g}× more</b> numbers than the input (padding, small stride)"
+            change = f"<b>{size.factor_text()}× more</b> numbers than the input (padding, small stride)"
         self.summary.setText(
-            f"<span style='color:{INPUT}'><b>Input</b> {h} × {w} = {n_in} cells</span> → "
-            f"<span style='color:{OUTPUT}'><b>output</b> {oh} × {ow} = {n_out} cells</span><br>"
-            + change)
+            f"<span style='color:{INPUT}'><b>Input</b> {h} × {w} = {size.cells_in} cells</span> → "
+            f"<span style='color:{OUTPUT}'><b>output</b> {oh} × {ow} = {size.cells_out} cells</span>"
+            "<br>" + change)
         if state.is_global:
             self.formula.setText("Global pooling: one number per map, whatever its size.")
             return
