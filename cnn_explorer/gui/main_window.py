@@ -17,6 +17,8 @@ from cnn_explorer import __version__
 from cnn_explorer.gui import crash_dialog, file_exports, page_memory
 from cnn_explorer.gui import settings as keys
 from cnn_explorer.gui.pages import PAGES
+from cnn_explorer.gui.pages.base import Page
+from cnn_explorer.gui.pages.shared_model import SharedModel
 
 DEFAULT_SIZE = (1280, 860)
 
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self._restore = restore_settings
         self._forget_on_close = False       # after Reset to defaults: save nothing
         self._undo_group = QUndoGroup(self)
+        self.shared_model = SharedModel(self)   # the Training page's model, for the other pages
         self._setup_ui()
         self._create_actions()
         self._create_menu()
@@ -181,6 +184,8 @@ class MainWindow(QMainWindow):
             page.setAlignment(Qt.AlignTop | Qt.AlignLeft)
             page.setProperty("broken", True)
         page.setObjectName(name)
+        if isinstance(page, Page):
+            page.share_model(self.shared_model)
         self.pages[name] = page
         self._put_in_tab(name, page)
         stack = getattr(page, "undo_stack", None)

@@ -41,10 +41,17 @@ class Page(QWidget):
 
     #: The page's frozen state object, for pages that keep one (see the module's docstring).
     state = None
+    #: The trained model the pages share (``shared_model.SharedModel``), given by the window.
+    shared_model = None
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+
+    def share_model(self, shared) -> None:
+        """Take the window's ``SharedModel``: the Training page publishes into it, pages that show
+        the trained model read it (and may listen to its ``changed``)."""
+        self.shared_model = shared
 
     def push_edit(self, text, apply, old, new, merge_key=None) -> None:
         """Record an edit on the page's undo stack and apply it."""

@@ -20,20 +20,12 @@ NO_MODEL = ("No model yet: build one on the Training page (Model page ▸ Traini
 
 
 def training_source(widget):
-    """``(model, test images)`` of the Training page of ``widget``'s window, or ``(None, None)``.
-
-    Duck-typed (the page families do not import each other): the window's ``pages["training"]``
-    with its ``model`` and ``dataset``; while it trains, its GUI copy ``view_model``.
-    """
-    pages = getattr(widget.window(), "pages", None) or {}
-    page = pages.get("training")
-    if page is None:
+    """``(model, test images)`` the Training page published (the window's ``shared_model``), or
+    ``(None, None)``: the GUI thread's copy of its model, never the one a worker trains."""
+    shared = getattr(widget.window(), "shared_model", None)
+    if shared is None or shared.model is None:
         return None, None
-    model = getattr(page, "model", None)
-    if getattr(page, "running", False) and getattr(page, "view_model", None) is not None:
-        model = page.view_model      # the worker thread is writing the other one
-    dataset = getattr(page, "dataset", None)
-    return model, None if dataset is None else dataset.x_test
+    return shared.model, None if shared.dataset is None else shared.dataset.x_test
 
 
 class InsideView(ModeView):

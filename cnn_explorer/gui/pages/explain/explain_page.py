@@ -129,21 +129,25 @@ class ExplainPage(Page):
             self.controls.message.setText(str(exc))
 
     # -- the model -------------------------------------------------------------------------
-    def _training_page(self):
-        pages = getattr(self.window(), "pages", None)
-        return pages.get("training") if isinstance(pages, dict) else None
+    def share_model(self, shared):
+        super().share_model(shared)
+        shared.changed.connect(self._on_model_published)
+
+    def _on_model_published(self):
+        if self.isVisible():            # hidden, the page catches up when it is shown
+            self.use_latest_model()
 
     def use_latest_model(self, force=False):
         """Explain the Training page's model as it is now (a copy), on its test images.
 
-        Without a Training page or a model there, an untrained guide model on the bundled digits.
-        Nothing is redone when neither the model nor its training moved on (unless ``force``).
+        Without a published model (no Training page), an untrained guide model on the bundled
+        digits. Nothing is redone when neither the model nor its training moved on (unless
+        ``force``).
         """
-        training = self._training_page()
-        source = getattr(training, "view_model", None) or getattr(training, "model", None)
-        latest = getattr(training, "latest", None)
-        dataset = getattr(training, "dataset", None)
-        key = (id(source), getattr(latest, "step", None), id(dataset))
+        shared = self.shared_model
+        source, dataset, step = ((None, None, None) if shared is None
+                                 else (shared.model, shared.dataset, shared.step))
+        key = (id(source), step, id(dataset))
         if key == self._source_key and not force:
             return
         self.stop_growing()
@@ -167,13 +171,13 @@ class ExplainPage(Page):
         names = tuple(dataset.class_names)
         self.class_names = names if len(names) == classes else tuple(map(str, range(classes)))
         self._peaks, self._image_key, self._filter_key = {}, None, None
-        self.controls.model_status.setText(self._describe_source(
-            trained, getattr(getattr(training, "model", None), "history", {}), latest))
+        self.controls.model_status.setText(self._describe_source(trained, shared))
         self.render(self.state)
 
-    def _describe_source(self, trained, history, latest):
+    def _describe_source(self, trained, shared):
         if not trained:
             return NO_MODEL
+        history = shared.history
         epochs = len(history.get("loss", ()))
         if epochs:
             val = (history.get("val_accuracy") or [None])[-1]
@@ -181,8 +185,8 @@ class ExplainPage(Page):
                         else f"accuracy {history['accuracy'][-1]:.1%}")
             return (f"The Training page's model, trained {epochs} epoch{'s' * (epochs != 1)} "
                     f"({accuracy}).")
-        if getattr(latest, "images_seen", 0):
-            return f"The Training page's model, trained on {latest.images_seen:,} images so far."
+        if shared.images_seen:
+            return f"The Training page's model, trained on {shared.images_seen:,} images so far."
         return "The Training page's model, not trained yet: " + NO_MODEL.split(": ", 1)[1]
 
     # -- drawing ---------------------------------------------------------------------------

@@ -109,6 +109,20 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         """The GUI thread's copy of the model, for the views."""
         return self.feed.model
 
+    def share_model(self, shared):
+        super().share_model(shared)
+        self.publish_model()
+
+    def publish_model(self):
+        """Tell the other pages (through the window's ``SharedModel``) what the model is now."""
+        if self.shared_model is None:
+            return
+        latest = self.latest
+        history = None if self.model is None else self.model.history
+        self.shared_model.publish(self.view_model, self.dataset, history=history,
+                                  step=getattr(latest, "step", None),
+                                  images_seen=getattr(latest, "images_seen", 0))
+
     # -- settings ---------------------------------------------------------------------------
     def _edit_setting(self, text, field, value):
         try:
@@ -184,6 +198,7 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         self._note_architecture()   # still true of the model with other data
         self._check_fit()
         self.feed.show_test_images()
+        self.publish_model()
 
     def _update_validation(self):
         split = self.state.validation_split
@@ -238,6 +253,7 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         self.controls.show_message("")
         self._show_start_plan()
         self._note_architecture()
+        self.publish_model()
         self._check_fit()
         self.feed.refresh_all()
 

@@ -14,8 +14,8 @@ class TrainingRun:
     """Mixed into the training page, which provides ``state``, ``edit()``, ``undo_stack``,
     ``slot``, ``model``, ``dataset``, ``controls``, ``views``, ``feed``, ``view_model``, ``hint``,
     ``worker``, ``thread``, ``latest``, ``last_error``, ``_step_report``, ``_confusion_of``,
-    ``_sync_architecture()``, ``_check_fit()``, ``_update_validation()`` and
-    ``_show_start_plan()``."""
+    ``_sync_architecture()``, ``_check_fit()``, ``_update_validation()``, ``_show_start_plan()``
+    and ``publish_model()``."""
 
     @property
     def running(self):
@@ -141,6 +141,7 @@ class TrainingRun:
             status.setText(format_speed(snapshot, self._batch_size))
         if snapshot.weights:
             self.view_model.set_weights(list(snapshot.weights))
+        self.publish_model()
 
     def _on_stepped(self, snapshot, report):
         if self._from_current_worker():
@@ -195,6 +196,7 @@ class TrainingRun:
             self.undo_stack.setActive(True)
         self.controls.set_running(False)
         self.view_model.set_weights(self.model.get_weights())
+        self.publish_model()
         self.controls.model_label.setText(self.slot.header())
         reason = getattr(self.latest, "reason", None) or "stopped"
         if reason.startswith("diverged"):

@@ -1,5 +1,6 @@
-"""Inside your trained layer, driven as a student would: the Training page's model (found through
-the window, duck-typed), a conv layer, a filter and a test image, then a click on an output cell."""
+"""Inside your trained layer, driven as a student would: the Training page's model (published in
+the window's ``shared_model``), a conv layer, a filter and a test image, then a click on an
+output cell."""
 
 from types import SimpleNamespace
 
@@ -12,15 +13,17 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from cnn_explorer.core.formulas import number
 from cnn_explorer.gui.pages.channels.channels_page import ChannelsPage
 from cnn_explorer.gui.pages.channels.inside_view import NO_MODEL
+from cnn_explorer.gui.pages.shared_model import SharedModel
 from cnn_explorer.nn.guide_model import guide_convnet
 
 
 class Window(QWidget):
-    """Stands in for the main window: ``pages["training"]`` with a ``model`` and a ``dataset``."""
+    """Stands in for the main window: its ``shared_model`` holds the ``training`` model and data."""
 
     def __init__(self, training):
         super().__init__()
-        self.pages = {"training": training}
+        self.shared_model = SharedModel(self)
+        self.shared_model.publish(training.model, training.dataset)
         self.channels = ChannelsPage()
         QVBoxLayout(self).addWidget(self.channels)
 

@@ -196,3 +196,36 @@ def test_without_a_training_page_it_says_what_to_do(qtbot):
     assert page.controls.model_status.text() == NO_MODEL
     assert np.isfinite(page.saliency.map).all()       # the untrained guide model, still drawn
     assert page.controls.image_index.maximum() == len(catalog.load("mnist-5k").x_test) - 1
+
+
+def test_a_model_loaded_on_training_is_published_and_explained(qtbot, window, small_data,
+                                                               tmp_path):
+    from cnn_explorer.nn.saving import save_model
+    other = _trained([L.Conv2D(4, 5, padding="same", activation="relu"), L.Flatten(),
+                      L.Dense(10, activation="softmax")], small_data, batches=3)
+    save_model(other, str(tmp_path / "other.npz"))
+    training = window.show_page("training")
+    with qtbot.waitSignal(window.shared_model.changed):
+        assert training.load_model(str(tmp_path / "other.npz"))
+    shared = window.shared_model
+    assert shared.model is training.view_model and shared.dataset is small_data
+    page = window.show_page("explain")
+    assert [w.shape for w in page.model.get_weights()] == [w.shape for w in other.get_weights()]
+    for mine, theirs in zip(page.model.get_weights(), other.get_weights()):
+        np.testing.assert_array_equal(mine, theirs)
+    assert page.controls.model_status.text().startswith("The Training page's model, trained 1 epoch")
+
+
+def test_explain_reads_the_published_model_alone_and_follows_it_while_shown(qtbot, small_data):
+    from cnn_explorer.gui.pages.shared_model import SharedModel
+    shared = SharedModel()
+    page = ExplainPage()
+    qtbot.addWidget(page)
+    page.share_model(shared)               # no window, no Training page: only what is published
+    page.show()
+    assert page.controls.model_status.text() == NO_MODEL
+    model = _trained(small_convnet(), small_data, batches=2)
+    shared.publish(model, small_data, history=model.history, step=2, images_seen=64)
+    assert page.controls.layer.count() == 2 and page.images.shape[0] == len(small_data.x_test)
+    np.testing.assert_array_equal(page.model.get_weights()[0], model.get_weights()[0])
+    assert "trained 1 epoch" in page.controls.model_status.text()
