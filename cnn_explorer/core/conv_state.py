@@ -14,16 +14,9 @@ import numpy as np
 from . import ops, steps
 from .padding import PADDING_WORDS
 from .steps import ConvPlan, _ArrayRecord
+from .validation import frozen
 
 __all__ = ["ConvState", "conv_plan"]
-
-
-def _read_only(values: np.ndarray) -> np.ndarray:
-    """``values`` itself if it is already a read-only array (a state made by ``replace``)."""
-    if values.flags.writeable:
-        values = values.copy()
-        values.setflags(write=False)
-    return values
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +61,7 @@ class ConvState(_ArrayRecord):
         setup = ops.conv_setup(self.data, self.kernel, ndim, stride=self.stride, padding=padding,
                                pad_mode=self.pad_mode, dilation=self.dilation, anchor=self.anchor,
                                flip=self.flip)
-        fixed = {"data": _read_only(setup.x), "kernel": _read_only(setup.kernel),
+        fixed = {"data": frozen(setup.x), "kernel": frozen(setup.kernel),
                  "anchor": setup.anchor, "padding": padding if isinstance(padding, str)
                  else setup.pads, "stride": setup.stride, "dilation": setup.dilation,
                  "flip": setup.flip}

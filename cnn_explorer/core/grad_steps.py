@@ -16,14 +16,9 @@ import numpy as np
 
 from . import grad, steps
 from .formulas import elide, number
+from .validation import frozen
 
 __all__ = ["KernelGradStep", "InputGradStep", "GradPlan", "grad1d_plan", "grad2d_plan"]
-
-
-def _frozen(values, dtype=None) -> np.ndarray:
-    arr = np.array(values, dtype=dtype, copy=True)
-    arr.setflags(write=False)
-    return arr
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,7 +139,7 @@ class GradPlan:
         where = np.argwhere(self.sources == n)              # raster order of the padded input
         values = self.dpadded[tuple(where.T)]
         value = float(np.cumsum(values)[-1])
-        return InputGradStep(n, index, _frozen(where), _frozen(values), value)
+        return InputGradStep(n, index, frozen(where), frozen(values), value)
 
     def input_steps(self):
         """Every data cell's record in raster order."""
@@ -163,9 +158,9 @@ def _grad_plan(x, k, dout, ndim, **kw) -> GradPlan:
                       dilation=conv.dilation, flip=True)
     dpadded = np.zeros(conv.padded.shape)
     dpadded[tuple(slice(0, n) for n in input_plan.output_shape)] = input_plan.output
-    return GradPlan(forward, _frozen(setup.dout), _frozen(result.dx), _frozen(result.dk),
-                    kernel_plan, input_plan, _frozen(dpadded),
-                    _frozen(grad.pad_sources(conv.x.shape, conv.pads, conv.pad_mode)))
+    return GradPlan(forward, frozen(setup.dout), frozen(result.dx), frozen(result.dk),
+                    kernel_plan, input_plan, frozen(dpadded),
+                    frozen(grad.pad_sources(conv.x.shape, conv.pads, conv.pad_mode)))
 
 
 def grad1d_plan(x, k, dout, *, stride=1, padding="valid", pad_mode="zeros", dilation=1,

@@ -6,16 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_float_array, as_int, is_sequence, shape_text
+from .validation import as_float_array, as_int, frozen, is_sequence, shape_text
 
 __all__ = ["Preset", "PRESETS", "presets", "validate_kernel", "gaussian_weights",
            "GUIDE_SIGNAL_1D", "GUIDE_EDGE_IMAGE"]
-
-
-def _frozen(values) -> np.ndarray:
-    arr = np.array(values, dtype=np.float64)
-    arr.setflags(write=False)
-    return arr
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,17 +120,17 @@ _PRESETS_2D = [
 
 #: Every preset by name, 1D first.
 PRESETS: dict[str, Preset] = {
-    name: Preset(name, _frozen(values), description, dims)
+    name: Preset(name, frozen(values, np.float64), description, dims)
     for dims, table in ((1, _PRESETS_1D), (2, _PRESETS_2D))
     for name, values, description in table
 }
 
 #: The guide's 1D signal: a plateau of ones; ``[-1, 1]`` turns it into +1 where it rises, -1 where
 #: it falls.
-GUIDE_SIGNAL_1D = _frozen([0, 0, 1, 1, 1, 0, 0])
+GUIDE_SIGNAL_1D = frozen([0, 0, 1, 1, 1, 0, 0], np.float64)
 
 #: A vertical-edge image, dark (0) on the left and bright (1) on the right; Prewitt x lights the edge.
-GUIDE_EDGE_IMAGE = _frozen([[0, 0, 0, 1, 1, 1]] * 6)
+GUIDE_EDGE_IMAGE = frozen([[0, 0, 0, 1, 1, 1]] * 6, np.float64)
 
 
 def presets(dims: int) -> list[Preset]:

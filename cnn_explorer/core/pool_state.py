@@ -19,7 +19,7 @@ from . import ops, steps
 from .kernels import gaussian_weights
 from .samples import guide_feature_map
 from .shift import DIRECTIONS, ShiftComparison, compare_shift, shift_by_one
-from .validation import as_bool, as_float_array, as_int, per_axis
+from .validation import as_bool, as_float_array, as_int, frozen, is_frozen, per_axis
 
 SOURCES = ("grid", "conv2d")       # the typed grid, or the Convolution 2D page's output
 NO_CONV_OUTPUT = ("The Convolution 2D page has no output yet: open it and choose an input and a "
@@ -27,13 +27,10 @@ NO_CONV_OUTPUT = ("The Convolution 2D page has no output yet: open it and choose
 
 
 def _frozen(values, name: str) -> np.ndarray:
-    """A read-only float64 copy of a 2D grid; an array that already is one is kept as it is."""
-    if (isinstance(values, np.ndarray) and values.dtype == np.float64 and values.ndim == 2
-            and not values.flags.writeable):
+    """A read-only float64 2D grid (checked unless it already is one: the state's own)."""
+    if is_frozen(values, np.float64) and values.ndim == 2:
         return values
-    arr = np.array(as_float_array(values, name=name, ndim=2), copy=True)
-    arr.setflags(write=False)
-    return arr
+    return frozen(as_float_array(values, name=name, ndim=2))
 
 
 def _one_of(value, choices, what: str):

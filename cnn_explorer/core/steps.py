@@ -20,17 +20,11 @@ import numpy as np
 from . import ops
 from .padding import pad_mask
 from .formulas import elide, factor, number
-from .validation import as_int, is_sequence
+from .validation import as_int, frozen as _frozen, is_sequence
 
 __all__ = ["StepOutOfRange", "ConvStep", "ConvPlan", "PoolStep", "PoolPlan", "conv1d_plan", "conv2d_plan",
            "conv1d_steps", "conv2d_steps", "pool1d_plan", "pool2d_plan", "pool1d_steps",
            "pool2d_steps"]
-
-
-def _frozen(values, dtype=None) -> np.ndarray:
-    arr = np.array(values, dtype=dtype, copy=True)
-    arr.setflags(write=False)
-    return arr
 
 
 def _frozen_fresh(arr: np.ndarray, caller_input: np.ndarray) -> np.ndarray:

@@ -104,6 +104,64 @@ def as_int(value, name: str) -> int:
     return int(value)
 
 
+def is_whole(value) -> bool:
+    """True for an int or a NumPy int, not a bool: a count, as a layer's filters or units are
+    (``2.0`` is not one; :func:`as_int` is the lenient reading for sizes typed into a box)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def as_real(value, name: str) -> float:
+    """A finite real number (``0.5``, ``np.float32(0.5)``, ``3``, ``np.array(0.5)``) -> ``float``.
+
+    Parameters
+    ----------
+    value : object
+        What was given.
+    name : str
+        What the number is ("learning rate", "momentum"), used in the message.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        Text, None, a bool, a complex number, NaN or infinity, or a number too large for a float.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number (got {_short(value)})")
+    try:
+        number = float(value)
+    except OverflowError:                            # an int or Fraction beyond 1.8e308
+        number = float("inf")
+    if not np.isfinite(number):
+        raise ValueError(f"{name} must be a finite number (got {_short(value)})")
+    return number
+
+
+def frozen(values, dtype=None) -> np.ndarray:
+    """``values`` as an array nobody can write to, for the core's frozen states and plans.
+
+    A read-only array that owns its data (of ``dtype``, when one is given) is returned as it is,
+    so freezing a frozen value costs nothing; anything else is copied and the copy locked.
+    """
+    if is_frozen(values, dtype):
+        return values
+    arr = np.array(values, dtype=dtype, copy=True)
+    arr.setflags(write=False)
+    return arr
+
+
+def is_frozen(values, dtype=None) -> bool:
+    """True for a read-only array that owns its data (of ``dtype``, when one is given): one that
+    :func:`frozen` made, not a read-only view of an array someone may still write to."""
+    return (isinstance(values, np.ndarray) and not values.flags.writeable
+            and values.flags.owndata and (dtype is None or values.dtype == dtype))
+
+
 def as_text(value, name: str, choices) -> str:
     """One of ``choices`` (``"max"`` or ``np.array("max")``); anything else is a ``ValueError``."""
     if isinstance(value, np.ndarray) and value.ndim == 0:

@@ -1,11 +1,9 @@
 """What every layer shares: the :class:`Layer` base (naming, building, weights, the activation
 that may end it), the argument checks, the size limits and Keras's default initialiser."""
 
-import numbers
-
 import numpy as np
 
-from cnn_explorer.core.validation import is_sequence
+from cnn_explorer.core.validation import as_real, is_sequence, is_whole
 
 from . import functional as F
 
@@ -15,27 +13,27 @@ ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax")
 def _pair(value, what, layer):
     """Normalise an int or a pair of ints to a tuple of two positive ints."""
     pair = tuple(value) if is_sequence(value) else (value, value)
-    if len(pair) != 2 or not all(_whole(v) and v > 0 for v in pair):
+    if len(pair) != 2 or not all(is_whole(v) and v > 0 for v in pair):
         raise ValueError(f"{layer}: {what} must be a positive integer or a pair of them, "
                          f"got {value!r:.40}")
     return int(pair[0]), int(pair[1])
 
 
-def _whole(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
 def _positive(value, what, layer):
-    if not _whole(value) or value < 1:
+    if not is_whole(value) or value < 1:
         raise ValueError(f"{layer}: {what} must be a positive integer, got {value!r:.40}")
     return int(value)
 
 
 def _real(value, what, layer, ok, rule):
-    """A real number for which ``ok`` holds (NaN never does); ValueError naming the layer."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not ok(value):
+    """A finite real number for which ``ok`` holds; ValueError naming the layer and the ``rule``."""
+    try:
+        number = as_real(value, what)
+    except ValueError:
+        number = None
+    if number is None or not ok(number):
         raise ValueError(f"{layer}: {what} must be {rule}, got {value!r:.40}")
-    return float(value)
+    return number
 
 
 def _activation(name, layer):

@@ -5,18 +5,17 @@ shapes. Per-weight state (velocities, moments) lives in lists parallel to the we
 :meth:`Optimizer.get_state` / :meth:`Optimizer.set_state` round-trip it exactly for resuming.
 """
 
-import numbers
-
 import numpy as np
 
+from cnn_explorer.core.validation import as_real
 
-def _real(value, what, low=None, high=None):
-    """A finite real number (in [low, high) when given); ValueError otherwise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
-            or not np.isfinite(value) or (low is not None and not low <= value < high):
-        bounds = "" if low is None else f" in [{low}, {high})"
-        raise ValueError(f"{what} must be a number{bounds}, got {value!r:.40}")
-    return float(value)
+
+def _fraction(value, what):
+    """A number in [0, 1): a decay rate or an epsilon; ValueError otherwise."""
+    number = as_real(value, what)
+    if not 0 <= number < 1:
+        raise ValueError(f"{what} must be a number in [0, 1), got {value!r:.40}")
+    return number
 
 
 class Optimizer:
@@ -26,7 +25,7 @@ class Optimizer:
     slots = ()
 
     def __init__(self, learning_rate):
-        self.learning_rate = _real(learning_rate, "learning rate")
+        self.learning_rate = as_real(learning_rate, "learning rate")
         if self.learning_rate <= 0:
             raise ValueError(f"learning rate must be a positive number, got {learning_rate!r}")
         self.iterations = 0
@@ -71,7 +70,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
         super().__init__(learning_rate)
-        self.momentum = _real(momentum, "momentum", 0, 1)
+        self.momentum = _fraction(momentum, "momentum")
         self.nesterov = bool(nesterov)
 
     def _update(self, i, w, g):
@@ -99,8 +98,8 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
         super().__init__(learning_rate)
-        self.beta_1, self.beta_2 = _real(beta_1, "beta_1", 0, 1), _real(beta_2, "beta_2", 0, 1)
-        self.epsilon = _real(epsilon, "epsilon", 0, 1)
+        self.beta_1, self.beta_2 = _fraction(beta_1, "beta_1"), _fraction(beta_2, "beta_2")
+        self.epsilon = _fraction(epsilon, "epsilon")
 
     def apply(self, weights, grads, trainable=None):
         t = self.iterations + 1
@@ -127,7 +126,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7):
         super().__init__(learning_rate)
-        self.rho, self.epsilon = _real(rho, "rho", 0, 1), _real(epsilon, "epsilon", 0, 1)
+        self.rho, self.epsilon = _fraction(rho, "rho"), _fraction(epsilon, "epsilon")
 
     def _update(self, i, w, g):
         f = w.dtype.type

@@ -155,3 +155,63 @@ def test_validate_kernel_errors(values, dims, message):
 def test_helper_errors(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         call()
+
+
+# -- numbers and frozen arrays ------------------------------------------------------------------
+from fractions import Fraction  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from cnn_explorer.core.validation import as_real, frozen, is_frozen, is_whole  # noqa: E402
+
+
+@pytest.mark.parametrize("value, number", [(0.5, 0.5), (3, 3.0), (np.float32(0.25), 0.25),
+                                           (np.array(2.5), 2.5), (Fraction(1, 4), 0.25),
+                                           (np.int64(-7), -7.0)])
+def test_as_real_reads_every_kind_of_real_number(value, number):
+    assert as_real(value, "momentum") == number and type(as_real(value, "momentum")) is float
+
+
+@pytest.mark.parametrize("value, message", [
+    ("0.9", "momentum must be a number (got '0.9')"), (None, "momentum must be a number (got None)"),
+    (True, "momentum must be a number (got True)"), (1j, "momentum must be a number (got 1j)"),
+    (NAN, "momentum must be a finite number (got nan)"),
+    (-np.inf, "momentum must be a finite number (got -inf)"),
+    (10 ** 400, f"momentum must be a finite number (got 1{'0' * 38}…)"),
+    (np.array([0.5]), "momentum must be a number (got array([0.5]))")])
+def test_as_real_says_why_a_value_is_no_number(value, message):
+    with pytest.raises(ValueError) as info:
+        as_real(value, "momentum")
+    assert str(info.value) == message
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(),
+                 st.fractions(), st.text(max_size=5), st.none(), st.booleans(),
+                 st.complex_numbers(), st.lists(st.floats(), max_size=2)))
+def test_as_real_answers_a_finite_float_or_a_readable_value_error(value):
+    try:
+        number = as_real(value, "rate")
+    except ValueError as exc:
+        assert str(exc).startswith("rate must be a")
+    else:
+        assert np.isfinite(number) and number == pytest.approx(float(value))
+
+
+def test_is_whole_counts_only_integers():
+    assert is_whole(3) and is_whole(np.int8(3))
+    assert not any(is_whole(v) for v in (3.0, True, np.bool_(True), "3", None, np.array(3)))
+
+
+def test_frozen_copies_once_and_keeps_what_it_froze():
+    source = np.arange(4.0)
+    first = frozen(source)
+    assert not first.flags.writeable and first is not source and source.flags.writeable
+    source[0] = 9.0
+    assert first[0] == 0.0                                  # a copy: the caller's edit stays out
+    assert frozen(first) is first and is_frozen(first)      # freezing a frozen array is free
+    assert frozen(first, np.float32).dtype == np.float32    # another dtype: a new array
+    view = source[:2]
+    view.setflags(write=False)
+    assert not is_frozen(view) and frozen(view) is not view  # its base can still be written
+    assert frozen([[1, 2]], np.float64).dtype == np.float64
