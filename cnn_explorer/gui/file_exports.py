@@ -48,7 +48,7 @@ def _ask_path(window, title, name, file_filter):
     path, _ = QFileDialog.getSaveFileName(window, title,
                                           os.path.join(keys.last_directory(), name), file_filter)
     if path:
-        keys.remember_directory(path)
+        keys.remember_directory(path, recent=False)
     return path
 
 

@@ -1,20 +1,20 @@
 """The main window: one tab per page, menus built from one table of actions, settings.
 
-Pages take part in File ▸ Export, the settings and Help by duck typing (see ``file_exports`` and
-``page_memory``), so a page is free to change shape. With ``lazy=True`` (the app) a page is built
-when its tab is first shown, the first one just after the window has painted: the window appears
-before the pages' heavy imports (pyqtgraph, SciPy) have run.
+Pages take part in File ▸ Export, the settings and Help by duck typing (see ``file_exports``
+and ``settings.save_pages``), so a page is free to change shape. With ``lazy=True`` (the app) a
+page is built when its tab is first shown, the first one just after the window has painted: the
+window appears before the pages' heavy imports (pyqtgraph, SciPy) have run.
 """
 
 import importlib
 import traceback
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QImageReader, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 
 from cnn_explorer import __version__
-from cnn_explorer.gui import crash_dialog, file_exports, page_memory
+from cnn_explorer.gui import crash_dialog, file_exports
 from cnn_explorer.gui import settings as keys
 from cnn_explorer.gui.pages import PAGES
 from cnn_explorer.gui.pages.base import Page
@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         if stack is not None:
             self._undo_group.addStack(stack)
         if self._restore:
-            page_memory.restore_page(name, page)
+            keys.restore_page(name, page)
         self._connect_pages(name)
         return page
 
@@ -270,14 +270,21 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("No recent files").setEnabled(False)
 
     def open_recent(self, path):
-        """Hand ``path`` to the first page that opens it (``page.open_path(path)`` -> True)."""
-        for name in self.names:
-            opener = getattr(self.page(name), "open_path", None)
-            if callable(opener) and opener(path):
-                self.show_page(name)
-                return True
-        self.statusBar().showMessage(f"No page opens {path}", 8000)
-        return False
+        """Open ``path`` on the page that reads its kind: a saved model (``.npz``) on the
+        Training page (Load), a picture on the Convolution 2D page (Load image). That page says
+        whether it could; the status bar says when no page of this window opens the file."""
+        name = ("training" if path.lower().endswith(".npz")
+                else "conv2d" if QImageReader(path).canRead() else None)
+        page = self.page(name) if name in self.names else None
+        if page is None or page.property("broken"):
+            self.statusBar().showMessage(f"No page of this window opens {path}", 8000)
+            return False
+        self.show_page(name)
+        if name == "training":
+            page.load_model(path)
+        else:
+            page.load_image(path)
+        return True
 
     # -- help, preferences, errors ---------------------------------------------------------
     def report_error(self, exc_type, exc, tb):
@@ -351,7 +358,7 @@ class MainWindow(QMainWindow):
         store = keys.settings()
         store.setValue(keys.WINDOW_GEOMETRY, self.saveGeometry())
         store.setValue(keys.CURRENT_PAGE, self.names[self.tabs.currentIndex()])
-        page_memory.save_pages(self.pages)
+        keys.save_pages(self.pages)
 
     def closeEvent(self, event):  # noqa: N802 (Qt name)
         for page in self.pages.values():

@@ -3,8 +3,17 @@
 A value that is missing, of the wrong type, or not readable (a corrupt file, a value written by
 another program under our name) falls back to its default with a logged warning: settings never
 stop the app from starting.
+
+What each page keeps between runs is found by duck typing, so any page can take part; in order of
+preference a page is remembered through
+1. its own hook: ``settings_state() -> dict`` and ``restore_settings_state(d)``;
+2. its frozen state dataclass (``page.state`` + ``page.apply_state``): the fields that are
+   numbers, text, tuples or arrays, put back with ``dataclasses.replace`` (so the state's own
+   validation vets what the file says).
+A saved page that no longer fits (an older version, a hand-edited file) is logged and skipped.
 """
 
+import dataclasses
 import json
 import logging
 import os
@@ -96,9 +105,10 @@ def page_state_key(name: str) -> str:
 
 
 def recent_files() -> list[str]:
-    """Files opened or saved lately, newest first, those still there only."""
+    """Files opened or saved lately, newest first, those still there only (a dataset folder
+    is no file to open: the Training page's list keeps it)."""
     paths = read_json(RECENT_FILES, list, [])
-    return [p for p in paths if isinstance(p, str) and os.path.exists(p)][:MAX_RECENT_FILES]
+    return [p for p in paths if isinstance(p, str) and os.path.isfile(p)][:MAX_RECENT_FILES]
 
 
 def add_recent_file(path: str | os.PathLike) -> None:
@@ -121,8 +131,88 @@ def last_directory() -> str:
         else os.path.expanduser("~")
 
 
-def remember_directory(path: str | os.PathLike) -> None:
-    """Remember the folder of ``path`` (a file) or ``path`` itself (a folder) for the next dialog."""
+def remember_directory(path: str | os.PathLike, *, recent: bool = True) -> None:
+    """Remember the folder of ``path`` (a file) or ``path`` itself (a folder) for the next dialog,
+    and list ``path`` in File ▸ Recent Files unless ``recent`` is False (an exported file the app
+    cannot open again)."""
     path = Path(path)
     settings().setValue(LAST_DIRECTORY, str(path if path.is_dir() else path.parent))
-    add_recent_file(path)
+    if recent:
+        add_recent_file(path)
+
+
+# -- what each page keeps between runs ------------------------------------------------------
+def _encode(value):
+    """A JSON-able form of a state field, or None for kinds not kept (nested objects)."""
+    import numpy as np  # here, not at the top: the main window imports this before painting
+
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return {"v": value}
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return {"array": value.tolist(), "dtype": value.dtype.str}
+    if isinstance(value, tuple) and all(isinstance(v, (bool, int, float, str)) for v in value):
+        return {"tuple": list(value)}
+    if isinstance(value, tuple) and all(isinstance(v, tuple) for v in value):
+        inner = [_encode(v) for v in value]
+        return None if None in inner else {"tuples": [i["tuple"] for i in inner]}
+    return None
+
+
+def _decode(record):
+    import numpy as np
+
+    if "array" in record:
+        return np.asarray(record["array"], dtype=np.dtype(record["dtype"]))
+    if "tuples" in record:
+        return tuple(tuple(t) for t in record["tuples"])
+    if "tuple" in record:
+        return tuple(record["tuple"])
+    return record["v"]
+
+
+def capture_page(page) -> dict | None:
+    """What ``page`` wants kept, as a JSON-able dict (None: nothing)."""
+    hook = getattr(page, "settings_state", None)
+    if callable(hook):
+        return {"hook": hook()}
+    state = getattr(page, "state", None)
+    if dataclasses.is_dataclass(state) and hasattr(page, "apply_state"):
+        fields = {f.name: _encode(getattr(state, f.name)) for f in dataclasses.fields(state)}
+        return {"state": {k: v for k, v in fields.items() if v is not None}}
+    return None
+
+
+def restore_saved(page, saved: dict) -> None:
+    """Put back what :func:`capture_page` took; what no longer fits is logged and left as it is."""
+    name = page.objectName()
+    try:
+        if "hook" in saved and callable(getattr(page, "restore_settings_state", None)):
+            page.restore_settings_state(saved["hook"])
+        elif "state" in saved and dataclasses.is_dataclass(getattr(page, "state", None)):
+            current = {f.name for f in dataclasses.fields(page.state)}
+            changes = {k: _decode(v) for k, v in saved["state"].items() if k in current}
+            page.apply_state(dataclasses.replace(page.state, **changes))
+    except Exception as exc:  # a saved page of another version must not stop the app
+        log.warning("settings: the saved %s page does not fit (%s: %s); using its defaults",
+                    name, type(exc).__name__, exc)
+
+
+def save_pages(pages) -> None:
+    """Capture every built page into the settings (``pages``: name -> page)."""
+    for name, page in pages.items():
+        try:
+            saved = capture_page(page)
+        except Exception as exc:  # noqa: BLE001 - one odd page must not lose the others
+            log.warning("settings: could not read the %s page's state (%s)", name, exc)
+            continue
+        if saved is not None:
+            write_json(page_state_key(name), saved)
+
+
+def restore_page(name, page) -> None:
+    """Restore ``page`` from the settings if it was saved and the user wants pages restored."""
+    if not read_bool(RESTORE_PAGES):
+        return
+    saved = read_json(page_state_key(name), dict)
+    if saved is not None:
+        restore_saved(page, saved)

@@ -115,3 +115,51 @@ def test_export_model_writes_the_training_pages_model(window, tmp_path, monkeypa
         ast.parse((tmp_path / name).read_text())
         assert (tmp_path / "m_weights.npz").is_file()
     assert window.statusBar().currentMessage().startswith("Wrote ")
+
+
+def test_an_exported_file_is_not_listed_among_the_recent_files(window, tmp_path, monkeypatch):
+    from cnn_explorer.gui import settings as keys
+
+    save_as(monkeypatch, tmp_path / "view.svg")
+    window.actions["export:svg"].trigger()
+    assert (tmp_path / "view.svg").is_file() and str(tmp_path / "view.svg") not in keys.recent_files()
+    assert keys.last_directory() == str(tmp_path)      # the next dialog still starts there
+
+
+def _recent_action(window, path):
+    from cnn_explorer.gui import settings as keys
+
+    keys.add_recent_file(path)
+    window.recent_menu.aboutToShow.emit()
+    return next(a for a in window.recent_menu.actions() if a.text() == str(path))
+
+
+def test_a_recent_model_file_opens_on_the_training_page(window, tmp_path):
+    from cnn_explorer.nn import layers as L
+    from cnn_explorer.nn.model import Sequential
+    from cnn_explorer.nn.saving import save_model
+
+    model = Sequential([L.Conv2D(3, 3, activation="relu"), L.Flatten(),
+                        L.Dense(10, activation="softmax")], input_shape=(28, 28, 1), seed=5)
+    save_model(model, str(tmp_path / "small.npz"))
+    window.show_page("conv1d")
+    _recent_action(window, tmp_path / "small.npz").trigger()
+    training = window.pages["training"]
+    assert window.tabs.currentWidget() is training
+    assert [layer.name for layer in training.model.layers] == [layer.name for layer in model.layers]
+    np.testing.assert_array_equal(training.model.get_weights()[0], model.get_weights()[0])
+    assert training.controls.message.text() == "Loaded small.npz."
+
+
+def test_a_recent_picture_opens_on_the_convolution_2d_page(window, tmp_path):
+    Image.fromarray(np.tile(np.arange(0, 250, 25, dtype=np.uint8), (6, 1))).save(tmp_path / "g.png")
+    _recent_action(window, tmp_path / "g.png").trigger()
+    page = window.pages["conv2d"]
+    assert window.tabs.currentWidget() is page
+    assert page.state.data.shape == (6, 10) and page.state.data[0, 1] > page.state.data[0, 0]
+
+
+def test_a_recent_file_no_page_reads_is_said_in_the_status_bar(window, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a picture")
+    assert not window.open_recent(str(tmp_path / "notes.txt"))
+    assert window.statusBar().currentMessage().startswith("No page of this window opens")

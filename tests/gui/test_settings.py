@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QSpinBox, QWidget
 
-from cnn_explorer.gui import page_memory
 from cnn_explorer.gui import settings as keys
 from cnn_explorer.gui.main_window import MainWindow
 from cnn_explorer.gui.preferences_dialog import PreferencesDialog
@@ -60,15 +59,14 @@ def test_geometry_page_and_training_hyper_parameters_come_back(qtbot):
     close(again)
 
 
-def test_a_page_hook_saves_and_restores_its_state(qtbot, monkeypatch):
-    monkeypatch.setitem(page_memory.__dict__, "CONTROL_NAMES", ())
+def test_a_page_hook_saves_and_restores_its_state(qtbot):
     page = HookPage()
     page.setObjectName("hooked")
     page.number.setValue(42)
-    page_memory.save_pages({"hooked": page})
+    keys.save_pages({"hooked": page})
     fresh = HookPage()
     fresh.setObjectName("hooked")
-    page_memory.restore_page("hooked", fresh)
+    keys.restore_page("hooked", fresh)
     assert fresh.number.value() == 42
 
 

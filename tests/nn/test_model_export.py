@@ -159,3 +159,11 @@ def test_saved_scripts_write_their_weights_beside_them(tmp_path, rng):
 def test_an_unwritable_place_is_a_value_error(tmp_path):
     with pytest.raises(ValueError, match="could not write"):
         save_keras_script(guide_convnet(), tmp_path / "missing" / "model.py")
+
+
+def test_an_onnx_file_that_cannot_be_written_is_a_value_error(tmp_path):
+    pytest.importorskip("onnx")
+    from cnn_explorer.nn.export.onnx import save_onnx
+
+    with pytest.raises(ValueError, match="could not write .*missing"):
+        save_onnx(MODELS[next(iter(MODELS))](), tmp_path / "missing" / "model.onnx")

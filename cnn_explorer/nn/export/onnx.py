@@ -82,5 +82,8 @@ def onnx_model(model):
 def save_onnx(model, path):
     """Write ``model`` as an ONNX file at ``path``; return the path."""
     path = Path(path)
-    path.write_bytes(onnx_model(model).SerializeToString())
+    try:
+        path.write_bytes(onnx_model(model).SerializeToString())
+    except OSError as exc:
+        raise ValueError(f"could not write {path}: {exc.strerror}") from None
     return path
