@@ -12,6 +12,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from cnn_explorer.core.levels import levels_for
 from cnn_explorer.gui.pages.base import Page
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text, wrapped
@@ -145,7 +146,7 @@ class ExplorerPage(Page):
 
     def output_levels(self):
         """Colour range of the output: the whole final output, so colours don't shift as it fills."""
-        return colours.levels_for(np.asarray(self.plan.output), diverging=True)
+        return levels_for(np.asarray(self.plan.output), diverging=True)
 
     # -- Page ------------------------------------------------------------------------------
     def prepare_screenshot(self, demo_train: int = 0) -> None:

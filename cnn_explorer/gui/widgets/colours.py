@@ -4,11 +4,11 @@ conv_arithmetic's users could not tell input from output or see where the paddin
 gets a colour used for its title, its frame and its overlays, and the cell colour maps are shared too.
 """
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
+
+from cnn_explorer.core.levels import levels_for, page_levels  # noqa: F401 (the views' colour ranges)
 
 INPUT = "#1f6fb4"      # blue: the data the kernel slides over
 PADDING = "#8a8a8a"    # grey, hatched: cells added around the input
@@ -44,39 +44,6 @@ def _lut(stops, colours) -> np.ndarray:
 # and an outline always a role (crimson negatives read as "centre", green positives as "output").
 GREY_LUT = _lut([0.0, 1.0], [(20, 20, 20), (250, 250, 250)])
 DIVERGING_LUT = _lut([0.0, 0.5, 1.0], [(140, 81, 10), (247, 247, 247), (1, 102, 94)])
-
-
-def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
-    """Colour levels covering ``values`` (NaN and ±inf ignored); symmetric about 0 if diverging."""
-    values = np.asarray(values)
-    if values.size == 0:
-        return (-1.0, 1.0) if diverging else (0.0, 1.0)
-    lo, hi = float(values.min()), float(values.max())
-    if not (np.isfinite(lo) and np.isfinite(hi)):       # the slow path only when needed
-        finite = values[np.isfinite(values)]
-        if finite.size == 0:
-            return (-1.0, 1.0) if diverging else (0.0, 1.0)
-        lo, hi = float(finite.min()), float(finite.max())
-    if diverging:
-        bound = max(abs(lo), abs(hi)) or 1.0
-        return (-bound, bound)
-    if hi - lo < 1e-12:
-        return (lo - 1.0, hi + 1.0) if lo != 0 else (0.0, 1.0)
-    return (lo, hi)
-
-
-def page_levels(*arrays) -> tuple[float, float]:
-    """One colour range for every grid of a page: ``(-R, R)``, ``R`` the smallest power of two
-    covering every finite value of ``arrays`` (at least 1).
-
-    Rounding up keeps the scale fixed while values change within it: Sobel's -1 and Prewitt's
-    -1 get the same colour on the same input, and stepping never recolours a cell.
-    """
-    bound = max((levels_for(a, diverging=True)[1] for a in arrays), default=1.0)
-    if bound > 2.0 ** 1000:              # a power of two above it would overflow to infinity
-        return (-bound, bound)
-    radius = 2.0 ** max(0, math.ceil(math.log2(bound)))
-    return (-radius, radius)
 
 
 def text_colour_for(lut: np.ndarray, fraction: float) -> QColor:

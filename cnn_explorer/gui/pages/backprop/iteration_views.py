@@ -5,6 +5,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from cnn_explorer.core.levels import levels_for
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.heat_map import HeatMap
 from cnn_explorer.gui.widgets.panel import wrapped
@@ -147,7 +148,7 @@ class IterationViews(QWidget):
         padded, is_pad = np.asarray(forward.padded), np.asarray(forward.is_pad)
         self.input_map.set_data(padded, dim_mask=is_pad)
         self.input_map.set_padding(forward.pads)
-        out_levels = colours.levels_for(np.concatenate([it.outputs[j].ravel(),
+        out_levels = levels_for(np.concatenate([it.outputs[j].ravel(),
                                                         it.targets[j].ravel()]), diverging=True)
         self.output_map.set_data(it.outputs[j], levels=out_levels)
         self.target_output_map.set_data(it.targets[j], levels=out_levels)
@@ -155,13 +156,13 @@ class IterationViews(QWidget):
         self.error_map.set_data(_empty(shape) if phase.kind == "forward" else it.errors[j])
         kernels = np.concatenate([phases.kernel.ravel(), it.new_kernels[j].ravel(),
                                   np.asarray(phases.target).ravel()])
-        k_levels = colours.levels_for(kernels, diverging=True)
+        k_levels = levels_for(kernels, diverging=True)
         self.kernel_map.set_data(phases.kernel, levels=k_levels)
         self.target_map.set_data(phases.target, levels=k_levels)
         done = np.asarray(plan.dk).ravel().copy()
         done[phase.cells_done:] = np.nan
         self.grad_map.set_data(done.reshape(plan.dk.shape),
-                               levels=colours.levels_for(np.asarray(plan.dk), diverging=True))
+                               levels=levels_for(np.asarray(plan.dk), diverging=True))
         updated = phase.kind == "update"
         self.new_kernel_map.set_data(it.new_kernels[j] if updated else _empty(plan.dk.shape),
                                      levels=k_levels)

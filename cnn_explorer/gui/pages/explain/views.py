@@ -7,6 +7,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from cnn_explorer.core.levels import levels_for
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.filter_grid import image_view
 from cnn_explorer.gui.widgets.panel import caption
@@ -66,7 +67,7 @@ class OverlayPanel:
         """``values`` (H, W) over ``image`` (H, W, C); signed maps are symmetric about 0."""
         self.map = np.asarray(values, dtype=np.float32)
         _show_image(self.base, image)
-        levels = colours.levels_for(self.map, self.signed)
+        levels = levels_for(self.map, self.signed)
         if not self.signed:
             levels = (0.0, max(levels[1], 1e-12))
         self.heat.setImage(self.map, levels=levels)
