@@ -4,6 +4,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
 
 from cnn_explorer.gui import settings as keys
+from cnn_explorer.gui.widgets.panel import wrapped
 
 
 class FirstRunHint(QFrame):
@@ -27,8 +28,7 @@ class FirstRunHint(QFrame):
         self.setFrameShape(QFrame.StyledPanel)
         self.setStyleSheet("#firstRunHint { background: palette(alternate-base); "
                            "border: 1px solid palette(mid); border-radius: 4px; }")
-        self.label = QLabel(text)
-        self.label.setWordWrap(True)
+        self.label = wrapped(text)
         self.label.setTextFormat(Qt.RichText)
         close = QToolButton()
         close.setText("×")

@@ -3,7 +3,7 @@ with how many cells changed (beyond a stated tolerance) and by how much, against
 feature map itself, and in words whether pooling helped."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
                                QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from cnn_explorer.core.formulas import format_number
@@ -52,28 +52,23 @@ class ShiftPanel(QGroupBox):
         self.after = HeatMap("Pooled after the shift", role="output", diverging=True)
         for view in (self.before, self.after):
             view.setToolTip("Cells outlined in purple changed with the shift")
-        self.input_count = QLabel()
+        self.input_count = wrapped(style=f"color: {colours.INPUT};")
         self.input_count.setObjectName("shiftInputCount")
-        self.input_count.setStyleSheet(f"color: {colours.INPUT};")
-        self.pooled_count = QLabel()
+        self.pooled_count = wrapped(style=f"color: {colours.OUTPUT};")
         self.pooled_count.setObjectName("shiftPooledCount")
-        self.pooled_count.setStyleSheet(f"color: {colours.OUTPUT};")
         compare = QWidget()
         grid = QGridLayout(compare)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.before, 0, 0)
         grid.addWidget(self.after, 0, 1)
         counts = QVBoxLayout()
-        for label in (self.input_count, self.pooled_count):
-            label.setWordWrap(True)
-            counts.addWidget(label)
-        self.tolerance = QLabel()
+        self.tolerance = wrapped()
         self.tolerance.setObjectName("shiftTolerance")
-        self.verdict = QLabel()
+        self.verdict = wrapped()
         self.verdict.setObjectName("shiftVerdict")
-        self.marks_note = QLabel()
-        for label in (self.tolerance, self.verdict, self.marks_note):
-            label.setWordWrap(True)
+        self.marks_note = wrapped()
+        for label in (self.input_count, self.pooled_count, self.tolerance, self.verdict,
+                      self.marks_note):
             counts.addWidget(label)
         counts.addStretch(1)
         # wrapped sentences squeezed below their height draw over each other: in a short window
