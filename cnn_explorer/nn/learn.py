@@ -337,7 +337,11 @@ class KernelLearner:
 
     def distance(self) -> float:
         """The largest ``|K − T|`` over every kernel element: 0 when every target is found."""
-        return float(max(np.max(np.abs(k - t)) for k, t in zip(self.kernels, self.target_kernels)))
+        return max(self.kernel_distances())
+
+    def kernel_distances(self) -> list[float]:
+        """The largest ``|K − T|`` of each kernel against its own target, in target order."""
+        return [float(np.max(np.abs(k - t))) for k, t in zip(self.kernels, self.target_kernels)]
 
     def _divergence_text(self, why: str = "") -> str:
         lowest = int(np.argmin(self.losses))

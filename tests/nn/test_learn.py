@@ -90,6 +90,12 @@ def test_a_flat_image_cannot_tell_kernels_apart():
     assert rank_text(9, 9, 9).startswith("This input pins down all 9")
 
 
+def test_each_kernel_is_measured_against_its_own_target():
+    learner = KernelLearner(_settings(targets=("sobel x", "sobel y"), start="zeros"))
+    expected = [float(np.abs(kernels.PRESETS[name].values).max()) for name in ("sobel x", "sobel y")]
+    assert learner.kernel_distances() == expected and learner.distance() == max(expected)
+
+
 def test_several_kernels_learn_their_own_targets():
     learner = KernelLearner(_settings(targets=("sobel x", "sobel y", "laplacian 4")))
     learner.run(1000)

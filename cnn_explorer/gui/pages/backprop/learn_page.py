@@ -189,9 +189,8 @@ class LearnKernelPage(Page):
         several = len(state.targets) > 1
         self.views.show_bank(several)
         if several:
-            distances = [float(abs(k - t).max()) for k, t in zip(learner.kernels,
-                                                                 learner.target_kernels)]
-            self.views.bank.show_kernels(learner.kernels, state.targets, distances, self.which,
+            self.views.bank.show_kernels(learner.kernels, state.targets,
+                                         learner.kernel_distances(), self.which,
                                          self.views.kernel_map.levels())
         target = state.targets[self.which]
         set_text(self.views.status,
