@@ -12,7 +12,8 @@ from cnn_explorer.core.levels import levels_for, page_levels
     ([0.0, 0.0], True, (-1.0, 1.0)), ([5.0, 5.0], False, (4.0, 6.0)), ([0.0], False, (0.0, 1.0)),
     ([], False, (0.0, 1.0)), ([], True, (-1.0, 1.0)), ([np.nan, np.inf], True, (-1.0, 1.0)),
     ([np.nan, 2.0, -np.inf, -1.0], False, (-1.0, 2.0)),
-    ([1e17, 1e17], False, (1e17 - 1e8, 1e17 + 1e8))])         # ± 1 would leave no width
+    ([1e17, 1e17], False, (1e17 - 1e8, 1e17 + 1e8)),          # ± 1 would leave no width
+    ([1.7976931330646228e308], False, (1.7976931330646228e308 * (1 - 1e-9), 1.7976931348623157e308))])
 def test_levels_cover_the_finite_values(values, diverging, levels):
     assert levels_for(np.array(values), diverging) == levels
 
