@@ -1,7 +1,6 @@
 """The value range a grid's colours span: one grid's own, or one every grid of a page shares."""
 
 import math
-import sys
 
 import numpy as np
 
@@ -28,8 +27,8 @@ def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
         if lo == 0:
             return (0.0, 1.0)
         spread = max(1.0, abs(lo) * 1e-9)   # ± 1 would vanish beside 1e17: a range of no width
-        biggest = sys.float_info.max         # beside the largest float the range stays finite
-        return (max(lo - spread, -biggest), min(hi + spread, biggest))
+        largest = float(np.finfo(float).max)  # and 1.8e308 + spread would be infinite
+        return (max(lo - spread, -largest), min(hi + spread, largest))
     return (lo, hi)
 
 
