@@ -207,9 +207,13 @@ class TrainingViews(QWidget):
     def _on_splitter_moved(self):
         self._sized = True
 
+    def showEvent(self, event):  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self.curves.flush()     # the points that came while another page was shown
+
     def _tick(self):
         self._ticks += 1
-        if self._later:
+        if self._later and self.isVisible():    # another page is shown: they wait for this one
             self._later.pop(next(iter(self._later)))()
         self.sigFrameWanted.emit(self._ticks % PROBE_EVERY == 0)
 
@@ -229,7 +233,7 @@ class TrainingViews(QWidget):
         clock asked for) redraws the curves only every ``SLOW_EVERY``-th tick and at an epoch's
         end; returns whether this frame is one of those slower ones (the page's speed text)."""
         slow = not clocked or self._ticks % SLOW_EVERY == 0 or snapshot.epoch_end or snapshot.done
-        self.curves.add_snapshot(snapshot, redraw=slow)
+        self.curves.add_snapshot(snapshot, redraw=slow and self.isVisible())
         self.show_kernels(snapshot.conv_kernels, snapshot.step)
         return slow
 

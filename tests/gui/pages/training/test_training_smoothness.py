@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QLabel
 
-from test_training_page import page  # noqa: F401 (the same page, a fixture)
+from test_training_page import in_window, page  # noqa: F401 (the same fixtures)
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -44,3 +44,19 @@ def test_an_epochs_confusion_matrix_comes_a_tick_after_its_curves_and_is_drawn(q
     # the final weights' matrix is drawn when the run ends, although the clock stopped
     predicted = page.view_model.predict(page.feed.val[0]).argmax(axis=1)
     np.testing.assert_array_equal(page.feed.val_predicted, predicted)
+
+
+def test_another_page_shown_draws_no_curves_and_coming_back_shows_every_point(qtbot, in_window):
+    window, page = in_window
+    page.controls.epochs.setValue(40)
+    page.start()
+    qtbot.waitUntil(lambda: page.latest is not None and page.latest.step >= 2, timeout=20000)
+    window.show_page("model")
+    item = page.views.curves._items["loss"]
+    drawn = lambda: np.asarray(item.xData if item.xData is not None else [])  # noqa: E731
+    # the run goes on; the hidden curves keep their points without drawing them
+    qtbot.waitUntil(lambda: len(page.views.curves.data("loss")[0]) >= len(drawn()) + 2,
+                    timeout=10000)
+    window.show_page("training")
+    np.testing.assert_array_equal(drawn(), page.views.curves.data("loss")[0])
+    page.stop_training()
