@@ -216,8 +216,11 @@ def train_steps(model, data, config=None, should_stop=None):
     start, seen = time.perf_counter(), 0
     first_epoch = len(history["loss"])
     # the weights to go back to when a batch diverges: all of them, BatchNormalization's moving
-    # statistics included, so what is kept is a model that can be saved and loaded
+    # statistics included, so what is kept is a model that can be saved and loaded. ``checked``
+    # holds the last step's weights, all finite; once they give a usable loss they become
+    # ``kept`` (the two buffers swap: one copy and one scan of the weights per batch)
     kept = [w.copy() for w in weights]
+    checked = [w.copy() for w in weights]
 
     def snapshot(epoch, batch, loss, acc, epoch_end, done=False, reason=None, val_probs=None):
         elapsed = time.perf_counter() - start
@@ -268,14 +271,13 @@ def train_steps(model, data, config=None, should_stop=None):
                 finite = np.isfinite(part_loss) and all(np.isfinite(g).all() for g in grads)
                 exploded = finite and part_loss > DIVERGED_LOSS * len(idx)
                 if finite and not exploded:
-                    # these weights (and the moving statistics this batch just updated) gave a
-                    # usable loss: the ones to go back to if a later batch diverges
-                    good = [w.copy() for w in weights]
-                    if all(np.isfinite(w).all() for w in good):
-                        kept = good
+                    # the weights checked after the last step gave a usable loss: the ones to
+                    # go back to if a later batch diverges
+                    kept, checked = checked, kept
                     with np.errstate(over="ignore", invalid="ignore"):
                         optimizer.apply(weights, grads, trainable)
-                if exploded or not (finite and all(np.isfinite(w).all() for w in weights)):
+                # the moving statistics this batch updated are checked with the new weights
+                if not (finite and not exploded and all(np.isfinite(w).all() for w in weights)):
                     model.set_weights(kept)
                     what = "nan" if np.isnan(part_loss) else "inf" if np.isinf(part_loss) else \
                         f"{part_loss / len(idx):.3g} per image (the learning rate is too high)" \
@@ -284,6 +286,8 @@ def train_steps(model, data, config=None, should_stop=None):
                               "the weights of the last finite step were kept")
                     yield ended_early(epoch, b, loss_sum, correct, count, reason)
                     return
+                for copy, w in zip(checked, weights):
+                    np.copyto(copy, w)
                 loss_sum += part_loss
                 correct += part_correct
                 count += len(idx)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.panel import legend
@@ -67,8 +67,13 @@ class Curves(QWidget):
             plot.setBackground("w")
             plot.setTitle(title, color="#222222", size="10pt")
             for side in ("left", "bottom"):
-                plot.getAxis(side).setTextPen("#333333")
-                plot.getAxis(side).setPen("#888888")
+                axis = plot.getAxis(side)
+                axis.setTextPen("#333333")
+                axis.setPen("#888888")
+                # an axis and its grid lines were most of every repaint for a new point; cached,
+                # they are drawn again only when their range or size changes (pyqtgraph then
+                # calls update(), which drops the cache)
+                axis.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setLabel("bottom", "epoch")
             plot.setMinimumSize(160, 120)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
@@ -20,6 +21,9 @@ class FilterDetail(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.heat = HeatMap("Chosen filter", role="kernel", diverging=True)
+        # its numbers change with every frame of a run, and the repaint of a see-through view
+        # paints every box behind it up to the window first (the scene's background fills it)
+        self.heat.view.viewport().setAttribute(Qt.WA_OpaquePaintEvent)
         self.strip_title = wrapped()
         # a fixed size (two lines, the width set on resize): its text changes with every frame
         # recorded, and a label that may change size re-lays the whole window out on each

@@ -61,3 +61,31 @@ def test_a_resumed_epoch_replaces_its_abandoned_points_instead_of_doubling_back(
     np.testing.assert_allclose(y, [2.0, 1.9, 1.8, 1.7, 1.3])
     np.testing.assert_allclose(curves.data("accuracy")[1][-1], 0.65)
     np.testing.assert_allclose(curves.data("val_loss")[0], [1.0])
+
+
+def _shown_curves(qtbot, snapshots):
+    curves = Curves()
+    qtbot.addWidget(curves)
+    curves.resize(440, 240)
+    curves.show()
+    qtbot.waitExposed(curves)
+    for snap in snapshots:
+        curves.add_snapshot(snap)
+    return curves
+
+
+def test_cached_axes_are_drawn_again_when_the_range_grows(qtbot):
+    # the axes are cached pictures: after the x axis grows to 2 epochs and the loss axis to 4,
+    # the plots must look exactly like plots that showed those points from the start
+    first = [snapshot(0, b, 2.0 - 0.2 * b, 0.5, val=(1.5, 0.6) if b == 3 else None)
+             for b in range(4)]
+    later = [snapshot(1, 0, 4.0, 0.7), snapshot(1, 1, 1.1, 0.75)]
+    grown = _shown_curves(qtbot, first)
+    before = grown.loss_plot.grab().toImage()
+    for snap in later:
+        grown.add_snapshot(snap)
+    fresh = _shown_curves(qtbot, first + later)
+    for plot in ("loss_plot", "accuracy_plot"):
+        image = getattr(grown, plot).grab().toImage()
+        assert image == getattr(fresh, plot).grab().toImage()
+    assert grown.loss_plot.grab().toImage() != before

@@ -84,7 +84,9 @@ class TrainingViews(QWidget):
 
     ``frame_clock`` is the one limit on how often they are drawn while training: at each tick
     the views ask for a frame (``sigFrameWanted``), and every ``PROBE_EVERY``-th tick for new
-    predictions too; the worker answers after its next batch.
+    predictions too; the worker answers after its next batch. A tick also draws one view that
+    ``later()`` put off (``flush_later()`` draws the rest), so that an epoch's end does not draw
+    the curves, the confusion matrix and the predictions in one turn of the event loop.
 
     Signals
     -------
@@ -100,6 +102,7 @@ class TrainingViews(QWidget):
         self.frame_clock.setInterval(FRAME_MS)
         self.frame_clock.timeout.connect(self._tick)
         self._ticks = 0
+        self._later = {}            # view name: a function drawing its newest data
         self.kernels = ()
         self.film = []              # (step, first conv layer's kernels (kh, kw, cin, cout))
         self._film_gap = 1
@@ -210,16 +213,33 @@ class TrainingViews(QWidget):
     def _on_splitter_moved(self):
         self._sized = True
 
+    def showEvent(self, event):  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self.curves.flush()     # the points that came while another page was shown
+
     def _tick(self):
         self._ticks += 1
+        if self._later and self.isVisible():    # another page is shown: they wait for this one
+            self._later.pop(next(iter(self._later)))()
         self.sigFrameWanted.emit(self._ticks % PROBE_EVERY == 0)
+
+    def later(self, name, draw):
+        """Call ``draw()`` at a coming tick of the frame clock, one such call a tick; a newer
+        ``draw`` for the same ``name`` replaces one still waiting."""
+        self._later.pop(name, None)
+        self._later[name] = draw
+
+    def flush_later(self):
+        """Draw at once what ``later()`` put off (the run ended: the clock stops)."""
+        while self._later:
+            self._later.pop(next(iter(self._later)))()
 
     def show_frame(self, snapshot, clocked=True):
         """Show a training ``snapshot``: its curve points and kernels. A ``clocked`` frame (one the
         clock asked for) redraws the curves only every ``SLOW_EVERY``-th tick and at an epoch's
         end; returns whether this frame is one of those slower ones (the page's speed text)."""
         slow = not clocked or self._ticks % SLOW_EVERY == 0 or snapshot.epoch_end or snapshot.done
-        self.curves.add_snapshot(snapshot, redraw=slow)
+        self.curves.add_snapshot(snapshot, redraw=slow and self.isVisible())
         self.show_kernels(snapshot.conv_kernels, snapshot.step)
         return slow
 

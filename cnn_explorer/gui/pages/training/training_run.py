@@ -150,8 +150,10 @@ class TrainingRun:
             self.controls.status.setText(report)
 
     def _on_probe(self, result):
+        # it comes right after a frame (and at an epoch's end after the curves' validation
+        # points and the confusion matrix): drawn at the next tick, not in the frame's turn
         if self._from_current_worker():
-            self.feed.show_probe(result)
+            self.views.later("predictions", lambda: self.feed.show_probe(result))
 
     def _on_selection_changed(self):
         if self.running:
@@ -160,7 +162,7 @@ class TrainingRun:
     def _on_epoch_end(self, snapshot, probabilities):
         if self._from_current_worker() and probabilities is not None:
             when = f"after epoch {snapshot.epoch + 1}" if snapshot.epoch_end else "now"
-            self.feed.show_confusion(probabilities, when)
+            self.views.later("confusion", lambda: self.feed.show_confusion(probabilities, when))
             self._confusion_of = snapshot
 
     def _on_paused(self, snapshot):
@@ -186,6 +188,7 @@ class TrainingRun:
         if snapshot is not None:
             self.latest = snapshot
         self.views.frame_clock.stop()
+        self.views.flush_later()
         self.views.curves.flush()
         self.thread.deleteLater()
         self.worker.deleteLater()

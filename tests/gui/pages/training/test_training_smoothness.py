@@ -1,0 +1,62 @@
+"""What the training page draws in one turn of the event loop, and that it is still all drawn."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QLabel
+
+from test_training_page import in_window, page  # noqa: F401 (the same fixtures)
+
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
+              pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+class Recorder(QObject):
+    """Calls ``look()`` in the GUI thread when a connected signal arrives (a lambda connected
+    to a worker's signal would run in the worker's thread)."""
+
+    def __init__(self, look):
+        super().__init__()
+        self.look = look
+        self.seen = []
+
+    @Slot(object, object)
+    def record(self, snapshot, _):
+        self.seen.append((snapshot.epoch, *self.look()))
+
+
+def test_an_epochs_confusion_matrix_comes_a_tick_after_its_curves_and_is_drawn(qtbot, page):
+    # an epoch's end drew its validation points, the confusion matrix and the predictions in
+    # one turn of the event loop: the longest stall of the GUI while training
+    qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
+    # connected after the page's slots: it sees what the page drew in the epoch end's turn
+    in_the_same_turn = Recorder(lambda: (page.views.confusion.table.rowCount(),
+                                         len(page.views.curves.data("val_loss")[0])))
+    page.worker.sigEpochEnd.connect(in_the_same_turn.record)
+    n_val = len(page.feed.val[1])
+    qtbot.waitUntil(lambda: page.views.confusion.table.rowCount() == 10, timeout=20000)
+    assert in_the_same_turn.seen[0] == (0, 0, 1)   # the point was drawn, the matrix not yet
+    assert page.running                        # drawn during the run, not only at its end
+    assert page.views.confusion.counts.sum() == n_val
+    assert "after epoch " in page.views.confusion.findChild(QLabel).text()
+    page.stop()
+    qtbot.waitUntil(lambda: not page.running, timeout=20000)
+    # the final weights' matrix is drawn when the run ends, although the clock stopped
+    predicted = page.view_model.predict(page.feed.val[0]).argmax(axis=1)
+    np.testing.assert_array_equal(page.feed.val_predicted, predicted)
+
+
+def test_another_page_shown_draws_no_curves_and_coming_back_shows_every_point(qtbot, in_window):
+    window, page = in_window
+    page.controls.epochs.setValue(40)
+    page.start()
+    qtbot.waitUntil(lambda: page.latest is not None and page.latest.step >= 2, timeout=20000)
+    window.show_page("model")
+    item = page.views.curves._items["loss"]
+    drawn = lambda: np.asarray(item.xData if item.xData is not None else [])  # noqa: E731
+    # the run goes on; the hidden curves keep their points without drawing them
+    qtbot.waitUntil(lambda: len(page.views.curves.data("loss")[0]) >= len(drawn()) + 2,
+                    timeout=10000)
+    window.show_page("training")
+    np.testing.assert_array_equal(drawn(), page.views.curves.data("loss")[0])
+    page.stop_training()
