@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import channels, conv3d
+from . import channels, conv3d, ops
 from .validation import as_int
 
 MODES = ("rgb", "3d", "inside")
@@ -97,7 +97,7 @@ class ChannelsState:
         put(self, "image", _frozen(self.image, 3, "image"))
         put(self, "weights", _frozen(self.weights, 4, "weights"))
         put(self, "bias", _frozen(np.atleast_1d(self.bias), 1, "bias"))
-        channels.check_multi_arguments(self.image, self.weights, self.bias)
+        ops.check_multi_arguments(self.image, self.weights, self.bias)
         if self.weights.shape[3] > MAX_FILTERS:
             raise ValueError(f"at most {MAX_FILTERS} filters fit on the page")
         put(self, "stride", as_int(self.stride, "stride"))

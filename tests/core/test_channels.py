@@ -1,10 +1,10 @@
-"""channels.conv2d_multi and its trace against naive loops and SciPy, and its messages."""
+"""ops.conv2d_multi and its trace against naive loops and SciPy, and its messages."""
 
 import numpy as np
 import pytest
 
 from cnn_explorer.core import channels, ops, steps
-from core_oracles import naive_conv, random_conv_config, scipy_conv
+from core_oracles import naive_conv, ndimage_conv, random_conv_config, scipy_conv
 
 
 def _multi_config(seed):
@@ -29,19 +29,33 @@ def _naive_multi(x, w, b, oracle_kw):
     return np.stack(out, axis=-1)
 
 
+def _ndimage_multi(x, w, b, oracle_kw):
+    """Per filter: scipy.ndimage.correlate of the (rows, columns, channels) block with the filter
+    as one 3D kernel, whose single valid position along the channels is the sum over them."""
+    kw = dict(oracle_kw, stride=oracle_kw["stride"] + (1,), pads=list(oracle_kw["pads"]) + [(0, 0)],
+              dilation=oracle_kw["dilation"] + (1,), flip=False)
+    out = []
+    for o in range(w.shape[3]):
+        k = w[::-1, ::-1, :, o] if oracle_kw["flip"] else w[..., o]
+        out.append(ndimage_conv(x, k, **kw)[..., 0] + (0.0 if b is None else b[o]))
+    return np.stack(out, axis=-1)
+
+
 @pytest.mark.parametrize("seed", range(500))
 def test_conv2d_multi_matches_naive_loops_scipy_and_its_trace(seed):
     """500 random configurations: every padding form and mode, stride, dilation, anchor, flip,
     1-4 input maps, 1-3 filters, with and without bias."""
     x, w, b, kw, oracle_kw = _multi_config(seed)
     where = f"x {x.shape}, w {w.shape}, {kw}"
-    got = channels.conv2d_multi(x, w, b, **kw)
+    got = ops.conv2d_multi(x, w, b, **kw)
     np.testing.assert_array_equal(got, _naive_multi(x, w, b, oracle_kw), err_msg=where)
     bias = np.zeros(w.shape[3]) if b is None else b
     want = np.stack([sum(scipy_conv(x[..., c], w[..., c, o], **oracle_kw)
                          for c in range(x.shape[2])) + bias[o]
                      for o in range(w.shape[3])], axis=-1)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-10, err_msg=where)
+    np.testing.assert_allclose(got, _ndimage_multi(x, w, b, oracle_kw), rtol=1e-12, atol=1e-10,
+                               err_msg=where)
     plan = channels.conv2d_multi_plan(x, w, b, **kw)
     np.testing.assert_array_equal(plan.output, got, err_msg=where)
     # Spot-check a few steps bit for bit (all of them for small outputs).
@@ -61,7 +75,7 @@ def test_conv2d_multi_matches_naive_loops_scipy_and_its_trace(seed):
 def test_one_input_map_is_conv2d_plus_bias(rng):
     x = rng.normal(size=(7, 9))
     k = rng.normal(size=(3, 2))
-    got = channels.conv2d_multi(x[..., None], k[..., None, None], [0.5], padding="same", stride=2)
+    got = ops.conv2d_multi(x[..., None], k[..., None, None], [0.5], padding="same", stride=2)
     np.testing.assert_array_equal(got[..., 0], ops.conv2d(x, k, padding="same", stride=2) + 0.5)
 
 
@@ -96,7 +110,7 @@ def test_negative_total_goes_to_zero_after_relu():
     (np.ones((4, 4, 1)) * 1e308, np.ones((2, 2, 1, 1)) * 10, None, "overflows"),
 ])
 def test_bad_input_says_why(x, w, b, words):
-    for call in (channels.conv2d_multi, channels.conv2d_multi_plan):
+    for call in (ops.conv2d_multi, channels.conv2d_multi_plan):
         with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
             call(x, w, b)
 
@@ -104,6 +118,6 @@ def test_bad_input_says_why(x, w, b, words):
 def test_keywords_reach_every_slice(rng):
     x, w = rng.normal(size=(6, 6, 2)), rng.normal(size=(3, 3, 2, 1))
     with pytest.raises(ValueError, match="stride must be at least 1"):
-        channels.conv2d_multi(x, w, stride=0)
+        ops.conv2d_multi(x, w, stride=0)
     with pytest.raises(ValueError, match="reflect padding"):
-        channels.conv2d_multi(x, w, padding=6, pad_mode="reflect")
+        ops.conv2d_multi(x, w, padding=6, pad_mode="reflect")

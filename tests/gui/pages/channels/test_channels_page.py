@@ -6,7 +6,7 @@ import pytest
 from explorer_helpers import choose, forward, open_page, shown, type_into
 from PySide6.QtCore import QPointF, Qt
 
-from cnn_explorer.core import channels, conv3d
+from cnn_explorer.core import conv3d, ops
 from cnn_explorer.core.formulas import number
 from cnn_explorer.data import photos
 from cnn_explorer.gui.pages.channels.channels_page import ChannelsPage
@@ -80,7 +80,7 @@ def test_add_filters_for_several_feature_maps_and_undo(qtbot, page):
     assert page.state.n_filters == 2 and page.state.selected == 1
     maps = [m for m in view.outputs.maps if m.isVisible()]
     assert len(maps) == 3                         # two feature maps and a ReLU
-    want = channels.conv2d_multi(page.state.image, page.state.weights, padding="same")
+    want = ops.conv2d_multi(page.state.image, page.state.weights, padding="same")
     np.testing.assert_array_equal(shown(maps[0]), want[..., 0])
     assert maps[1].title.text().startswith("▶ Filter 2")
     page.undo_stack.undo()                         # the preset
@@ -128,7 +128,7 @@ def test_volume_mode_marks_the_window_on_each_slice_and_fills_in(qtbot, page):
     kernel[1, 1, 1] = 1
     np.testing.assert_array_equal(page.state.kernel3d, kernel)
     volume = conv3d.volume("cube", 4)
-    want = conv3d.conv3d(volume, kernel, padding="same")
+    want = ops.conv3d(volume, kernel, padding="same")
     assert len([m for m in view.inputs.maps if m.isVisible()]) == 6      # 4 + 2 pad slices
     forward(qtbot, view, 16 + 5)                                          # output [1, 1, 1]
     step = view.current_step()
