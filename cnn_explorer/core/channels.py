@@ -9,6 +9,7 @@ output bit for bit.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from . import ops, steps
 from .formulas import number
+from .validation import shape_text
 
 __all__ = ["conv2d_multi_plan", "MultiConvPlan", "MultiConvStep", "RGB_PRESETS"]
 
@@ -121,16 +123,63 @@ class MultiConvPlan:
         for n in range(self.n_steps):
             yield self.step(n)
 
+    def with_weights(self, w, b=None) -> "MultiConvPlan":
+        """The plan of the same input and options with other weights (and bias) of the same
+        shape ``(kh, kw, C_in, C_out)``.
+
+        Slices whose values did not change keep their partial maps; the others are summed again
+        over the padded maps already made. A typed weight costs one map's convolution (and the
+        sum over channels), not ``C_in × C_out`` of them.
+        """
+        w, b = ops.check_filters(w, b, self.x.shape[2])
+        if w.shape != self.weights.shape:
+            raise ValueError(f"the new weights must keep the plan's shape "
+                             f"{shape_text(self.weights.shape)}; got {shape_text(w.shape)}")
+        plans = tuple(tuple(p if np.array_equal(p.kernel, w[..., c, o])
+                            else _slice_plan(p, w[..., c, o]) for c, p in enumerate(per_c))
+                      for o, per_c in enumerate(self.plans))
+        return _assembled(self.x, w, b, plans)
+
 
 def conv2d_multi_plan(x, w, b=None, **kw) -> MultiConvPlan:
     """Plan of :func:`cnn_explorer.core.ops.conv2d_multi` with the same arguments."""
     x, w, b = ops.check_multi_arguments(x, w, b)
-    plans = tuple(tuple(steps.conv2d_plan(x[..., c], w[..., c, o], **kw)
-                        for c in range(x.shape[2])) for o in range(w.shape[3]))
+    # Each input map is padded once, by the first filter's slice; the other filters reuse it.
+    first = [steps.conv2d_plan(x[..., c], w[..., c, 0], **kw) for c in range(x.shape[2])]
+    plans = tuple(tuple(p if o == 0 else _slice_plan(p, w[..., c, o]) for c, p in enumerate(first))
+                  for o in range(w.shape[3]))
+    return _assembled(x, w, b, plans)
+
+
+def _assembled(x, w, b, plans) -> MultiConvPlan:
     output = ops.add_channels([[p.output for p in per_c] for per_c in plans], b)
     output.setflags(write=False)
-    frozen = [steps._frozen(a) for a in (x, w, b)]
-    return MultiConvPlan(*frozen, plans, output, output.shape, int(output.size))
+    return MultiConvPlan(_kept(x), steps._frozen(w), steps._frozen(b), plans, output,
+                         output.shape, int(output.size))
+
+
+def _slice_plan(plan: steps.ConvPlan, kernel: np.ndarray) -> steps.ConvPlan:
+    """``plan`` with another kernel of the same shape: same input, padded map and options, only
+    the sums computed again."""
+    applied = kernel[::-1, ::-1].copy() if plan.flip else kernel
+    output = ops.run_conv(ops.ConvSetup(plan.x, kernel, applied, plan.pads, plan.padded,
+                                        plan.stride, plan.dilation, plan.anchor,
+                                        plan.applied_anchor, plan.flip, plan.output_shape,
+                                        plan.pad_mode))
+    output.setflags(write=False)
+    return dataclasses.replace(plan, kernel=steps._frozen(kernel),
+                               applied_kernel=steps._frozen(applied), output=output)
+
+
+def _kept(values: np.ndarray) -> np.ndarray:
+    """``values`` itself if nothing can write to it (it and every array it views are read-only),
+    else a frozen copy: a plan keeps the page's photo without copying it on every edit."""
+    arr = values
+    while isinstance(arr, np.ndarray):
+        if arr.flags.writeable:
+            return steps._frozen(values)
+        arr = arr.base
+    return values if arr is None else steps._frozen(values)
 
 
 def _slices(r, g, b) -> np.ndarray:

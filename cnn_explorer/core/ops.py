@@ -21,9 +21,9 @@ from .pooling import (POOL_KINDS, PoolSetup, pool1d, pool2d, pool_reduce, pool_s
 from .validation import as_block, as_bool, as_float_array, per_axis, shape_text
 
 __all__ = ["conv1d", "conv2d", "conv2d_multi", "conv3d", "pool1d", "pool2d", "POOL_KINDS",
-           "ConvSetup", "PoolSetup", "conv_setup", "pool_setup", "run_conv", "run_pool", "pool_windows", "pool_reduce",
-           "raster_sum", "check_multi_arguments", "volume_arguments", "add_channels",
-           "MAX_SLICES"]
+           "ConvSetup", "PoolSetup", "conv_setup", "pool_setup", "run_conv", "run_pool",
+           "pool_windows", "pool_reduce", "raster_sum", "check_multi_arguments", "check_filters",
+           "volume_arguments", "add_channels", "MAX_SLICES"]
 
 #: Most slices (``C_in × C_out``) a multi-channel call may hold: the guide's largest layer has
 #: 32 × 64.
@@ -91,24 +91,23 @@ def run_conv(setup: ConvSetup) -> np.ndarray:
 def _correlate(setup: ConvSetup) -> np.ndarray:
     if setup.applied.size > math.prod(setup.output_shape):
         return per_output(setup, setup.applied.shape, setup.dilation, lambda window: raster_sum(window.ravel() * setup.applied.ravel()))
-    # One shifted, strided view per kernel element, added in raster order, block of rows by block.
+    # One shifted, strided view of the padded input per kernel element, added in raster order,
+    # block of rows by block.
     out = np.empty(setup.output_shape)
     rows, row_cells = out.shape[0], int(np.prod(out.shape[1:]))
     block_rows = max(1, _BLOCK_CELLS // row_cells)
     term = np.empty((min(block_rows, rows),) + out.shape[1:])
+    taps = [(setup.padded[tuple(slice(o * d, o * d + (m - 1) * s + 1, s) for o, d, m, s
+                                in zip(offset, setup.dilation, out.shape, setup.stride))],
+             setup.applied[offset]) for offset in np.ndindex(setup.applied.shape)]
+    (first, w0), rest = taps[0], taps[1:]
     for r0 in range(0, rows, block_rows):
-        block = out[r0:r0 + block_rows]
-        tmp = term[:len(block)]
-        for n, offset in enumerate(np.ndindex(setup.applied.shape)):
-            start = (r0 * setup.stride[0] + offset[0] * setup.dilation[0],) + tuple(
-                o * d for o, d in zip(offset[1:], setup.dilation[1:]))
-            view = setup.padded[tuple(slice(b, b + (m - 1) * s + 1, s) for b, m, s
-                                      in zip(start, block.shape, setup.stride))]
-            if n == 0:
-                np.multiply(view, setup.applied[offset], out=block)
-            else:
-                np.multiply(view, setup.applied[offset], out=tmp)
-                block += tmp
+        r1 = r0 + block_rows
+        block, tmp = out[r0:r1], term[:min(r1, rows) - r0]
+        np.multiply(first[r0:r1], w0, out=block)
+        for view, w in rest:
+            np.multiply(view[r0:r1], w, out=tmp)
+            block += tmp
     return out
 
 
@@ -238,11 +237,17 @@ def check_multi_arguments(x, w, b=None):
         Zeros when ``b`` is None.
     """
     x = as_block(x, name="input", ndim=3, layout="(rows, columns, channels)")
+    return (x,) + check_filters(w, b, x.shape[2])
+
+
+def check_filters(w, b, c_in: int):
+    """The weights ``(kh, kw, c_in, C_out)`` and bias ``(C_out,)`` (zeros for None) of filters
+    that read ``c_in`` input maps, as float64 arrays, or a ``ValueError`` saying what is wrong."""
     w = as_block(w, name="weights", ndim=4,
                  layout="(kernel rows, kernel columns, input channels, filters)")
-    if w.shape[2] != x.shape[2]:
+    if w.shape[2] != c_in:
         raise ValueError(f"the weights have {w.shape[2]} input channel(s) but the input has "
-                         f"{x.shape[2]}: each filter needs one slice per input map")
+                         f"{c_in}: each filter needs one slice per input map")
     if w.shape[2] * w.shape[3] > MAX_SLICES:
         raise ValueError(f"{w.shape[2]}×{w.shape[3]} kernel slices are more than the "
                          f"{MAX_SLICES:,} this app computes with")
@@ -253,7 +258,7 @@ def check_multi_arguments(x, w, b=None):
         if b.shape != (w.shape[3],):
             raise ValueError(f"the bias needs one number per filter ({w.shape[3]}); "
                              f"got {shape_text(b.shape)}")
-    return x, w, b
+    return w, b
 
 
 def add_channels(partials, bias: np.ndarray) -> np.ndarray:
@@ -274,8 +279,11 @@ def add_channels(partials, bias: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore", invalid="ignore"):       # checked once, below
         for o, (per_c, b) in enumerate(zip(partials, bias)):
             total = out[..., o]
-            np.copyto(total, per_c[0])
-            for p in per_c[1:]:
+            if len(per_c) == 1:
+                np.copyto(total, per_c[0])
+            else:
+                np.add(per_c[0], per_c[1], out=total)
+            for p in per_c[2:]:
                 total += p
             total += b
     return finite_result(out, "convolution")

@@ -121,3 +121,52 @@ def test_keywords_reach_every_slice(rng):
         ops.conv2d_multi(x, w, stride=0)
     with pytest.raises(ValueError, match="reflect padding"):
         ops.conv2d_multi(x, w, padding=6, pad_mode="reflect")
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_with_weights_equals_a_new_plan_and_recomputes_only_changed_slices(seed):
+    """Random configurations: one slice changed (or only the bias), the plan of the same input
+    with the new weights is bit for bit the fresh plan, and keeps the unchanged slices' plans."""
+    x, w, b, kw, _ = _multi_config(seed)
+    plan = channels.conv2d_multi_plan(x, w, b, **kw)
+    rng = np.random.default_rng(seed)
+    new_w, new_b = w.copy(), np.round(rng.normal(size=w.shape[3]), 2)
+    c, o = int(rng.integers(w.shape[2])), int(rng.integers(w.shape[3]))
+    if seed % 4:
+        new_w[tuple(int(rng.integers(m)) for m in w.shape[:2]) + (c, o)] += 1.25
+    again = plan.with_weights(new_w, new_b)
+    fresh = channels.conv2d_multi_plan(x, new_w, new_b, **kw)
+    np.testing.assert_array_equal(again.output, fresh.output)
+    np.testing.assert_array_equal(again.weights, new_w)
+    for oo in range(w.shape[3]):
+        for cc in range(w.shape[2]):
+            old, got, want = plan.plans[oo][cc], again.plans[oo][cc], fresh.plans[oo][cc]
+            assert got.padded is old.padded        # the padded map is never made again
+            np.testing.assert_array_equal(got.output, want.output)
+            np.testing.assert_array_equal(got.kernel, want.kernel)
+            if seed % 4 == 0 or (cc, oo) != (c, o):
+                assert got is old
+    n = again.n_steps - 1
+    assert again.step(n).total == fresh.step(n).total == again.output.reshape(-1)[n]
+
+
+def test_with_weights_refuses_another_shape_or_channel_count():
+    plan = channels.conv2d_multi_plan(np.ones((4, 4, 2)), np.ones((3, 3, 2, 1)))
+    with pytest.raises(ValueError, match="keep the plan's shape 3×3×2×1"):
+        plan.with_weights(np.ones((2, 2, 2, 1)))
+    with pytest.raises(ValueError, match="3 input channel"):
+        plan.with_weights(np.ones((3, 3, 3, 1)))
+    with pytest.raises(ValueError, match="only finite numbers"):
+        plan.with_weights(np.full((3, 3, 2, 1), np.nan))
+
+
+def test_a_read_only_input_is_kept_and_a_writable_one_copied():
+    image = np.random.default_rng(5).random((6, 6, 3))
+    writable = channels.conv2d_multi_plan(image, np.ones((3, 3, 3, 1)))
+    assert writable.x is not image and not np.shares_memory(writable.x, image)
+    image.setflags(write=False)
+    kept = channels.conv2d_multi_plan(image, np.ones((3, 3, 3, 1)))
+    assert kept.x is image
+    view = np.random.default_rng(6).random((6, 6, 3))[:, :]    # read-only view, writable base
+    view.setflags(write=False)
+    assert not np.shares_memory(channels.conv2d_multi_plan(view, np.ones((1, 1, 3, 1))).x, view)
