@@ -48,21 +48,35 @@ DIVERGING_LUT = _lut([0.0, 0.5, 1.0], [(140, 81, 10), (247, 247, 247), (1, 102, 
 
 def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
     """Colour levels covering ``values`` (NaN and ±inf ignored); symmetric about 0 if diverging."""
-    values = np.asarray(values)
-    if values.size == 0:
+    return levels_for_all([values], diverging)
+
+
+def levels_for_all(arrays, diverging: bool) -> tuple[float, float]:
+    """:func:`levels_for` of every value of ``arrays`` together, without joining them into one
+    array (a copy of millions of values on a large image)."""
+    ranges = [r for r in (_finite_range(np.asarray(a)) for a in arrays) if r is not None]
+    if not ranges:
         return (-1.0, 1.0) if diverging else (0.0, 1.0)
-    lo, hi = float(values.min()), float(values.max())
-    if not (np.isfinite(lo) and np.isfinite(hi)):       # the slow path only when needed
-        finite = values[np.isfinite(values)]
-        if finite.size == 0:
-            return (-1.0, 1.0) if diverging else (0.0, 1.0)
-        lo, hi = float(finite.min()), float(finite.max())
+    lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
     if diverging:
         bound = max(abs(lo), abs(hi)) or 1.0
         return (-bound, bound)
     if hi - lo < 1e-12:
         return (lo - 1.0, hi + 1.0) if lo != 0 else (0.0, 1.0)
     return (lo, hi)
+
+
+def _finite_range(values: np.ndarray):
+    """``(min, max)`` of the finite values, None if there are none."""
+    if values.size == 0:
+        return None
+    lo, hi = float(values.min()), float(values.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):       # the slow path only when needed
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            return None
+        lo, hi = float(finite.min()), float(finite.max())
+    return lo, hi
 
 
 def page_levels(*arrays) -> tuple[float, float]:

@@ -23,6 +23,11 @@ MIN_FONT_PX = 8
 # Bigger grids never get cells wide enough for numbers in a page-sized view; don't measure them.
 MEASURE_LIMIT = 2048
 FLOAT32_SAFE = 1e30
+#: Most cells drawn along a side. No view of a 1600×1000 window is this many pixels wide, and
+#: Qt draws a larger image by picking one cell per screen pixel anyway, so a bigger grid is
+#: drawn one cell in n along each axis (each drawn square holds the exact value of the top-left
+#: cell of its n×n block) and the title says so: a 2048×2048 map costs a quarter of the work.
+MAX_DRAWN_CELLS = 1024
 
 
 def level_fraction(value: float, lo: float, hi: float) -> float:
@@ -173,6 +178,8 @@ class HeatMap(QWidget):
         self._drawn_padding = None
         self._drawn_window = None
 
+        self._title_text = title
+        self._sampling = 1            # one cell in n drawn per axis (MAX_DRAWN_CELLS)
         self.title = _Title(title)
         self.title.setStyleSheet(f"color: {colours.ROLE_COLOURS[role]}; font-weight: bold;")
         self.view = pg.GraphicsView(background="w")
@@ -222,8 +229,19 @@ class HeatMap(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def set_title(self, text: str) -> None:
+        self._title_text = text
+        self._show_title()
+
+    def _show_title(self):
+        text = self._title_text
+        if self._sampling > 1:
+            text += f" · 1 cell in {self._sampling}×{self._sampling} drawn"
         if self.title.text() != text:      # an equal setText would still re-lay out the page
             self.title.setText(text)
+        self.title.setToolTip(
+            f"More cells than this view has pixels: each drawn square shows the exact value of "
+            f"the top-left cell of its {self._sampling}×{self._sampling} block" if
+            self._sampling > 1 else "")
 
     def values(self) -> np.ndarray:
         """The values shown, float64 (rows, cols); NaN where a cell is empty."""
@@ -291,11 +309,19 @@ class HeatMap(QWidget):
         # float32 ends near 3.4e38: far larger values (a typed 1e300) are scaled down first.
         lo, hi = self._levels
         scale = max(abs(lo), abs(hi))
+        step = max(1, -(-max(shown.shape) // MAX_DRAWN_CELLS))
+        image = shown[::step, ::step]
         if scale > FLOAT32_SAFE:
-            image, levels = shown / scale, (lo / scale, hi / scale)
+            image, levels = image / scale, (lo / scale, hi / scale)
         else:
-            image, levels = shown, self._levels
+            levels = self._levels
         self.image.setImage(image.astype(np.float32), levels=levels, autoLevels=False)
+        # a drawn cell covers the step×step cells it stands for: overlays and clicks keep the
+        # grid's own cell coordinates
+        self.image.setRect(QRectF(0, 0, image.shape[1] * step, image.shape[0] * step))
+        if step != self._sampling:
+            self._sampling = step
+            self._show_title()
 
     @staticmethod
     def _grid_path(rows, cols):

@@ -146,3 +146,30 @@ def test_volume_mode_marks_the_window_on_each_slice_and_fills_in(qtbot, page):
     assert view.current_step().index == (3, 0, 2)
     page.undo_stack.undo()                                                # the typed 1
     assert view.preset.currentText() == "box mean"
+
+
+def test_a_typed_weight_on_a_large_grey_image_shows_the_exact_value(qtbot, page, tmp_path):
+    """A 1300×1100 grey picture (three equal planes): more cells than the maps have pixels, so
+    they are drawn one in 2×2 and say so; a typed weight redraws the map and the stepped value
+    is the exact one, for the cell the student clicks."""
+    from PIL import Image
+    grey = np.random.default_rng(7).integers(0, 256, (1300, 1100), dtype=np.uint8)
+    path = tmp_path / "grey.png"
+    Image.fromarray(grey).save(path)
+    view = page.rgb
+    view.load(str(path), 0)
+    assert page.state.image.shape == (1300, 1100, 3)
+    type_into(qtbot, view.slices.editors[0], 0, 2, "0.75")       # red slice, top right
+    assert page.state.weights[0, 2, 0, 0] == 0.75
+    want = ops.conv2d_multi(grey[..., None].repeat(3, axis=2) / 255.0, page.state.weights,
+                            padding="same")[..., 0]
+    out = view.outputs.maps[0]
+    np.testing.assert_array_equal(shown(out), want)
+    assert out.title.text() == "▶ Filter 1 (sum + bias) · 1 cell in 2×2 drawn"
+    assert out.image.image.shape == (650, 550)
+    view.stepper.set_step(view.plans[0].step_number((1201, 1001, 0)))
+    step = view.current_step()
+    assert step.index == (1201, 1001, 0) and step.total == want[1201, 1001]
+    assert f"= <b>{number(want[1201, 1001])}</b>" in view.formula.text()
+    assert "[1201, 1001]" in view.formula.text()
+    np.testing.assert_array_equal(shown(view.outputs.maps[1]), np.maximum(want, 0))
