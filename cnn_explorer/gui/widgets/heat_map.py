@@ -317,8 +317,9 @@ class HeatMap(QWidget):
             levels = self._levels
         self.image.setImage(image.astype(np.float32), levels=levels, autoLevels=False)
         # a drawn cell covers the step×step cells it stands for: overlays and clicks keep the
-        # grid's own cell coordinates
-        self.image.setRect(QRectF(0, 0, image.shape[1] * step, image.shape[0] * step))
+        # grid's own cell coordinates (an empty grid has no size to scale)
+        if image.size:
+            self.image.setRect(QRectF(0, 0, image.shape[1] * step, image.shape[0] * step))
         if step != self._sampling:
             self._sampling = step
             self._show_title()

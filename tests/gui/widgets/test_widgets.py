@@ -238,6 +238,8 @@ def test_a_grid_larger_than_any_view_is_drawn_one_cell_in_n_and_says_so(qtbot):
     heat.set_data(np.zeros((1024, 1024)))              # fits: every cell drawn, no note
     assert heat.image.image.shape == (1024, 1024) and heat.title.text() == "Output 2"
     assert heat.title.toolTip() == ""
+    heat.set_data(np.zeros((0, 4)))                    # a layer with no map: nothing to draw
+    assert heat.values().shape == (0, 4)
 
 
 # -- stepper -----------------------------------------------------------------------------------
