@@ -3,9 +3,10 @@
 Opens the page offscreen at 1600×1000, loads a 512×512×3 photo (the bundled astronaut) and a
 2048×2048 grey picture (seeded noise, saved as a PNG file and opened as a user would: three equal
 planes), then types a new weight into the red slice ``--edits`` times and prints the median time
-of edit + render + repaint. The target is 50 ms; the reference line is one ``ops.conv2d`` of one
-plane of the same image with a 3×3 kernel, measured in the same run (the page does three, one per
-plane, plus drawing).
+of edit + render + repaint. The target is 50 ms. The reference, measured in the same run on the
+same data, is the least an exact redraw must compute: ``scipy.ndimage.correlate`` of one plane
+with the edited 3×3 slice (the page also adds the three partial maps and the bias, checks them,
+and draws the map and its ReLU). ``ops.conv2d`` of that plane is printed beside it.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/channels_edit.py [--edits 15]
 """
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scipy import ndimage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -44,12 +46,11 @@ def median_edit_ms(app, page, edits):
     return statistics.median(times), times
 
 
-def median_conv_ms(plane, repeats):
-    kernel = np.arange(9.0).reshape(3, 3)
+def median_ms(call, repeats):
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        ops.conv2d(plane, kernel, padding="same")
+        call()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
 
@@ -75,11 +76,15 @@ def main(argv=None):
             app.processEvents()
             assert page.state.image.shape[:2] in ((512, 512), (2048, 2048)), page.state.image.shape
             median, times = median_edit_ms(app, page, args.edits)
-            conv = median_conv_ms(page.state.image[..., 0], args.edits)
+            plane, kernel = page.state.image[..., 0], page.state.weights[..., 0, 0]
+            reference = median_ms(lambda: ndimage.correlate(plane, kernel, mode="constant"),
+                                  args.edits)
+            conv = median_ms(lambda: ops.conv2d(plane, kernel, padding="same"), args.edits)
+            verdict = "meets" if median <= TARGET_MS else "misses"
             print(f"{label}: median {median:6.1f} ms per edit (min {min(times):.1f}, max "
-                  f"{max(times):.1f}; target {TARGET_MS:.0f} ms: {median / TARGET_MS:.2f}× it); "
-                  f"one ops.conv2d of one plane {conv:.1f} ms (edit / conv2d "
-                  f"{median / conv:.1f})")
+                  f"{max(times):.1f}) {verdict} the {TARGET_MS:.0f} ms target; reference "
+                  f"ndimage.correlate of one plane {reference:.1f} ms (edit / reference "
+                  f"{median / reference:.1f}); ops.conv2d of one plane {conv:.1f} ms")
     print(f"load: {os.getloadavg()[0]:.2f} (1-minute average) at the end")
 
 

@@ -1,17 +1,15 @@
-"""Multi-channel 2D convolution, what a real conv layer computes, and its step trace.
+"""The step trace of :func:`cnn_explorer.core.ops.conv2d_multi` (what a real conv layer
+computes), and filters for an RGB image.
 
-A filter of a layer with ``C_in`` input maps is ``C_in`` 2D kernels (its *slices*). Each slice is
-slid over its own input map with :func:`cnn_explorer.core.ops.conv2d`'s code (same padding, stride,
-dilation, anchor and flip); the ``C_in`` partial maps are added in channel order, then the bias:
-
-    out[i, j, o] = ((partial_0 + partial_1) + ... + partial_{C_in-1}) + b[o]
-
-The trace adds the same floats in the same order, so every step's value equals the output bit for
-bit.
+A record shows, for one output cell of one filter, each input map's window, the slice as applied,
+the products and the partial sum, then the partial sums added in channel order plus the bias. It
+adds the same floats in the same order as ``ops.conv2d_multi``, so every step's value equals the
+output bit for bit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -19,116 +17,9 @@ import numpy as np
 
 from . import ops, steps
 from .formulas import number
-from .op_shared import finite_result
-from .validation import as_float_array, shape_text
+from .validation import shape_text
 
-__all__ = ["conv2d_multi", "conv2d_multi_plan", "MultiConvPlan", "MultiConvStep",
-           "check_multi_arguments"]
-
-#: Most slices (``C_in × C_out``) a call may hold: the guide's largest layer has 32 × 64.
-MAX_SLICES = 65_536
-
-
-def _as_block(values, *, name: str, ndim: int, layout: str) -> np.ndarray:
-    """Finite float64 array with ``ndim`` axes, with a message that names the expected layout."""
-    try:
-        dims = np.ndim(values)
-    except ValueError:            # ragged lists: as_float_array says so in words
-        dims = ndim
-    if dims != ndim and dims > 0:
-        raise ValueError(f"the {name} must have {ndim} axes {layout}; got {dims}")
-    return as_float_array(values, name=name, ndim=ndim)
-
-
-def check_multi_arguments(x, w, b=None):
-    """Check a multi-channel input, weights and bias; return them as float64 arrays.
-
-    Returns
-    -------
-    x : ndarray, shape (H, W, C_in)
-    w : ndarray, shape (kh, kw, C_in, C_out)
-    b : ndarray, shape (C_out,)
-        Zeros when ``b`` is None.
-    """
-    x = _as_block(x, name="input", ndim=3, layout="(rows, columns, channels)")
-    w = _as_block(w, name="weights", ndim=4,
-                  layout="(kernel rows, kernel columns, input channels, filters)")
-    if w.shape[2] != x.shape[2]:
-        raise ValueError(f"the weights have {w.shape[2]} input channel(s) but the input has "
-                         f"{x.shape[2]}: each filter needs one slice per input map")
-    if w.shape[2] * w.shape[3] > MAX_SLICES:
-        raise ValueError(f"{w.shape[2]}×{w.shape[3]} kernel slices are more than the "
-                         f"{MAX_SLICES:,} this app computes with")
-    if b is None:
-        b = np.zeros(w.shape[3])
-    else:
-        b = as_float_array(np.atleast_1d(b) if np.ndim(b) == 0 else b, name="bias", ndim=1)
-        if b.shape != (w.shape[3],):
-            raise ValueError(f"the bias needs one number per filter ({w.shape[3]}); "
-                             f"got {shape_text(b.shape)}")
-    return x, w, b
-
-
-def _add_in_order(partials, bias: float) -> np.ndarray:
-    """``((p0 + p1) + ...) + bias``, elementwise: the order the trace adds them in."""
-    total = np.array(partials[0], dtype=np.float64, copy=True)
-    for p in partials[1:]:
-        total += p
-    total += bias
-    return total
-
-
-def _summed(partials, bias: np.ndarray) -> np.ndarray:
-    """Stack per-filter totals: ``partials[o][c]`` are 2D maps -> ``(H', W', C_out)``."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        out = np.stack([_add_in_order(per_c, b) for per_c, b in zip(partials, bias)], axis=-1)
-    return finite_result(out, "convolution")
-
-
-def conv2d_multi(x, w, b=None, **kw) -> np.ndarray:
-    """Convolve a multi-channel input with a bank of filters, as a Conv2D layer does.
-
-    Parameters
-    ----------
-    x : array_like, shape (H, W, C_in)
-        The input maps (an RGB image has ``C_in = 3``).
-    w : array_like, shape (kh, kw, C_in, C_out)
-        Keras's layout: ``w[..., c, o]`` is the slice of filter ``o`` that reads input map ``c``.
-    b : array_like, shape (C_out,), optional
-        One bias per filter (default zeros).
-    **kw
-        Every keyword of :func:`cnn_explorer.core.ops.conv2d` (``stride``, ``padding``,
-        ``pad_mode``, ``dilation``, ``anchor``, ``flip``), applied to every slice alike.
-
-    Returns
-    -------
-    ndarray, float64, shape (H', W', C_out)
-        ``H', W'`` as :func:`cnn_explorer.core.ops.conv2d` gives for one slice.
-
-    Raises
-    ------
-    ValueError
-        Everything :func:`cnn_explorer.core.ops.conv2d` refuses, plus inputs that are not
-        3D / weights that are not 4D, a channel count that differs, a bias of the wrong length.
-
-    Examples
-    --------
-    >>> x = np.ones((3, 3, 2)); w = np.ones((3, 3, 2, 1))
-    >>> conv2d_multi(x, w, [0.5])[..., 0]
-    array([[18.5]])
-    """
-    x, w, b = check_multi_arguments(x, w, b)
-    partials = []
-    for c in range(x.shape[2]):
-        # Pad each input map once; every filter's slice for that map reuses the padded copy.
-        setup = ops.conv_setup(x[..., c], w[..., c, 0], 2, **kw)
-        row = []
-        for o in range(w.shape[3]):
-            typed = w[..., c, o]
-            applied = typed[::-1, ::-1].copy() if setup.flip else typed
-            row.append(ops.run_conv(setup._replace(kernel=typed, applied=applied)))
-        partials.append(row)
-    return _summed([[partials[c][o] for c in range(x.shape[2])] for o in range(w.shape[3])], b)
+__all__ = ["conv2d_multi_plan", "MultiConvPlan", "MultiConvStep", "RGB_PRESETS"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -232,16 +123,63 @@ class MultiConvPlan:
         for n in range(self.n_steps):
             yield self.step(n)
 
+    def with_weights(self, w, b=None) -> "MultiConvPlan":
+        """The plan of the same input and options with other weights (and bias) of the same
+        shape ``(kh, kw, C_in, C_out)``.
+
+        Slices whose values did not change keep their partial maps; the others are summed again
+        over the padded maps already made. A typed weight costs one map's convolution (and the
+        sum over channels), not ``C_in × C_out`` of them.
+        """
+        w, b = ops.check_filters(w, b, self.x.shape[2])
+        if w.shape != self.weights.shape:
+            raise ValueError(f"the new weights must keep the plan's shape "
+                             f"{shape_text(self.weights.shape)}; got {shape_text(w.shape)}")
+        plans = tuple(tuple(p if np.array_equal(p.kernel, w[..., c, o])
+                            else _slice_plan(p, w[..., c, o]) for c, p in enumerate(per_c))
+                      for o, per_c in enumerate(self.plans))
+        return _assembled(self.x, w, b, plans)
+
 
 def conv2d_multi_plan(x, w, b=None, **kw) -> MultiConvPlan:
-    """Plan of :func:`conv2d_multi` with the same arguments."""
-    x, w, b = check_multi_arguments(x, w, b)
-    plans = tuple(tuple(steps.conv2d_plan(x[..., c], w[..., c, o], **kw)
-                        for c in range(x.shape[2])) for o in range(w.shape[3]))
-    output = _summed([[p.output for p in per_c] for per_c in plans], b)
+    """Plan of :func:`cnn_explorer.core.ops.conv2d_multi` with the same arguments."""
+    x, w, b = ops.check_multi_arguments(x, w, b)
+    # Each input map is padded once, by the first filter's slice; the other filters reuse it.
+    first = [steps.conv2d_plan(x[..., c], w[..., c, 0], **kw) for c in range(x.shape[2])]
+    plans = tuple(tuple(p if o == 0 else _slice_plan(p, w[..., c, o]) for c, p in enumerate(first))
+                  for o in range(w.shape[3]))
+    return _assembled(x, w, b, plans)
+
+
+def _assembled(x, w, b, plans) -> MultiConvPlan:
+    output = ops.add_channels([[p.output for p in per_c] for per_c in plans], b)
     output.setflags(write=False)
-    frozen = [steps._frozen(a) for a in (x, w, b)]
-    return MultiConvPlan(*frozen, plans, output, output.shape, int(output.size))
+    return MultiConvPlan(_kept(x), steps._frozen(w), steps._frozen(b), plans, output,
+                         output.shape, int(output.size))
+
+
+def _slice_plan(plan: steps.ConvPlan, kernel: np.ndarray) -> steps.ConvPlan:
+    """``plan`` with another kernel of the same shape: same input, padded map and options, only
+    the sums computed again."""
+    applied = kernel[::-1, ::-1].copy() if plan.flip else kernel
+    output = ops.run_conv(ops.ConvSetup(plan.x, kernel, applied, plan.pads, plan.padded,
+                                        plan.stride, plan.dilation, plan.anchor,
+                                        plan.applied_anchor, plan.flip, plan.output_shape,
+                                        plan.pad_mode))
+    output.setflags(write=False)
+    return dataclasses.replace(plan, kernel=steps._frozen(kernel),
+                               applied_kernel=steps._frozen(applied), output=output)
+
+
+def _kept(values: np.ndarray) -> np.ndarray:
+    """``values`` itself if nothing can write to it (it and every array it views are read-only),
+    else a frozen copy: a plan keeps the page's photo without copying it on every edit."""
+    arr = values
+    while isinstance(arr, np.ndarray):
+        if arr.flags.writeable:
+            return steps._frozen(values)
+        arr = arr.base
+    return values if arr is None else steps._frozen(values)
 
 
 def _slices(r, g, b) -> np.ndarray:

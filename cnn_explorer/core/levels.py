@@ -11,15 +11,16 @@ def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
     Symmetric about 0 if ``diverging`` (0 sits in the middle of a diverging colour map); a range
     of one value is widened so that it still has a middle; no finite value gives the unit range.
     """
-    values = np.asarray(values)
-    if values.size == 0:
+    return levels_for_all([values], diverging)
+
+
+def levels_for_all(arrays, diverging: bool) -> tuple[float, float]:
+    """:func:`levels_for` of every value of ``arrays`` together, without joining them into one
+    array (a copy of millions of values on a large image)."""
+    ranges = [r for r in (_finite_range(np.asarray(a)) for a in arrays) if r is not None]
+    if not ranges:
         return (-1.0, 1.0) if diverging else (0.0, 1.0)
-    lo, hi = float(values.min()), float(values.max())
-    if not (np.isfinite(lo) and np.isfinite(hi)):       # the slow path only when needed
-        finite = values[np.isfinite(values)]
-        if finite.size == 0:
-            return (-1.0, 1.0) if diverging else (0.0, 1.0)
-        lo, hi = float(finite.min()), float(finite.max())
+    lo, hi = min(r[0] for r in ranges), max(r[1] for r in ranges)
     if diverging:
         bound = max(abs(lo), abs(hi)) or 1.0
         return (-bound, bound)
@@ -30,6 +31,19 @@ def levels_for(values: np.ndarray, diverging: bool) -> tuple[float, float]:
         largest = float(np.finfo(float).max)  # and 1.8e308 + spread would be infinite
         return (max(lo - spread, -largest), min(hi + spread, largest))
     return (lo, hi)
+
+
+def _finite_range(values: np.ndarray):
+    """``(min, max)`` of the finite values, None if there are none."""
+    if values.size == 0:
+        return None
+    lo, hi = float(values.min()), float(values.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):       # the slow path only when needed
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            return None
+        lo, hi = float(finite.min()), float(finite.max())
+    return lo, hi
 
 
 def page_levels(*arrays) -> tuple[float, float]:

@@ -1,6 +1,8 @@
 """Convolution, exactly: the one implementation the pages and the step traces share.
 
-Convolution is here; pooling lives in :mod:`.pooling` and is imported from here like the rest.
+Convolution is here, in one, two and three axes and over many input maps (:func:`conv2d_multi`,
+what a Conv2D layer computes); pooling lives in :mod:`.pooling` and is imported from here like the
+rest. The step traces are in :mod:`.steps`, :mod:`.channels` and :mod:`.conv3d`.
 Every sum is taken in the raster order of the kernel (or window), one term after another, so a
 step record that adds its products in the same order gets bit-for-bit the same number.
 """
@@ -16,11 +18,16 @@ from . import padding as _pad
 from .op_shared import check_fit, check_terms, finite_result, per_output, raster_sum
 from .pooling import (POOL_KINDS, PoolSetup, pool1d, pool2d, pool_reduce, pool_setup,
                       pool_windows, run_pool)
-from .validation import as_bool, as_float_array, per_axis
+from .validation import as_block, as_bool, as_float_array, per_axis, shape_text
 
-__all__ = ["conv1d", "conv2d", "pool1d", "pool2d", "POOL_KINDS", "ConvSetup", "PoolSetup",
-           "conv_setup", "pool_setup", "run_conv", "run_pool", "pool_windows", "pool_reduce",
-           "raster_sum"]
+__all__ = ["conv1d", "conv2d", "conv2d_multi", "conv3d", "pool1d", "pool2d", "POOL_KINDS",
+           "ConvSetup", "PoolSetup", "conv_setup", "pool_setup", "run_conv", "run_pool",
+           "pool_windows", "pool_reduce", "raster_sum", "check_multi_arguments", "check_filters",
+           "volume_arguments", "add_channels", "MAX_SLICES"]
+
+#: Most slices (``C_in × C_out``) a multi-channel call may hold: the guide's largest layer has
+#: 32 × 64.
+MAX_SLICES = 65_536
 
 
 class ConvSetup(NamedTuple):
@@ -84,24 +91,23 @@ def run_conv(setup: ConvSetup) -> np.ndarray:
 def _correlate(setup: ConvSetup) -> np.ndarray:
     if setup.applied.size > math.prod(setup.output_shape):
         return per_output(setup, setup.applied.shape, setup.dilation, lambda window: raster_sum(window.ravel() * setup.applied.ravel()))
-    # One shifted, strided view per kernel element, added in raster order, block of rows by block.
+    # One shifted, strided view of the padded input per kernel element, added in raster order,
+    # block of rows by block.
     out = np.empty(setup.output_shape)
     rows, row_cells = out.shape[0], int(np.prod(out.shape[1:]))
     block_rows = max(1, _BLOCK_CELLS // row_cells)
     term = np.empty((min(block_rows, rows),) + out.shape[1:])
+    taps = [(setup.padded[tuple(slice(o * d, o * d + (m - 1) * s + 1, s) for o, d, m, s
+                                in zip(offset, setup.dilation, out.shape, setup.stride))],
+             setup.applied[offset]) for offset in np.ndindex(setup.applied.shape)]
+    (first, w0), rest = taps[0], taps[1:]
     for r0 in range(0, rows, block_rows):
-        block = out[r0:r0 + block_rows]
-        tmp = term[:len(block)]
-        for n, offset in enumerate(np.ndindex(setup.applied.shape)):
-            start = (r0 * setup.stride[0] + offset[0] * setup.dilation[0],) + tuple(
-                o * d for o, d in zip(offset[1:], setup.dilation[1:]))
-            view = setup.padded[tuple(slice(b, b + (m - 1) * s + 1, s) for b, m, s
-                                      in zip(start, block.shape, setup.stride))]
-            if n == 0:
-                np.multiply(view, setup.applied[offset], out=block)
-            else:
-                np.multiply(view, setup.applied[offset], out=tmp)
-                block += tmp
+        r1 = r0 + block_rows
+        block, tmp = out[r0:r1], term[:min(r1, rows) - r0]
+        np.multiply(first[r0:r1], w0, out=block)
+        for view, w in rest:
+            np.multiply(view[r0:r1], w, out=tmp)
+            block += tmp
     return out
 
 
@@ -174,3 +180,159 @@ def conv2d(x, k, *, stride=1, padding="valid", pad_mode="zeros", dilation=1, anc
     return run_conv(setup)
 
 
+
+
+def conv3d(x, k, *, stride=1, padding="valid", pad_mode="zeros", dilation=1, anchor=None,
+           flip=False) -> np.ndarray:
+    """Slide a 3D kernel through a volume and write each sum of products to the output.
+
+    Parameters
+    ----------
+    x : array_like, shape (D, H, W)
+        The volume (finite numbers).
+    k : array_like, shape (kd, kh, kw)
+        The kernel cube (any sizes).
+    stride, dilation, anchor : int or (int, int, int)
+        Per axis, as in :func:`conv2d`.
+    padding : {"valid", "same", "full"} or int or tuple
+        An int pads every side; ``(d, h, w)`` pads each axis symmetrically;
+        ``(front, back, top, bottom, left, right)`` or three ``(before, after)`` pairs give each
+        side.
+    pad_mode : {"zeros", "reflect", "replicate", "circular"}
+    flip : bool
+        True flips the kernel on all three axes first (true convolution).
+
+    Returns
+    -------
+    ndarray, float64, shape (D', H', W')
+        Each axis follows :func:`cnn_explorer.core.padding.output_length`; terms are added in the
+        kernel's raster order (depth slowest).
+
+    Raises
+    ------
+    ValueError
+        Everything :func:`conv2d` refuses, in three axes.
+    """
+    x, k = volume_arguments(x, k)
+    return run_conv(conv_setup(x, k, 3, stride=stride, padding=padding, pad_mode=pad_mode,
+                               dilation=dilation, anchor=anchor, flip=flip))
+
+
+def volume_arguments(x, k) -> tuple[np.ndarray, np.ndarray]:
+    """A volume ``(D, H, W)`` and a kernel cube ``(kd, kh, kw)`` as float64, or a ``ValueError``
+    that names the layout."""
+    layout = "(depth, rows, columns)"
+    return (as_block(x, name="volume", ndim=3, layout=layout),
+            as_block(k, name="kernel", ndim=3, layout=layout))
+
+
+def check_multi_arguments(x, w, b=None):
+    """Check a multi-channel input, weights and bias; return them as float64 arrays.
+
+    Returns
+    -------
+    x : ndarray, shape (H, W, C_in)
+    w : ndarray, shape (kh, kw, C_in, C_out)
+    b : ndarray, shape (C_out,)
+        Zeros when ``b`` is None.
+    """
+    x = as_block(x, name="input", ndim=3, layout="(rows, columns, channels)")
+    return (x,) + check_filters(w, b, x.shape[2])
+
+
+def check_filters(w, b, c_in: int):
+    """The weights ``(kh, kw, c_in, C_out)`` and bias ``(C_out,)`` (zeros for None) of filters
+    that read ``c_in`` input maps, as float64 arrays, or a ``ValueError`` saying what is wrong."""
+    w = as_block(w, name="weights", ndim=4,
+                 layout="(kernel rows, kernel columns, input channels, filters)")
+    if w.shape[2] != c_in:
+        raise ValueError(f"the weights have {w.shape[2]} input channel(s) but the input has "
+                         f"{c_in}: each filter needs one slice per input map")
+    if w.shape[2] * w.shape[3] > MAX_SLICES:
+        raise ValueError(f"{w.shape[2]}×{w.shape[3]} kernel slices are more than the "
+                         f"{MAX_SLICES:,} this app computes with")
+    if b is None:
+        b = np.zeros(w.shape[3])
+    else:
+        b = as_float_array(np.atleast_1d(b) if np.ndim(b) == 0 else b, name="bias", ndim=1)
+        if b.shape != (w.shape[3],):
+            raise ValueError(f"the bias needs one number per filter ({w.shape[3]}); "
+                             f"got {shape_text(b.shape)}")
+    return w, b
+
+
+def add_channels(partials, bias: np.ndarray) -> np.ndarray:
+    """Each filter's partial maps added in channel order, then its bias.
+
+    Parameters
+    ----------
+    partials : sequence of sequence of ndarray
+        ``partials[o][c]``, shape (H', W'): filter ``o``'s slice ``c`` over input map ``c``.
+    bias : ndarray, shape (C_out,)
+
+    Returns
+    -------
+    ndarray, shape (H', W', C_out)
+        ``((partials[o][0] + partials[o][1]) + ...) + bias[o]``: the order the trace adds in.
+    """
+    out = np.empty(partials[0][0].shape + (len(partials),))
+    with np.errstate(over="ignore", invalid="ignore"):       # checked once, below
+        for o, (per_c, b) in enumerate(zip(partials, bias)):
+            total = out[..., o]
+            if len(per_c) == 1:
+                np.copyto(total, per_c[0])
+            else:
+                np.add(per_c[0], per_c[1], out=total)
+            for p in per_c[2:]:
+                total += p
+            total += b
+    return finite_result(out, "convolution")
+
+
+def conv2d_multi(x, w, b=None, *, stride=1, padding="valid", pad_mode="zeros", dilation=1,
+                 anchor=None, flip=False) -> np.ndarray:
+    """Convolve a multi-channel input with a bank of filters, as a Conv2D layer does.
+
+    Each filter ``o`` has one 2D slice per input map; each slice slides over its own map as in
+    :func:`conv2d`, and the partial maps are added in channel order, then the bias:
+    ``out[i, j, o] = ((partial_0 + partial_1) + ... + partial_{C_in-1}) + b[o]``.
+
+    Parameters
+    ----------
+    x : array_like, shape (H, W, C_in)
+        The input maps (an RGB image has ``C_in = 3``).
+    w : array_like, shape (kh, kw, C_in, C_out)
+        Keras's layout: ``w[..., c, o]`` is the slice of filter ``o`` that reads input map ``c``.
+    b : array_like, shape (C_out,), optional
+        One bias per filter (default zeros).
+    stride, padding, pad_mode, dilation, anchor, flip
+        As in :func:`conv2d`, applied to every slice alike.
+
+    Returns
+    -------
+    ndarray, float64, shape (H', W', C_out)
+        ``H', W'`` as :func:`conv2d` gives for one slice.
+
+    Raises
+    ------
+    ValueError
+        Everything :func:`conv2d` refuses, plus inputs that are not 3D / weights that are not
+        4D, a channel count that differs, a bias of the wrong length.
+
+    Examples
+    --------
+    >>> x = np.ones((3, 3, 2)); w = np.ones((3, 3, 2, 1))
+    >>> conv2d_multi(x, w, [0.5])[..., 0]
+    array([[18.5]])
+    """
+    x, w, b = check_multi_arguments(x, w, b)
+    partials = [[] for _ in range(w.shape[3])]
+    for c in range(x.shape[2]):
+        # Pad each input map once; every filter's slice for that map reuses the padded copy.
+        setup = conv_setup(x[..., c], w[..., c, 0], 2, stride=stride, padding=padding,
+                           pad_mode=pad_mode, dilation=dilation, anchor=anchor, flip=flip)
+        for o in range(w.shape[3]):
+            typed = w[..., c, o]
+            applied = typed[::-1, ::-1].copy() if setup.flip else typed
+            partials[o].append(run_conv(setup._replace(kernel=typed, applied=applied)))
+    return add_channels(partials, b)

@@ -63,6 +63,18 @@ def as_float_array(values, *, name: str, ndim: int | tuple[int, ...]) -> np.ndar
     return arr
 
 
+def as_block(values, *, name: str, ndim: int, layout: str) -> np.ndarray:
+    """:func:`as_float_array` for an array of ``ndim`` axes whose message names its ``layout``
+    (``"(rows, columns, channels)"``) when the number of axes is wrong."""
+    try:
+        dims = np.ndim(values)
+    except ValueError:            # ragged lists: as_float_array says so in words
+        dims = ndim
+    if dims != ndim and dims > 0:
+        raise ValueError(f"the {name} must have {ndim} axes {layout}; got {dims}")
+    return as_float_array(values, name=name, ndim=ndim)
+
+
 def _kind_word(arr: np.ndarray) -> str:
     return {"U": "text", "S": "text", "c": "complex numbers"}.get(arr.dtype.kind, str(arr.dtype))
 

@@ -69,6 +69,17 @@ def scipy_conv(x, k, *, stride, pads, pad_mode, dilation, flip):
     return full[tuple(slice(None, None, s) for s in stride)]
 
 
+def ndimage_conv(x, k, *, stride, pads, pad_mode, dilation, flip):
+    """scipy.ndimage.correlate on the padded input, keeping the windows that fit, every stride."""
+    xp = np.pad(np.asarray(x, float), pads, mode=NP_MODE[pad_mode])
+    kk = dilate(np.flip(k) if flip else k, dilation)
+    full = ndi.correlate(xp, kk, mode="constant")
+    # ndimage centres a window of m cells at m // 2: the window starting at 0 sits there.
+    valid = tuple(slice(m // 2, m // 2 + n - m + 1, s)
+                  for m, n, s in zip(kk.shape, xp.shape, stride))
+    return full[valid]
+
+
 def fitting_shape(rng, kshape, dilation, pads, pad_mode, spread):
     """A random input shape the (dilated) kernel fits in once padded, with enough cells for the
     pad mode (reflect and circular copy from the data); up to ``spread - 1`` cells over the least."""

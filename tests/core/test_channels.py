@@ -1,10 +1,10 @@
-"""channels.conv2d_multi and its trace against naive loops and SciPy, and its messages."""
+"""ops.conv2d_multi and its trace against naive loops and SciPy, and its messages."""
 
 import numpy as np
 import pytest
 
 from cnn_explorer.core import channels, ops, steps
-from core_oracles import naive_conv, random_conv_config, scipy_conv
+from core_oracles import naive_conv, ndimage_conv, random_conv_config, scipy_conv
 
 
 def _multi_config(seed):
@@ -29,19 +29,33 @@ def _naive_multi(x, w, b, oracle_kw):
     return np.stack(out, axis=-1)
 
 
+def _ndimage_multi(x, w, b, oracle_kw):
+    """Per filter: scipy.ndimage.correlate of the (rows, columns, channels) block with the filter
+    as one 3D kernel, whose single valid position along the channels is the sum over them."""
+    kw = dict(oracle_kw, stride=oracle_kw["stride"] + (1,), pads=list(oracle_kw["pads"]) + [(0, 0)],
+              dilation=oracle_kw["dilation"] + (1,), flip=False)
+    out = []
+    for o in range(w.shape[3]):
+        k = w[::-1, ::-1, :, o] if oracle_kw["flip"] else w[..., o]
+        out.append(ndimage_conv(x, k, **kw)[..., 0] + (0.0 if b is None else b[o]))
+    return np.stack(out, axis=-1)
+
+
 @pytest.mark.parametrize("seed", range(500))
 def test_conv2d_multi_matches_naive_loops_scipy_and_its_trace(seed):
     """500 random configurations: every padding form and mode, stride, dilation, anchor, flip,
     1-4 input maps, 1-3 filters, with and without bias."""
     x, w, b, kw, oracle_kw = _multi_config(seed)
     where = f"x {x.shape}, w {w.shape}, {kw}"
-    got = channels.conv2d_multi(x, w, b, **kw)
+    got = ops.conv2d_multi(x, w, b, **kw)
     np.testing.assert_array_equal(got, _naive_multi(x, w, b, oracle_kw), err_msg=where)
     bias = np.zeros(w.shape[3]) if b is None else b
     want = np.stack([sum(scipy_conv(x[..., c], w[..., c, o], **oracle_kw)
                          for c in range(x.shape[2])) + bias[o]
                      for o in range(w.shape[3])], axis=-1)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-10, err_msg=where)
+    np.testing.assert_allclose(got, _ndimage_multi(x, w, b, oracle_kw), rtol=1e-12, atol=1e-10,
+                               err_msg=where)
     plan = channels.conv2d_multi_plan(x, w, b, **kw)
     np.testing.assert_array_equal(plan.output, got, err_msg=where)
     # Spot-check a few steps bit for bit (all of them for small outputs).
@@ -61,7 +75,7 @@ def test_conv2d_multi_matches_naive_loops_scipy_and_its_trace(seed):
 def test_one_input_map_is_conv2d_plus_bias(rng):
     x = rng.normal(size=(7, 9))
     k = rng.normal(size=(3, 2))
-    got = channels.conv2d_multi(x[..., None], k[..., None, None], [0.5], padding="same", stride=2)
+    got = ops.conv2d_multi(x[..., None], k[..., None, None], [0.5], padding="same", stride=2)
     np.testing.assert_array_equal(got[..., 0], ops.conv2d(x, k, padding="same", stride=2) + 0.5)
 
 
@@ -96,7 +110,7 @@ def test_negative_total_goes_to_zero_after_relu():
     (np.ones((4, 4, 1)) * 1e308, np.ones((2, 2, 1, 1)) * 10, None, "overflows"),
 ])
 def test_bad_input_says_why(x, w, b, words):
-    for call in (channels.conv2d_multi, channels.conv2d_multi_plan):
+    for call in (ops.conv2d_multi, channels.conv2d_multi_plan):
         with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
             call(x, w, b)
 
@@ -104,6 +118,55 @@ def test_bad_input_says_why(x, w, b, words):
 def test_keywords_reach_every_slice(rng):
     x, w = rng.normal(size=(6, 6, 2)), rng.normal(size=(3, 3, 2, 1))
     with pytest.raises(ValueError, match="stride must be at least 1"):
-        channels.conv2d_multi(x, w, stride=0)
+        ops.conv2d_multi(x, w, stride=0)
     with pytest.raises(ValueError, match="reflect padding"):
-        channels.conv2d_multi(x, w, padding=6, pad_mode="reflect")
+        ops.conv2d_multi(x, w, padding=6, pad_mode="reflect")
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_with_weights_equals_a_new_plan_and_recomputes_only_changed_slices(seed):
+    """Random configurations: one slice changed (or only the bias), the plan of the same input
+    with the new weights is bit for bit the fresh plan, and keeps the unchanged slices' plans."""
+    x, w, b, kw, _ = _multi_config(seed)
+    plan = channels.conv2d_multi_plan(x, w, b, **kw)
+    rng = np.random.default_rng(seed)
+    new_w, new_b = w.copy(), np.round(rng.normal(size=w.shape[3]), 2)
+    c, o = int(rng.integers(w.shape[2])), int(rng.integers(w.shape[3]))
+    if seed % 4:
+        new_w[tuple(int(rng.integers(m)) for m in w.shape[:2]) + (c, o)] += 1.25
+    again = plan.with_weights(new_w, new_b)
+    fresh = channels.conv2d_multi_plan(x, new_w, new_b, **kw)
+    np.testing.assert_array_equal(again.output, fresh.output)
+    np.testing.assert_array_equal(again.weights, new_w)
+    for oo in range(w.shape[3]):
+        for cc in range(w.shape[2]):
+            old, got, want = plan.plans[oo][cc], again.plans[oo][cc], fresh.plans[oo][cc]
+            assert got.padded is old.padded        # the padded map is never made again
+            np.testing.assert_array_equal(got.output, want.output)
+            np.testing.assert_array_equal(got.kernel, want.kernel)
+            if seed % 4 == 0 or (cc, oo) != (c, o):
+                assert got is old
+    n = again.n_steps - 1
+    assert again.step(n).total == fresh.step(n).total == again.output.reshape(-1)[n]
+
+
+def test_with_weights_refuses_another_shape_or_channel_count():
+    plan = channels.conv2d_multi_plan(np.ones((4, 4, 2)), np.ones((3, 3, 2, 1)))
+    with pytest.raises(ValueError, match="keep the plan's shape 3×3×2×1"):
+        plan.with_weights(np.ones((2, 2, 2, 1)))
+    with pytest.raises(ValueError, match="3 input channel"):
+        plan.with_weights(np.ones((3, 3, 3, 1)))
+    with pytest.raises(ValueError, match="only finite numbers"):
+        plan.with_weights(np.full((3, 3, 2, 1), np.nan))
+
+
+def test_a_read_only_input_is_kept_and_a_writable_one_copied():
+    image = np.random.default_rng(5).random((6, 6, 3))
+    writable = channels.conv2d_multi_plan(image, np.ones((3, 3, 3, 1)))
+    assert writable.x is not image and not np.shares_memory(writable.x, image)
+    image.setflags(write=False)
+    kept = channels.conv2d_multi_plan(image, np.ones((3, 3, 3, 1)))
+    assert kept.x is image
+    view = np.random.default_rng(6).random((6, 6, 3))[:, :]    # read-only view, writable base
+    view.setflags(write=False)
+    assert not np.shares_memory(channels.conv2d_multi_plan(view, np.ones((1, 1, 3, 1))).x, view)

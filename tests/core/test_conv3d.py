@@ -1,11 +1,11 @@
-"""conv3d and its trace against a naive loop, scipy.signal and scipy.ndimage.correlate in 3D."""
+"""ops.conv3d and its trace against a naive loop, scipy.signal and scipy.ndimage.correlate in 3D."""
 
 import numpy as np
 import pytest
-import scipy.ndimage as ndi
 
-from cnn_explorer.core import conv3d
-from core_oracles import NP_MODE, dilate, fitting_shape, naive_conv, pads_for, scipy_conv
+from cnn_explorer.core import conv3d, ops
+from core_oracles import (NP_MODE, fitting_shape, naive_conv, ndimage_conv, pads_for,
+                          scipy_conv)
 
 
 def _config(seed):
@@ -39,26 +39,15 @@ def _config(seed):
                           flip=flip)
 
 
-def _ndimage(x, k, *, stride, pads, pad_mode, dilation, flip):
-    """scipy.ndimage.correlate on the padded volume, keeping the windows that fit, every stride."""
-    xp = np.pad(x, pads, mode=NP_MODE[pad_mode])
-    kk = dilate(np.flip(k) if flip else k, dilation)
-    full = ndi.correlate(xp, kk, mode="constant")
-    # ndimage centres a window of m cells at m // 2: the window starting at 0 sits there.
-    valid = tuple(slice(m // 2, m // 2 + n - m + 1, s)
-                  for m, n, s in zip(kk.shape, xp.shape, stride))
-    return full[valid]
-
-
 @pytest.mark.parametrize("seed", range(500))
 def test_conv3d_matches_naive_loop_scipy_and_its_trace(seed):
     """500 random configurations: kernel cubes 1-3 per axis, every padding form and mode,
     strides, dilations, anchors, flip."""
     x, k, kw, oracle_kw = _config(seed)
     where = f"x {x.shape}, k {k.shape}, {kw}"
-    got = conv3d.conv3d(x, k, **kw)
+    got = ops.conv3d(x, k, **kw)
     np.testing.assert_array_equal(got, naive_conv(x, k, **oracle_kw), err_msg=where)
-    np.testing.assert_allclose(got, _ndimage(x, k, **oracle_kw), rtol=1e-12, atol=1e-10,
+    np.testing.assert_allclose(got, ndimage_conv(x, k, **oracle_kw), rtol=1e-12, atol=1e-10,
                                err_msg=where)
     np.testing.assert_allclose(got, scipy_conv(x, k, **oracle_kw), rtol=1e-12, atol=1e-10,
                                err_msg=where)
@@ -73,7 +62,7 @@ def test_conv3d_matches_naive_loop_scipy_and_its_trace(seed):
 
 def test_a_cube_of_ones_counts_the_cells_it_covers():
     x = np.ones((4, 4, 4))
-    out = conv3d.conv3d(x, np.ones((3, 3, 3)), padding="same")
+    out = ops.conv3d(x, np.ones((3, 3, 3)), padding="same")
     assert out[1, 1, 1] == 27 and out[0, 0, 0] == 8 and out[0, 1, 1] == 18
 
 
@@ -98,6 +87,6 @@ def test_windows_for_a_depth_slice():
     (np.ones((4, 4, 4)), np.ones((2, 2, 2)), {"flip": "yes"}, "True or False"),
 ])
 def test_bad_input_says_why(x, k, kw, words):
-    for call in (conv3d.conv3d, conv3d.conv3d_plan):
+    for call in (ops.conv3d, conv3d.conv3d_plan):
         with pytest.raises(ValueError, match=words):
             call(x, k, **kw)

@@ -107,6 +107,11 @@ def test_conv_and_pool_arguments_are_value_errors(a, b, c, d):
                  lambda: ops.conv2d([[1.0, 2]], a, padding=b, anchor=c, flip=d),
                  lambda: ops.pool1d([1.0, 2, 3], a, stride=b, padding=c, kind=d),
                  lambda: ops.pool2d(a, 1, ceil_mode=b),
+                 lambda: ops.conv2d_multi([[[1.0, 2]]], a, b, padding=c, flip=d),
+                 lambda: ops.conv2d_multi(a, np.ones((1, 1, 1, 1)), stride=b, dilation=c,
+                                          pad_mode=d),
+                 lambda: ops.conv3d([[[1.0, 2]]], a, stride=b, padding=c, pad_mode=d),
+                 lambda: ops.conv3d(a, [[[1.0]]], anchor=b, dilation=c, flip=d),
                  lambda: steps.conv2d_plan([[1.0]], [[1.0]], padding=a).step(b),
                  lambda: steps.pool1d_plan([1.0, 2], 1).windows_for(a),
                  lambda: steps.pool1d_plan([1.0, 2], 1).step_number(b)):

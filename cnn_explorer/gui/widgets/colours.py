@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from cnn_explorer.core.levels import levels_for, page_levels  # noqa: F401 (the views' colour ranges)
+from cnn_explorer.core.levels import levels_for, levels_for_all, page_levels  # noqa: F401 (the views' colour ranges)
 
 INPUT = "#1f6fb4"      # blue: the data the kernel slides over
 PADDING = "#8a8a8a"    # grey, hatched: cells added around the input

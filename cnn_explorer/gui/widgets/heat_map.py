@@ -23,6 +23,11 @@ MIN_CELL_PX_FOR_NUMBERS = 24.0
 MIN_FONT_PX = 8
 # Bigger grids never get cells wide enough for numbers in a page-sized view; don't measure them.
 MEASURE_LIMIT = 2048
+#: Most cells drawn along a side. No view of a 1600×1000 window is this many pixels wide, and
+#: Qt draws a larger image by picking one cell per screen pixel anyway, so a bigger grid is
+#: drawn one cell in n along each axis (each drawn square holds the exact value of the top-left
+#: cell of its n×n block) and the title says so: a 2048×2048 map costs a quarter of the work.
+MAX_DRAWN_CELLS = 1024
 
 
 def level_fractions(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -160,12 +165,15 @@ class CellImage(QGraphicsObject):
     def __init__(self):
         super().__init__()
         self._pixels = np.zeros((0, 0), np.uint32)
+        self._step = 1
         self._qimage = None
 
-    def set_pixels(self, pixels: np.ndarray) -> None:
-        """Show ``pixels`` (rows, cols) uint32 ARGB words (see :func:`argb_pixels`)."""
-        if pixels.shape != self._pixels.shape:
+    def set_pixels(self, pixels: np.ndarray, step: int = 1) -> None:
+        """Show ``pixels`` (rows, cols) uint32 ARGB words (see :class:`ColourScale`), each
+        drawn over ``step`` × ``step`` cells."""
+        if pixels.shape != self._pixels.shape or step != self._step:
             self.prepareGeometryChange()
+        self._step = step
         self._pixels = np.ascontiguousarray(pixels, np.uint32)      # the QImage's buffer
         rows, cols = self._pixels.shape
         self._qimage = QImage(self._pixels.data, cols, rows, 4 * cols,
@@ -177,7 +185,7 @@ class CellImage(QGraphicsObject):
 
     def boundingRect(self):  # noqa: N802 (Qt name)
         rows, cols = self._pixels.shape
-        return QRectF(0, 0, cols, rows)
+        return QRectF(0, 0, cols * self._step, rows * self._step)
 
     def paint(self, painter, option, widget=None):
         if self._qimage is not None:
@@ -262,6 +270,8 @@ class HeatMap(QWidget):
         self._drawn_padding = None
         self._drawn_window = None
 
+        self._title_text = title
+        self._sampling = 1            # one cell in n drawn per axis (MAX_DRAWN_CELLS)
         self.title = _Title(title)
         self.title.setStyleSheet(f"color: {colours.ROLE_COLOURS[role]}; font-weight: bold;")
         self.view = pg.GraphicsView(background="w")
@@ -311,8 +321,19 @@ class HeatMap(QWidget):
 
     # -- data ------------------------------------------------------------------------------
     def set_title(self, text: str) -> None:
+        self._title_text = text
+        self._show_title()
+
+    def _show_title(self):
+        text = self._title_text
+        if self._sampling > 1:
+            text += f" · 1 cell in {self._sampling}×{self._sampling} drawn"
         if self.title.text() != text:      # an equal setText would still re-lay out the page
             self.title.setText(text)
+        self.title.setToolTip(
+            f"More cells than this view has pixels: each drawn square shows the exact value of "
+            f"the top-left cell of its {self._sampling}×{self._sampling} block" if
+            self._sampling > 1 else "")
 
     def values(self) -> np.ndarray:
         """The values shown, float64 (rows, cols); NaN where a cell is empty."""
@@ -374,7 +395,14 @@ class HeatMap(QWidget):
             self.box.setRange(QRectF(0, 0, cols, rows), padding=0.02)
 
     def _draw_image(self, shown):
-        self.image.set_pixels(self._scale.pixels(shown, self._levels))
+        step = max(1, -(-max(shown.shape) // MAX_DRAWN_CELLS))
+        image = shown[::step, ::step]
+        # a drawn cell covers the step×step cells it stands for: overlays and clicks keep the
+        # grid's own cell coordinates
+        self.image.set_pixels(self._scale.pixels(image, self._levels), step)
+        if step != self._sampling:
+            self._sampling = step
+            self._show_title()
 
     @staticmethod
     def _grid_path(rows, cols):

@@ -238,6 +238,34 @@ def test_heat_map_reports_the_cell_under_the_mouse(qtbot):
     assert blocker.args == [-1, -1]
 
 
+def test_a_grid_larger_than_any_view_is_drawn_one_cell_in_n_and_says_so(qtbot):
+    heat = show(qtbot, HeatMap("Output", "output", diverging=True))
+    values = np.full((2050, 1030), -1.0)
+    values[:, 1000:] = 1.0                     # the last 30 columns positive
+    values[2049, 0] = 1.0                      # a cell the one-in-three drawing skips
+    heat.set_data(values, levels=(-1, 1))
+    assert heat.image.pixels().shape == (684, 344)     # ceil(2050 / 3) × ceil(1030 / 3)
+    assert heat.values() is not None and heat.values().shape == (2050, 1030)
+    assert heat.title.text() == "Output · 1 cell in 3×3 drawn"
+    assert "exact value of the top-left cell" in heat.title.toolTip()
+    # drawn squares cover the grid's own cells: the right edge is positive, the left negative
+    qtbot.waitUntil(lambda: pixel_at_cell(heat, 1000, 1028) == QColor(
+        *colours.DIVERGING_LUT[-1][:3]))
+    assert pixel_at_cell(heat, 1000, 300) == QColor(*colours.DIVERGING_LUT[0][:3])
+    with qtbot.waitSignal(heat.sigCellHovered) as blocker:
+        hover(qtbot, heat, 1500, 1003)
+    # the grid's cells, not the drawn squares' (684 × 344), to the nearest screen pixel (~7 cells)
+    row, col = blocker.args
+    assert abs(row - 1500) <= 30 and abs(col - 1003) <= 30
+    heat.set_title("Output 2")
+    assert heat.title.text() == "Output 2 · 1 cell in 3×3 drawn"
+    heat.set_data(np.zeros((1024, 1024)))              # fits: every cell drawn, no note
+    assert heat.image.pixels().shape == (1024, 1024) and heat.title.text() == "Output 2"
+    assert heat.title.toolTip() == ""
+    heat.set_data(np.zeros((0, 4)))                    # a layer with no map: nothing to draw
+    assert heat.values().shape == (0, 4)
+
+
 # -- stepper -----------------------------------------------------------------------------------
 def test_stepper_steps_clamps_and_labels(qtbot):
     stepper = show(qtbot, Stepper(), (700, 40))

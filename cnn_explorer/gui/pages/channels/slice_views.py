@@ -4,7 +4,8 @@ row of small maps, and the one-line step formula."""
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QGraphicsObject, QGridLayout, QHBoxLayout, QLabel, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from cnn_explorer.core.formulas import number
 from cnn_explorer.gui.widgets import colours
@@ -86,6 +87,9 @@ class ColourImage(QWidget):
         self.box.setMouseEnabled(False, False)
         self.view.setCentralItem(self.box)
         self.image = pg.ImageItem(axisOrder="row-major")
+        # repainted from a screen-sized pixmap: a 2048×2048 photo scaled down at every repaint
+        # of the page cost milliseconds for a picture that changes only with the image
+        self.image.setCacheMode(QGraphicsObject.DeviceCoordinateCache)
         self.box.addItem(self.image)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -198,7 +202,10 @@ def window_cells(taps) -> list[tuple[int, int]]:
 
 
 def filled(output: np.ndarray, n: int) -> np.ndarray:
-    """``output`` (2D) with the cells after step ``n`` (raster order) empty (NaN)."""
+    """``output`` (2D) with the cells after step ``n`` (raster order) empty (NaN); ``output``
+    itself at the last step (no copy of a large map)."""
+    if n + 1 >= np.size(output):
+        return output
     shown = np.array(output, dtype=float)
     shown.reshape(-1)[n + 1:] = np.nan
     return shown

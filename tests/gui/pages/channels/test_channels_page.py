@@ -6,7 +6,7 @@ import pytest
 from explorer_helpers import choose, forward, open_page, shown, type_into
 from PySide6.QtCore import QPointF, Qt
 
-from cnn_explorer.core import channels, conv3d
+from cnn_explorer.core import conv3d, ops
 from cnn_explorer.core.formulas import number
 from cnn_explorer.data import photos
 from cnn_explorer.gui.pages.channels.channels_page import ChannelsPage
@@ -80,7 +80,7 @@ def test_add_filters_for_several_feature_maps_and_undo(qtbot, page):
     assert page.state.n_filters == 2 and page.state.selected == 1
     maps = [m for m in view.outputs.maps if m.isVisible()]
     assert len(maps) == 3                         # two feature maps and a ReLU
-    want = channels.conv2d_multi(page.state.image, page.state.weights, padding="same")
+    want = ops.conv2d_multi(page.state.image, page.state.weights, padding="same")
     np.testing.assert_array_equal(shown(maps[0]), want[..., 0])
     assert maps[1].title.text().startswith("▶ Filter 2")
     page.undo_stack.undo()                         # the preset
@@ -128,7 +128,7 @@ def test_volume_mode_marks_the_window_on_each_slice_and_fills_in(qtbot, page):
     kernel[1, 1, 1] = 1
     np.testing.assert_array_equal(page.state.kernel3d, kernel)
     volume = conv3d.volume("cube", 4)
-    want = conv3d.conv3d(volume, kernel, padding="same")
+    want = ops.conv3d(volume, kernel, padding="same")
     assert len([m for m in view.inputs.maps if m.isVisible()]) == 6      # 4 + 2 pad slices
     forward(qtbot, view, 16 + 5)                                          # output [1, 1, 1]
     step = view.current_step()
@@ -146,3 +146,30 @@ def test_volume_mode_marks_the_window_on_each_slice_and_fills_in(qtbot, page):
     assert view.current_step().index == (3, 0, 2)
     page.undo_stack.undo()                                                # the typed 1
     assert view.preset.currentText() == "box mean"
+
+
+def test_a_typed_weight_on_a_large_grey_image_shows_the_exact_value(qtbot, page, tmp_path):
+    """A 1300×1100 grey picture (three equal planes): more cells than the maps have pixels, so
+    they are drawn one in 2×2 and say so; a typed weight redraws the map and the stepped value
+    is the exact one, for the cell the student clicks."""
+    from PIL import Image
+    grey = np.random.default_rng(7).integers(0, 256, (1300, 1100), dtype=np.uint8)
+    path = tmp_path / "grey.png"
+    Image.fromarray(grey).save(path)
+    view = page.rgb
+    view.load(str(path), 0)
+    assert page.state.image.shape == (1300, 1100, 3)
+    type_into(qtbot, view.slices.editors[0], 0, 2, "0.75")       # red slice, top right
+    assert page.state.weights[0, 2, 0, 0] == 0.75
+    want = ops.conv2d_multi(grey[..., None].repeat(3, axis=2) / 255.0, page.state.weights,
+                            padding="same")[..., 0]
+    out = view.outputs.maps[0]
+    np.testing.assert_array_equal(shown(out), want)
+    assert out.title.text() == "▶ Filter 1 (sum + bias) · 1 cell in 2×2 drawn"
+    assert out.image.pixels().shape == (650, 550)
+    view.stepper.set_step(view.plans[0].step_number((1201, 1001, 0)))
+    step = view.current_step()
+    assert step.index == (1201, 1001, 0) and step.total == want[1201, 1001]
+    assert f"= <b>{number(want[1201, 1001])}</b>" in view.formula.text()
+    assert "[1201, 1001]" in view.formula.text()
+    np.testing.assert_array_equal(shown(view.outputs.maps[1]), np.maximum(want, 0))
