@@ -48,8 +48,12 @@ class ConvSetup(NamedTuple):
 
 
 def conv_setup(x, k, ndim, *, stride=1, padding="valid", pad_mode="zeros", dilation=1, anchor=None,
-               flip=False) -> ConvSetup:
-    """Check convolution arguments and pad the input (see :func:`conv2d` for their meaning)."""
+               flip=False, pad_with=None) -> ConvSetup:
+    """Check convolution arguments and pad the input (see :func:`conv2d` for their meaning).
+
+    ``pad_with(x, pads, pad_mode)``, if given, pads the checked input instead of
+    :func:`padding.pad` (a caller that keeps the last padding of the same input).
+    """
     x = as_float_array(x, name="input", ndim=ndim)
     kernel = as_float_array(k, name="kernel", ndim=ndim)
     stride = per_axis(stride, ndim, "stride")
@@ -64,7 +68,7 @@ def conv_setup(x, k, ndim, *, stride=1, padding="valid", pad_mode="zeros", dilat
     check_fit("kernel", kernel.shape, x.shape, pads, dilation)
     out_shape = tuple(_pad.output_length(n, s, stride=st, dilation=d, pad=p)
                       for n, s, st, d, p in zip(x.shape, kernel.shape, stride, dilation, pads))
-    padded = _pad.pad(x, pads, pad_mode)
+    padded = (pad_with or _pad.pad)(x, pads, pad_mode)
     # A dilation on a 1-wide axis and a stride beyond the padded input change nothing; capped,
     # they keep the index arithmetic within int64 (2**63 raised deep inside NumPy).
     dilation = tuple(1 if k == 1 else d for k, d in zip(kernel.shape, dilation))

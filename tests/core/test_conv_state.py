@@ -64,3 +64,22 @@ def test_a_resized_kernel_gets_the_middle_as_its_centre_and_an_edit_keeps_it():
     state = ConvState(np.ones(7), [-1, 1], anchor=1, padding="same")
     assert state.anchor_for([5, 1]) == (1,)
     assert state.anchor_for([1, 2, 3]) is None
+
+
+def test_a_kernel_edit_pads_the_same_input_once_and_plans_it_exactly():
+    import dataclasses
+
+    from cnn_explorer.core import ops
+    from cnn_explorer.core.conv_state import ConvState, conv_plan
+
+    rng = np.random.default_rng(3)
+    first = ConvState(rng.random((9, 7)), np.ones((3, 3)), None, "same")
+    second = dataclasses.replace(first, kernel=rng.random((3, 3)))
+    third = dataclasses.replace(second, kernel=rng.random((3, 3)))
+    assert third._setup.padded is second._setup.padded          # padded once for both
+    assert not third._setup.padded.flags.writeable
+    other = dataclasses.replace(third, pad_mode="reflect")       # other pads: padded anew
+    assert other._setup.padded is not third._setup.padded
+    for state in (second, third, other):
+        np.testing.assert_array_equal(conv_plan(state).output, ops.conv2d(
+            state.data, state.kernel, padding="same", pad_mode=state.pad_mode))
