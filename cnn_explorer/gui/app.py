@@ -81,6 +81,11 @@ def take_screenshot(app, window, page_name, path, demo_train=0):
     window.resize(*DEFAULT_SIZE)
     window.show()
     app.processEvents()
+    if demo_train > 0 and page_name != "training":
+        # a page that shows the trained model (Explain) shows the Training page's, trained here
+        trainer = window.show_page("training")
+        trainer.ask_to_save = False
+        trainer.train_batches(demo_train)
     page = window.show_page(page_name)
     if page.property("broken"):
         print(page.text(), file=sys.stderr)

@@ -113,6 +113,16 @@ def test_screenshot_command_writes_a_full_size_png(qapp, tmp_path, name, capsys)
     assert f"wrote {path}" in capsys.readouterr().out
 
 
+def test_a_demo_trained_explain_screenshot_explains_the_training_pages_model(qapp, tmp_path,
+                                                                            capsys):
+    # the README's Explain picture: the Training page trains a few batches, Explain shows them
+    path = tmp_path / "explain.png"
+    assert app_module.main(["--page", "explain", "--demo-train", "3", "--screenshot",
+                            str(path)]) == 0
+    assert QImage(str(path)).size().toTuple() == DEFAULT_SIZE
+    assert f"wrote {path}" in capsys.readouterr().out
+
+
 def test_the_first_window_fits_the_screen(qtbot):
     # 1280×860 ran off a 1366×768 laptop's screen; the offscreen test screen is 800×800
     window = MainWindow(pages=["conv1d"], restore_settings=False)

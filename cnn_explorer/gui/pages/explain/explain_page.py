@@ -378,10 +378,7 @@ class ExplainPage(Page):
         super().hideEvent(event)
 
     def prepare_screenshot(self, demo_train=0):
-        training = self._training_page()
-        if demo_train > 0 and hasattr(training, "train_batches"):
-            training.train_batches(demo_train)
-        self.use_latest_model(force=True)
+        self.use_latest_model(force=True)      # --demo-train trained it on the Training page
         self.edit("Filter", channel=5)
         loop = QEventLoop()
         self.grow.sigStopped.connect(loop.quit)
