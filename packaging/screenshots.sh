@@ -5,6 +5,10 @@ cd "$(dirname "$0")/.."
 out=resources/screenshots
 mkdir -p "$out"
 export QT_QPA_PLATFORM=offscreen
+# fresh settings: the pictures show what a first start shows (hints included), not this user's
+XDG_CONFIG_HOME=$(mktemp -d)
+export XDG_CONFIG_HOME
+trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
 for page in conv1d conv2d channels pooling backprop model; do
     cnn-explorer --page "$page" --screenshot "$out/$page.png"
 done
