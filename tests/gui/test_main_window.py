@@ -1,5 +1,6 @@
 """The main window: every page builds, menus follow the current page, screenshots work."""
 
+import os
 import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox,
@@ -171,3 +172,19 @@ def test_preferences_has_the_key_the_readme_names(window):
     # Qt has no standard Preferences key on X11: the action had none
     keys = [k.toString() for k in window.actions["preferences"].shortcuts()]
     assert "Ctrl+," in keys
+
+
+def test_painting_a_large_picture_starts_no_threads_of_qts_own(qapp):
+    # Qt's raster engine split large fills over a thread pool of its own, which competed with a
+    # training run's threads for the cores while the GUI thread waited for it
+    import cnn_explorer.gui  # noqa: F401 (what every window's module imports first)
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    threads = len(os.listdir("/proc/self/task"))
+    image = QImage(2000, 2000, QImage.Format_ARGB32_Premultiplied)
+    for shade in range(4):
+        painter = QPainter(image)
+        painter.fillRect(0, 0, 2000, 2000, QColor(40 * shade, 20, 30, 128))
+        painter.drawEllipse(0, 0, 1900, 1900)
+        painter.end()
+    assert len(os.listdir("/proc/self/task")) == threads
