@@ -181,6 +181,18 @@ class TrainingControls(QWidget):
         layout.addWidget(self.message)
         return group
 
+    def show_progress(self, step, total, text):
+        """The progress bar at ``step`` of ``total`` batches, saying ``text``."""
+        bar = self.progress
+        # QProgressBar repaints at once when its value changes: one extra pass over the window
+        # per frame. With updates off it waits, and turning them on asks for the window's next
+        # paint, which draws everything a frame changed at once
+        bar.setUpdatesEnabled(False)
+        bar.setMaximum(total)
+        bar.setValue(step)
+        bar.setFormat(text)
+        bar.setUpdatesEnabled(True)
+
     def changed(self, name):
         """The signal that carries the new value of setting widget ``name`` (an attribute)."""
         widget = getattr(self, name)

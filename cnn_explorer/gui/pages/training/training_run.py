@@ -131,9 +131,8 @@ class TrainingRun:
             # NaN point and "batch 1" progress would say otherwise
             return
         self.dirty = True
-        self.controls.progress.setMaximum(snapshot.epochs * snapshot.batches_per_epoch)
-        self.controls.progress.setValue(snapshot.step)
-        self.controls.progress.setFormat(format_progress(snapshot))
+        self.controls.show_progress(snapshot.step, snapshot.epochs * snapshot.batches_per_epoch,
+                                    format_progress(snapshot))
         slow = self.views.show_frame(snapshot, clocked)
         status = self.controls.status
         # a new status text re-lays the window out: the speed twice a second, the first at once
