@@ -39,8 +39,9 @@ class Curves(QWidget):
 
     ``add_snapshot`` appends the running training value at ``epoch + (batch + 1) / batches``; on an
     epoch-end snapshot it also adds the validation point at ``epoch + 1``. The axes' ranges are
-    set, not auto-ranged (epochs from 0 to the end of the current one; loss from 0 to its largest
-    value), so the axes are laid out again once an epoch, not for every point. A call redraws the
+    set, not auto-ranged (epochs from 0 to the run's last; loss from 0 to its largest value), so
+    the axes are laid out once a run and when the loss leaves its range, not for every point (a
+    fresh layout of an axis's ticks cost more than the rest of a frame). A call redraws the
     curves changed since the last redraw unless ``redraw=False``: the caller decides how often
     (the training page's frame clock), and ``flush()`` draws what is still pending.
     """
@@ -133,8 +134,10 @@ class Curves(QWidget):
             self._series["val_loss"].append(x, snapshot.val_loss)
             self._series["val_accuracy"].append(x, snapshot.val_accuracy)
             changed.update(("val_loss", "val_accuracy"))
-        if snapshot.epoch + 1 > self._epochs:
-            self.set_epochs(snapshot.epoch + 1)
+        # the whole run from its first point: the student sees how far it has come
+        epochs = max(snapshot.epochs, snapshot.epoch + 1)
+        if epochs != self._epochs:
+            self.set_epochs(epochs)
         self._pending |= changed
         if redraw:
             self.flush()

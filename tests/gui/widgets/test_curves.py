@@ -8,8 +8,8 @@ import pytest
 from cnn_explorer.gui.widgets.curves import Curves
 
 
-def snapshot(epoch, batch, loss, accuracy, val=None):
-    return SimpleNamespace(epoch=epoch, batch=batch, batches_per_epoch=4, loss=loss,
+def snapshot(epoch, batch, loss, accuracy, val=None, epochs=1):
+    return SimpleNamespace(epoch=epoch, epochs=epochs, batch=batch, batches_per_epoch=4, loss=loss,
                            accuracy=accuracy, epoch_end=val is not None, done=False,
                            val_loss=None if val is None else val[0],
                            val_accuracy=None if val is None else val[1])
@@ -89,3 +89,16 @@ def test_cached_axes_are_drawn_again_when_the_range_grows(qtbot):
         image = getattr(grown, plot).grab().toImage()
         assert image == getattr(fresh, plot).grab().toImage()
     assert grown.loss_plot.grab().toImage() != before
+
+
+def test_the_epoch_axis_spans_the_whole_run_from_its_first_point(qtbot):
+    # laid out once a run: the axis does not grow (and lay its ticks out again) every epoch, and
+    # the curve shows how far the run has come
+    curves = _shown_curves(qtbot, [snapshot(0, 0, 2.0, 0.1, epochs=15)])
+    ranges = [plot.getViewBox().viewRange()[0] for plot in (curves.loss_plot, curves.accuracy_plot)]
+    for x_range in ranges:
+        assert x_range[0] < 0 < 15 < x_range[1] < 15.8
+    for epoch in range(3):
+        curves.add_snapshot(snapshot(epoch, 3, 1.5, 0.5, val=(1.4, 0.6), epochs=15))
+    assert [plot.getViewBox().viewRange()[0]
+            for plot in (curves.loss_plot, curves.accuracy_plot)] == ranges
