@@ -9,7 +9,7 @@ frames the worker sends when the views' frame clock asks for one.
 import os
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QMessageBox, QVBoxLayout
 
 from cnn_explorer.data import catalog
 from cnn_explorer.gui.pages.base import Page
@@ -68,6 +68,11 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addLayout(columns, 1)
+        # a box that paints its own background holds the repaint of a changed view, label or
+        # progress bar within it: otherwise each frame of a run painted the window, the tabs
+        # and every box from the top down (the same colour: nothing looks different)
+        for box in self.findChildren(QGroupBox):
+            box.setAutoFillBackground(True)
         self._connect()
         # last resort if the app quits without closing the window: never leave a thread running
         QCoreApplication.instance().aboutToQuit.connect(self.stop_training)

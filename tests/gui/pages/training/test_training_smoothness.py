@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import QLabel
 
+from cnn_explorer.data import catalog
 from test_training_page import in_window, page  # noqa: F401 (the same fixtures)
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
@@ -60,3 +61,35 @@ def test_another_page_shown_draws_no_curves_and_coming_back_shows_every_point(qt
     window.show_page("training")
     np.testing.assert_array_equal(drawn(), page.views.curves.data("loss")[0])
     page.stop_training()
+
+
+
+class PaintCounter(QObject):
+    def __init__(self, widget):
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+        self.count += event.type() == QEvent.Paint
+        return False
+
+
+def test_a_frame_of_a_run_repaints_the_boxes_it_changed_not_the_whole_window(qtbot, in_window):
+    # each frame's changed views, labels and progress bar painted the window, the tabs and every
+    # box from the top down (they are see-through): most of the GUI's time while training. An
+    # epoch's end may still re-lay a box out (the confusion matrix): ordinary frames must not
+    window, page = in_window
+    page.set_dataset(catalog.load(catalog.BUNDLED))     # 32 batches an epoch: frames between
+    page.controls.epochs.setValue(40)
+    page.start()
+    qtbot.waitUntil(lambda: page.latest is not None and page.latest.step >= 2, timeout=20000)
+    whole, progress = PaintCounter(window), PaintCounter(page.controls.progress)
+    ends = Recorder(lambda: ())
+    page.worker.sigEpochEnd.connect(ends.record)
+    texts = {page.controls.progress.text()}
+    qtbot.waitUntil(lambda: texts.add(page.controls.progress.text()) or len(texts) >= 8,
+                    timeout=20000)
+    page.stop_training()
+    assert progress.count >= 7      # the bar was drawn at each new step
+    assert whole.count <= len(ends.seen) < 7
