@@ -18,9 +18,9 @@ from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
 from cnn_explorer.gui.widgets.panel import button, group, wrapped
 
 
-FRAME_MS = 125       # 8 frames/s: each frame's painting takes CPU from the training threads
-PROBE_EVERY = 8      # predictions and feature maps once a second
-SLOW_EVERY = 4       # curves and the speed twice a second: a redraw lays their axes/text out
+FRAME_MS = 200       # 5 frames/s: each frame's painting takes CPU from the training threads
+PROBE_EVERY = 5      # predictions and feature maps once a second
+SLOW_EVERY = 2       # curves and the speed 2.5 times a second: a redraw lays axes/text out
 FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
 
 
