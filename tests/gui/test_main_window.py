@@ -1,6 +1,7 @@
 """The main window: every page builds, menus follow the current page, screenshots work."""
 
 import os
+
 import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox,
