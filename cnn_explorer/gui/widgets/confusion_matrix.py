@@ -3,11 +3,11 @@
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets.colours import OUTPUT, WRONG
-from cnn_explorer.gui.widgets.panel import wrapped
+from cnn_explorer.gui.widgets.panel import set_text, wrapped
 from cnn_explorer.nn.metrics import row_shares
 
 
@@ -25,6 +25,7 @@ class ConfusionMatrixView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.counts = None
+        self._shown = None      # (classes, their names) in the headers
         self._title = wrapped("Confusion matrix of the validation images, after each epoch: rows "
                               "true class, columns predicted")
         self.table = QTableWidget(0, 0)
@@ -39,11 +40,18 @@ class ConfusionMatrixView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        # when the counts were taken changes every epoch: on a line of its own at a fixed size,
+        # because a label that may change size re-lays the whole window out at each new text
+        self.when_label = QLabel()
+        self.when_label.setFixedHeight(self.when_label.fontMetrics().lineSpacing() + 2)
+        self.setMinimumWidth(150)   # its own: the line's fixed width must not hold the view wide
         layout.addWidget(self._title)
+        layout.addWidget(self.when_label)
         layout.addWidget(self.table, 1)
 
     def resizeEvent(self, event):  # noqa: N802 (Qt name)
         super().resizeEvent(event)
+        self.when_label.setFixedWidth(self.width())
         self._fit_font()
 
     def _fit_font(self):
@@ -63,11 +71,15 @@ class ConfusionMatrixView(QWidget):
             font.setPointSizeF(size)
         if font != self.table.font():
             self.table.setFont(font)
-        self.table.verticalHeader().setMinimumSectionSize(
-            min(18, QFontMetrics(font).height() + 2))
+        rows = self.table.verticalHeader()
+        section = min(18, QFontMetrics(font).height() + 2)
+        if rows.minimumSectionSize() != section:    # even an equal one re-lays the window out
+            rows.setMinimumSectionSize(section)
 
-    def set_title(self, text):
-        self._title.setText(text)
+    def set_title(self, text, when=""):
+        """``text`` above the table and, on a line of its own, ``when`` the counts were taken."""
+        set_text(self._title, text)
+        set_text(self.when_label, when)
 
     def set_counts(self, counts, class_names):
         """Show ``counts`` (k, k) int: ``counts[t, p]`` images of class t predicted as p."""
@@ -76,10 +88,12 @@ class ConfusionMatrixView(QWidget):
         k = len(counts)
         labels = [str(name) for name in class_names]
         short = [name if len(name) <= 4 else name[:3] + "." for name in labels]
-        self.table.setRowCount(k)
-        self.table.setColumnCount(k)
-        self.table.setHorizontalHeaderLabels(short)
-        self.table.setVerticalHeaderLabels(labels)
+        if (k, labels) != self._shown:    # even equal headers re-lay the window out
+            self._shown = (k, labels)
+            self.table.setRowCount(k)
+            self.table.setColumnCount(k)
+            self.table.setHorizontalHeaderLabels(short)
+            self.table.setVerticalHeaderLabels(labels)
         shares = row_shares(counts)
         for t in range(k):
             for p in range(k):

@@ -151,8 +151,8 @@ class PredictionsFeed(QObject):
             confusion_counts(y_val, self.val_predicted, self.dataset.num_classes),
             self.dataset.class_names)
         self.views.confusion.set_title(
-            f"{len(y_val):,} validation images {when}: rows true class, columns predicted "
-            "(click a cell to see its images)")
+            f"{len(y_val):,} validation images: rows true class, columns predicted (click a cell "
+            "to see its images)", f"Counted {when}")
 
     def show_test_images(self):
         self.use_test_images()

@@ -160,7 +160,8 @@ class TrainingRun:
 
     def _on_epoch_end(self, snapshot, probabilities):
         if self._from_current_worker() and probabilities is not None:
-            when = f"after epoch {snapshot.epoch + 1}" if snapshot.epoch_end else "now"
+            when = (f"after epoch {snapshot.epoch + 1}" if snapshot.epoch_end
+                    else "with the current weights")
             self.views.later("confusion", lambda: self.feed.show_confusion(probabilities, when))
             self._confusion_of = snapshot
 
@@ -219,7 +220,7 @@ class TrainingRun:
                    and (self._confusion_of.step, self._confusion_of.done)
                    == (self.latest.step, self.latest.done))
         if x_val is not None and self.feed.enabled and not (self.last_error or current):
-            self.feed.show_confusion(self.view_model.predict(x_val), "now")
+            self.feed.show_confusion(self.view_model.predict(x_val), "with the current weights")
 
     def train_batches(self, batches, timeout_ms=120000):
         """Train ``batches`` mini-batches and wait (a local event loop) until they are done."""

@@ -5,7 +5,6 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import QLabel
 
-from cnn_explorer.data import catalog
 from test_training_page import in_window, page  # noqa: F401 (the same fixtures)
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
@@ -39,7 +38,7 @@ def test_an_epochs_confusion_matrix_comes_a_tick_after_its_curves_and_is_drawn(q
     assert in_the_same_turn.seen[0] == (0, 0, 1)   # the point was drawn, the matrix not yet
     assert page.running                        # drawn during the run, not only at its end
     assert page.views.confusion.counts.sum() == n_val
-    assert "after epoch " in page.views.confusion.findChild(QLabel).text()
+    assert page.views.confusion.when_label.text().startswith("Counted after epoch ")
     page.stop()
     qtbot.waitUntil(lambda: not page.running, timeout=20000)
     # the final weights' matrix is drawn when the run ends, although the clock stopped
@@ -77,19 +76,19 @@ class PaintCounter(QObject):
 
 def test_a_frame_of_a_run_repaints_the_boxes_it_changed_not_the_whole_window(qtbot, in_window):
     # each frame's changed views, labels and progress bar painted the window, the tabs and every
-    # box from the top down (they are see-through): most of the GUI's time while training. An
-    # epoch's end may still re-lay a box out (the confusion matrix): ordinary frames must not
+    # box from the top down (they are see-through), and each epoch's new confusion title and
+    # headers re-laid the window out: most of the GUI's time while training
     window, page = in_window
-    page.set_dataset(catalog.load(catalog.BUNDLED))     # 32 batches an epoch: frames between
-    page.controls.epochs.setValue(40)
+    page.controls.epochs.setValue(80)       # 5 batches an epoch: many epoch ends among frames
     page.start()
-    qtbot.waitUntil(lambda: page.latest is not None and page.latest.step >= 2, timeout=20000)
+    # the first matrix fills an empty table: that one re-lays its box out
+    qtbot.waitUntil(lambda: page.views.confusion.table.rowCount() == 10, timeout=20000)
     whole, progress = PaintCounter(window), PaintCounter(page.controls.progress)
     ends = Recorder(lambda: ())
     page.worker.sigEpochEnd.connect(ends.record)
-    texts = {page.controls.progress.text()}
-    qtbot.waitUntil(lambda: texts.add(page.controls.progress.text()) or len(texts) >= 8,
-                    timeout=20000)
+    qtbot.waitUntil(lambda: len(ends.seen) >= 40, timeout=30000)
     page.stop_training()
-    assert progress.count >= 7      # the bar was drawn at each new step
-    assert whole.count <= len(ends.seen) < 7
+    assert progress.count >= 5      # the bar was drawn as it moved
+    # a count with another digit (a smaller font) or a speed text on one line more re-lays a
+    # box out now and then; every frame and every epoch's end did
+    assert whole.count <= len(ends.seen) // 4
