@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from cnn_explorer.gui.widgets.colours import RIGHT, SELECTED, WRONG
@@ -30,7 +30,6 @@ class PredictionGrid(QWidget):
         self.confidence = np.zeros(0)
         self.class_names = ()
         self.selected = None
-        self._drawn = None      # the grid as last drawn (a pixmap), until what it shows changes
         self.setMinimumSize(200, 120)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
@@ -46,24 +45,11 @@ class PredictionGrid(QWidget):
         self.class_names = tuple(str(c) for c in class_names)
         if self.selected is not None and self.selected >= len(self.images):
             self.selected = None
-        self._redraw()
+        self.update()
 
     def set_selected(self, index):
         self.selected = index
-        self._redraw()
-
-    def _redraw(self):
-        self._drawn = None
         self.update()
-
-    def resizeEvent(self, event):  # noqa: N802 (Qt name)
-        super().resizeEvent(event)
-        self._drawn = None
-
-    def changeEvent(self, event):  # noqa: N802 (Qt name)
-        super().changeEvent(event)
-        if event.type() in (QEvent.FontChange, QEvent.PaletteChange):
-            self._drawn = None
 
     def wrong(self):
         """Boolean mask of the images whose prediction is wrong."""
@@ -124,19 +110,7 @@ class PredictionGrid(QWidget):
         return metrics.elidedText(text, Qt.ElideRight, int(width))
 
     def paintEvent(self, event):  # noqa: N802
-        # a window repaint while training passes over the grid many times a second: it draws
-        # the pixmap of the last change instead of its images and captions again
-        ratio = self.devicePixelRatioF()
-        if self._drawn is None or self._drawn.devicePixelRatio() != ratio:
-            self._drawn = QPixmap(self.size() * ratio)
-            self._drawn.setDevicePixelRatio(ratio)
-            self._drawn.fill(Qt.transparent)
-            self._draw(QPainter(self._drawn))
         painter = QPainter(self)
-        painter.drawPixmap(0, 0, self._drawn)
-        painter.end()
-
-    def _draw(self, painter):
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
         painter.setFont(font)
