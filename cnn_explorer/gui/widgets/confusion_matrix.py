@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWid
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from cnn_explorer.gui.widgets.colours import OUTPUT, WRONG
-from cnn_explorer.gui.widgets.panel import set_text, wrapped
+from cnn_explorer.gui.widgets.panel import set_text, steady, wrapped
 from cnn_explorer.nn.metrics import row_shares
 
 
@@ -40,10 +40,8 @@ class ConfusionMatrixView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        # when the counts were taken changes every epoch: on a line of its own at a fixed size,
-        # because a label that may change size re-lays the whole window out at each new text
-        self.when_label = QLabel()
-        self.when_label.setFixedHeight(self.when_label.fontMetrics().lineSpacing() + 2)
+        # when the counts were taken changes every epoch: a line of its own at a fixed size
+        self.when_label = steady(QLabel())
         self.setMinimumWidth(150)   # its own: the line's fixed width must not hold the view wide
         layout.addWidget(self._title)
         layout.addWidget(self.when_label)

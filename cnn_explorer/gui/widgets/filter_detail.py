@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.filter_grid import UPSAMPLE, image_view, mosaic
 from cnn_explorer.gui.widgets.heat_map import HeatMap
-from cnn_explorer.gui.widgets.panel import set_text, wrapped
+from cnn_explorer.gui.widgets.panel import set_text, steady, wrapped
 
 FILM_FRAMES = 12
 
@@ -24,10 +24,7 @@ class FilterDetail(QWidget):
         # its numbers change with every frame of a run, and the repaint of a see-through view
         # paints every box behind it up to the window first (the scene's background fills it)
         self.heat.view.viewport().setAttribute(Qt.WA_OpaquePaintEvent)
-        self.strip_title = wrapped()
-        # a fixed size (two lines, the width set on resize): its text changes with every frame
-        # recorded, and a label that may change size re-lays the whole window out on each
-        self.strip_title.setFixedHeight(2 * self.strip_title.fontMetrics().lineSpacing() + 2)
+        self.strip_title = steady(wrapped(), lines=2)   # a new text with every frame recorded
         self.strip = pg.GraphicsLayoutWidget()
         self.strip.setBackground(self.palette().window().color())
         self.strip.ci.setContentsMargins(0, 0, 0, 0)

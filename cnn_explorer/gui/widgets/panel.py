@@ -18,6 +18,17 @@ def set_text(label: QLabel, text: str) -> None:
         label.setText(text)
 
 
+def steady(label: QLabel, lines: int = 1) -> QLabel:
+    """``label`` fixed at the height of ``lines`` lines, for a text that changes while training.
+
+    A label that may change size re-lays the whole window out at each new text, and Qt stops
+    that only for a widget fixed in both directions: the owner fixes the width too, in its
+    ``resizeEvent``, and gives itself a minimum width of its own.
+    """
+    label.setFixedHeight(lines * label.fontMetrics().lineSpacing() + 2)
+    return label
+
+
 def spin(low: float, high: float, value: float, tip: str, *, step: float = 1,
          tracking: bool = False, decimals: int | None = None) -> QSpinBox | QDoubleSpinBox:
     """A number box: whole numbers, or with ``decimals`` digits after the point. Without
