@@ -5,7 +5,7 @@ reads on the cell's colour)."""
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsObject
 
@@ -49,9 +49,7 @@ class CellNumbers(QGraphicsObject):
 
     def values_changed(self):
         """Re-measure the longest number (one font size for the whole grid) and repaint."""
-        finite = self._values[~np.isnan(self._values)] if self._values.size <= MEASURE_LIMIT \
-            else ()
-        self._longest = max((len(format_number(float(v))) for v in finite), default=4)
+        self._longest = longest_number(self._values)
         self.update()
 
     def boundingRect(self):  # noqa: N802 (Qt name)
@@ -59,45 +57,66 @@ class CellNumbers(QGraphicsObject):
         return QRectF(0, 0, cols, rows)
 
     def paint(self, painter, option, widget=None):
-        rows, cols = self._values.shape
-        if rows == 0 or cols == 0:
-            return
         transform = painter.transform()
-        cell_w, cell_h = abs(transform.m11()), abs(transform.m22())
-        if cell_w < MIN_CELL_PX_FOR_NUMBERS or cell_h < 14:
-            return
         exposed = option.exposedRect
-        r0, r1 = max(0, int(exposed.top())), min(rows, int(math.ceil(exposed.bottom())))
-        c0, c1 = max(0, int(exposed.left())), min(cols, int(math.ceil(exposed.right())))
-        block = self._values[r0:r1, c0:c1]
-        rows_in, cols_in = np.nonzero(~np.isnan(block))
-        if rows_in.size == 0:
-            return
-        longest = self._longest
-        # digits are about 0.6 of the font's pixel size wide; keep a margin inside the cell
-        size = int(min(cell_h * 0.42, 0.85 * cell_w / (0.62 * longest), 18))
-        if size < MIN_FONT_PX:
-            return
-        values = block[rows_in, cols_in]
-        dark_text = colours.dark_text_on(self._lut, level_fractions(values, *self._levels))
-        dim = (self._dim[r0:r1, c0:c1][rows_in, cols_in] if self._dim is not None
-               else np.zeros(values.shape, bool))
-        font = QFont(painter.font())
-        font.setPixelSize(size)
-        italic = QFont(font)
-        italic.setItalic(True)
-        pens = (QColor("white"), QColor("black"))
         painter.save()
         try:        # an exception here must not leave the painter saved: Qt would crash
             painter.resetTransform()
-            current = (None, None)
-            for r, c, value, dark, faint in zip((rows_in + r0).tolist(), (cols_in + c0).tolist(),
-                                                values.tolist(), dark_text.tolist(), dim.tolist()):
-                if current != (dark, faint):            # a pen or font change costs a state flush
-                    current = (dark, faint)
-                    painter.setFont(italic if faint else font)
-                    painter.setPen(pens[dark])
-                rect = transform.mapRect(QRectF(c, r, 1, 1))
-                painter.drawText(rect, Qt.AlignCenter, signed_text(value))
+            paint_numbers(painter, transform.map(QPointF(0, 0)), abs(transform.m11()),
+                          self._values, self._levels, self._lut, self._longest, self._dim,
+                          (exposed.top(), exposed.bottom(), exposed.left(), exposed.right()),
+                          abs(transform.m22()))
         finally:
             painter.restore()
+
+
+def longest_number(values: np.ndarray) -> int:
+    """Characters in the longest number of ``values`` as a cell writes it (4 for none, or for
+    more than ``MEASURE_LIMIT`` cells: those are never drawn large enough for numbers)."""
+    finite = values[~np.isnan(values)] if values.size <= MEASURE_LIMIT else ()
+    return max((len(format_number(float(v))) for v in finite), default=4)
+
+
+def paint_numbers(painter, origin, cell_w, values, levels, lut, longest, dim=None, exposed=None,
+                  cell_h=None):
+    """Write ``values`` (rows, cols) at the centres of their cells, in screen pixels: cell (r, c)
+    has its top-left corner at ``origin + (c · cell_w, r · cell_h)`` (square cells by default).
+
+    Nothing is written in cells too small to read. ``dim`` (bool, same shape) writes those cells
+    in italics; ``exposed`` (top, bottom, left, right, in cells) limits the work to the cells in
+    view. White or black text, whichever reads on the cell's colour from ``lut`` and ``levels``.
+    """
+    cell_h = cell_w if cell_h is None else cell_h
+    rows, cols = values.shape
+    if rows == 0 or cols == 0 or cell_w < MIN_CELL_PX_FOR_NUMBERS or cell_h < 14:
+        return
+    top, bottom, left, right = exposed if exposed is not None else (0, rows, 0, cols)
+    r0, r1 = max(0, int(top)), min(rows, int(math.ceil(bottom)))
+    c0, c1 = max(0, int(left)), min(cols, int(math.ceil(right)))
+    block = values[r0:r1, c0:c1]
+    rows_in, cols_in = np.nonzero(~np.isnan(block))
+    if rows_in.size == 0:
+        return
+    # digits are about 0.6 of the font's pixel size wide; keep a margin inside the cell
+    size = int(min(cell_h * 0.42, 0.85 * cell_w / (0.62 * longest), 18))
+    if size < MIN_FONT_PX:
+        return
+    shown = block[rows_in, cols_in]
+    dark_text = colours.dark_text_on(lut, level_fractions(shown, *levels))
+    faint = (dim[r0:r1, c0:c1][rows_in, cols_in] if dim is not None
+             else np.zeros(shown.shape, bool))
+    font = QFont(painter.font())
+    font.setPixelSize(size)
+    italic = QFont(font)
+    italic.setItalic(True)
+    pens = (QColor("white"), QColor("black"))
+    x0, y0 = origin.x(), origin.y()
+    current = (None, None)
+    for r, c, value, dark, dimmed in zip((rows_in + r0).tolist(), (cols_in + c0).tolist(),
+                                         shown.tolist(), dark_text.tolist(), faint.tolist()):
+        if current != (dark, dimmed):            # a pen or font change costs a state flush
+            current = (dark, dimmed)
+            painter.setFont(italic if dimmed else font)
+            painter.setPen(pens[dark])
+        painter.drawText(QRectF(x0 + c * cell_w, y0 + r * cell_h, cell_w, cell_h),
+                         Qt.AlignCenter, signed_text(value))

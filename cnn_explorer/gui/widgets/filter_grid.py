@@ -4,16 +4,16 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter
-from PySide6.QtWidgets import QGraphicsRectItem, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.colour_image import ColourImage
 from cnn_explorer.gui.widgets.panel import set_text, wrapped
 
 UPSAMPLE = 4    # image pixels per weight: a 1-pixel gap between tiles is a quarter of a weight
-MARGIN = 1.08   # the view's frame takes a few pixels: ask that much more room per weight
 SLICE_GAP = 2   # image pixels between a filter's slices: half a weight, less than between filters
 
 
@@ -118,18 +118,10 @@ class FilterGrid(QWidget):
         self._title = wrapped(title)
         self._title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wrap, not widen
         self.colour_bar = ColourBar()
-        self.plot = pg.GraphicsLayoutWidget()
-        self.plot.setBackground(self.palette().window().color())  # opaque: repaints stay local
-        self.plot.ci.setContentsMargins(0, 0, 0, 0)
+        self.plot = ColourImage(colours.DIVERGING_LUT)
         self.plot.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-        self._view, self._image = image_view(self.plot, colours.DIVERGING_LUT)
-        self._view.setDefaultPadding(0)
-        self._outline = QGraphicsRectItem()
-        self._outline.setPen(pg.mkPen(colours.KERNEL, width=3, cosmetic=True))
-        self._outline.setZValue(5)
-        self._outline.hide()
-        self._view.addItem(self._outline)
-        self.plot.scene().sigMouseClicked.connect(self._on_click)
+        self.plot.setFixedHeight(0)
+        self.plot.sigClicked.connect(self._on_click)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -174,23 +166,24 @@ class FilterGrid(QWidget):
 
     def _fit_columns(self):
         """As many tiles side by side as the width holds at ``px_per_weight``."""
-        pixel = self._px / UPSAMPLE * MARGIN    # screen pixels per image pixel
+        pixel = self._px / UPSAMPLE    # screen pixels per image pixel
         return max(1, min(len(self.filters), int((self.width() + pixel) // (self._tile()[1] * pixel))))
 
     def _fit_height(self):
         """The plot as high as the mosaic drawn at the width's scale: one tile wider than the
         widget is scaled down, and a plot as high as at full scale centred the tiles below the
         scroll area's view."""
-        if self._image.image is None:
+        image = self.plot.values()
+        if image is None:
             return
-        pixel = self._px / UPSAMPLE * MARGIN
-        rows_px, columns_px = self._image.image.shape
-        if columns_px * pixel > self.width() + pixel:   # one tile is wider than the widget
-            pixel = max(self.width(), 1) / (columns_px * MARGIN)
-        height = int(np.ceil(rows_px * pixel)) + 2
+        pixel = self._px / UPSAMPLE
+        rows_px, columns_px = image.shape
+        if columns_px * pixel > self.width():   # one tile is wider than the widget
+            pixel = max(self.width(), 1) / columns_px
+            pixel = float(int(pixel)) if pixel >= 1 else pixel     # as ColourImage draws it
+        height = int(np.ceil(rows_px * pixel))
         if height != self.plot.height():
             self.plot.setFixedHeight(height)
-            self._view.autoRange(padding=0)
 
     def _draw(self):
         self._columns = self._fit_columns()
@@ -201,11 +194,10 @@ class FilterGrid(QWidget):
         for k in range(slices):
             tiles[:, :, k * step:k * step + width] = big[..., k]
         image = mosaic(tiles, self._columns, gap=self._gap)
-        reshaped = self._image.image is None or self._image.image.shape != image.shape
-        self._image.setImage(image, levels=(-self._level, self._level), autoLevels=False)
-        if reshaped:   # a new height or range re-lays the page out: not at every frame
+        reshaped = self.plot.values() is None or self.plot.values().shape != image.shape
+        self.plot.set_image(image, (-self._level, self._level))
+        if reshaped:   # a new height re-lays the page out: not at every frame
             self._fit_height()
-            self._view.autoRange(padding=0)
         self._place_outline()
 
     def resizeEvent(self, event):  # noqa: N802 (Qt name)
@@ -222,32 +214,32 @@ class FilterGrid(QWidget):
 
     def _place_outline(self):
         if self.selected is None or self.filters is None or self.selected >= len(self.filters):
-            self._outline.hide()
+            self.plot.set_outline(None)
             return
         tile_h, tile_w = self._tile()
         row, col = divmod(self.selected, self._columns)
-        self._outline.setRect(QRectF(col * tile_w, row * tile_h, tile_w - self._gap,
-                                     tile_h - self._gap))
-        self._outline.show()
+        self.plot.set_outline((col * tile_w, row * tile_h, tile_w - self._gap, tile_h - self._gap))
 
     def tile_centre(self, index):
-        """Where filter ``index``'s tile is drawn, in ``plot.viewport()`` pixels (for clicks)."""
+        """Where filter ``index``'s tile is drawn, in ``plot`` pixels (for clicks)."""
         tile_h, tile_w = self._tile()
         row, col = divmod(index, self._columns)
-        scene = self._view.mapViewToScene(QPointF(col * tile_w + (tile_w - self._gap) / 2,
-                                                  row * tile_h + (tile_h - self._gap) / 2))
-        return self.plot.mapFromScene(scene)
+        return self.plot.to_widget(col * tile_w + (tile_w - self._gap) / 2,
+                                   row * tile_h + (tile_h - self._gap) / 2).toPoint()
 
     def px_per_weight(self):
-        """Screen pixels one weight takes (the view's scale times the upsampling)."""
-        return self._view.viewPixelSize()[0] ** -1 * UPSAMPLE if self.filters is not None else 0
+        """Screen pixels one weight takes (the image's scale times the upsampling)."""
+        return self.plot.pixel_size() * UPSAMPLE if self.filters is not None else 0
 
-    def _on_click(self, event):
+    def levels(self):
+        """The colour range drawn, (−level, +level)."""
+        return self.plot.levels()
+
+    def _on_click(self, x, y):
         if self.filters is None:
             return
-        pos = self._view.mapSceneToView(event.scenePos())
         tile_h, tile_w = self._tile()
-        col, row = int(pos.x() // tile_w), int(pos.y() // tile_h)
+        col, row = int(x // tile_w), int(y // tile_h)
         index = row * self._columns + col
         if 0 <= col < self._columns and row >= 0 and index < len(self.filters):
             self.sigFilterClicked.emit(index)
@@ -256,11 +248,11 @@ class FilterGrid(QWidget):
         """Show no filters (e.g. the model has no such layer), only ``title``."""
         self.filters = None
         self._level = None
-        self._image.clear()
-        self._outline.hide()
+        self.plot.clear()
+        self.plot.setFixedHeight(0)
         self.colour_bar.set_level(None)
         self.set_title(title)
 
     def image(self):
-        """The mosaic currently drawn (float32, NaN between tiles; UPSAMPLE pixels per weight)."""
-        return self._image.image
+        """The mosaic currently drawn (NaN between tiles; UPSAMPLE pixels per weight), or None."""
+        return self.plot.values()

@@ -84,7 +84,7 @@ def test_a_colour_folder_gives_the_model_an_rgb_input_and_trains(qtbot, window, 
     assert page.views.filters1.filters.shape == (32, 3, 3, 3)
     assert page.views.filters1.title() == ("First conv layer: 32 filters 3×3×3 as R | G | B slices "
                                            "(click one)")
-    assert page.views.detail.heat.title.text() == "Filter 1: R | G | B slices"
+    assert page.views.detail.title.text() == "Filter 1: R | G | B slices"
     cells, kernel = page.views.detail.heat.values(), page.model.get_weights()[0][..., 0]
     assert cells.shape == (3, 11) and np.isnan(cells[:, [3, 7]]).all()   # slices apart
     for k in range(3):
@@ -176,7 +176,7 @@ def test_colour_filters_start_under_their_title_at_both_sizes(qtbot, colour_fold
     qtbot.waitUntil(lambda: window.width() == size[0], timeout=2000)
     grid, scroll = page.views.filters1, page.views.filters_scroll
     qtbot.waitUntil(lambda: scroll.viewport().rect().contains(
-        grid.plot.viewport().mapTo(scroll.viewport(), grid.tile_centre(0))), timeout=2000)
+        grid.plot.mapTo(scroll.viewport(), grid.tile_centre(0))), timeout=2000)
     assert grid.px_per_weight() >= 12
     qtbot.waitUntil(lambda: outside_their_parents(page) == [], timeout=2000)   # laid out
     model_page = window.show_page("model")

@@ -90,9 +90,9 @@ def test_step_one_batch_from_a_stopped_page_trains_one_batch(qtbot, page):
 
 def test_a_chosen_filter_shows_large_with_its_numbers_and_a_film_of_the_run(qtbot, page):
     grid = page.views.filters1
-    qtbot.mouseClick(grid.plot.viewport(), Qt.LeftButton, pos=grid.tile_centre(5))
+    qtbot.mouseClick(grid.plot, Qt.LeftButton, pos=grid.tile_centre(5))
     detail = page.views.detail
-    assert detail.heat.title.text() == "Filter 6 of the first conv layer"
+    assert detail.title.text() == "Filter 6 of the first conv layer"
     kernel = page.model.get_weights()[0][:, :, 0, 5]
     np.testing.assert_allclose(detail.heat.values(), np.round(kernel, 3))
     assert detail.heat.levels() == (-grid.level, grid.level)
@@ -108,7 +108,7 @@ def test_filters_are_16_px_per_weight_on_a_symmetric_scale_with_a_colour_bar(qtb
     for grid in (page.views.filters1, page.views.filters2):
         assert grid.px_per_weight() >= 16
         assert grid.colour_bar.isVisible() and grid.colour_bar.level == grid.level > 0
-        assert grid._image.levels[0] == -grid._image.levels[1]
+        assert grid.levels()[0] == -grid.levels()[1]
 
 
 def test_a_click_on_a_feature_map_enlarges_it(qtbot, page):
