@@ -2,13 +2,18 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from cnn_explorer.core.ticks import nice_ticks
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.panel import legend
 
-TRAIN_PEN = pg.mkPen(colours.SELECTED, width=2)
-VAL_PEN = pg.mkPen(colours.WRONG, width=2)
+TRAIN_PEN = QPen(QColor(colours.SELECTED), 2)
+VAL_PEN = QPen(QColor(colours.WRONG), 2)
+MARKER_PX = 6
+AXIS_COLOUR, TEXT_COLOUR, TITLE_COLOUR = QColor("#888888"), QColor("#333333"), QColor("#222222")
 
 
 def legend_label() -> QLabel:
@@ -18,8 +23,172 @@ def legend_label() -> QLabel:
                   centred=True)
 
 
+def _padded(lo, hi, padding):
+    span = (hi - lo) or 1.0
+    return lo - padding * span, hi + padding * span
+
+
+class CurvePlot(QWidget):
+    """One metric against epochs: axes with round ticks and a faint grid, a line per series
+    (broken where a value is not finite), the validation points marked.
+
+    The frame, title, ticks and grid are one cached picture, drawn again only when the size or
+    a range changes; a new point redraws the picture and the lines. The widget paints all of
+    itself (no graphics scene): in the GUI thread while training, every millisecond of Python
+    holds the interpreter lock the engine's threads need between their array operations.
+    """
+
+    def __init__(self, title, parent=None):
+        super().__init__(parent)
+        self._title = title
+        self._x = (0.0, 1.0)
+        self._y = (0.0, 1.0)
+        self._series = {}           # key: (x, y, pen, marked)
+        self._paths = {}            # key: the series' line in widget pixels (None: not yet)
+        self._background = None
+        self._font = QFont(self.font())
+        self._title_font = QFont(self.font())
+        self._title_font.setPointSize(10)
+        self.setAttribute(Qt.WA_OpaquePaintEvent)
+        self.setMinimumSize(160, 120)
+
+    def set_x_range(self, lo, hi, padding=0.04):
+        self._set_range("_x", _padded(lo, hi, padding))
+
+    def set_y_range(self, lo, hi, padding=0.02):
+        self._set_range("_y", _padded(lo, hi, padding))
+
+    def _set_range(self, name, value):
+        if value != getattr(self, name):
+            setattr(self, name, value)
+            self._background = None
+            self._paths = dict.fromkeys(self._paths)
+            self.update()
+
+    def view_range(self):
+        """``[[x_lo, x_hi], [y_lo, y_hi]]`` shown, margins included."""
+        return [list(self._x), list(self._y)]
+
+    def set_series(self, key, x, y, pen, marked=False):
+        self._series[key] = (np.asarray(x, float), np.asarray(y, float), pen, marked)
+        self._paths[key] = None
+        self.update()
+
+    def drawn(self, key):
+        """The x values of series ``key`` as last given (empty before)."""
+        return self._series.get(key, (np.empty(0),))[0]
+
+    # -- geometry --------------------------------------------------------------------------
+    def _area(self) -> QRectF:
+        """The plotting rectangle inside the title and the axes, in widget pixels."""
+        metrics = self.fontMetrics()
+        top = metrics.height() + 10
+        ticks, decimals = self._ticks("_y")
+        left = max((metrics.horizontalAdvance(self._label(t, decimals)) for t in ticks),
+                   default=0) + 12
+        bottom = 2 * metrics.height() + 8
+        return QRectF(left, top, max(1.0, self.width() - left - 10),
+                      max(1.0, self.height() - top - bottom))
+
+    def _ticks(self, name):
+        lo, hi = getattr(self, name)
+        pixels = self.width() if name == "_x" else self.height()
+        return nice_ticks(lo, hi, max(2, pixels // (40 if name == "_x" else 35)))
+
+    @staticmethod
+    def _label(value, decimals):
+        return f"{value:.{decimals}f}" if decimals else f"{value:.0f}"
+
+    def _mapper(self):
+        area = self._area()
+        (x0, x1), (y0, y1) = self._x, self._y
+        sx, sy = area.width() / (x1 - x0), area.height() / (y1 - y0)
+        return area, (lambda x: area.left() + (x - x0) * sx), (lambda y: area.bottom() - (y - y0) * sy)
+
+    # -- drawing ---------------------------------------------------------------------------
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._background = None
+        self._paths = dict.fromkeys(self._paths)
+
+    def _draw_background(self):
+        pixmap = QPixmap(self.size() * self.devicePixelRatioF())
+        pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+        pixmap.fill(Qt.white)
+        painter = QPainter(pixmap)
+        area, to_x, to_y = self._mapper()
+        metrics = self.fontMetrics()
+        painter.setFont(self._title_font)
+        painter.setPen(TITLE_COLOUR)
+        painter.drawText(QRectF(0, 2, self.width(), metrics.height() + 6), Qt.AlignCenter,
+                         self._title)
+        painter.setFont(self._font)
+        grid = QColor(AXIS_COLOUR)
+        grid.setAlpha(51)
+        for name, to_pixel in (("_x", to_x), ("_y", to_y)):
+            ticks, decimals = self._ticks(name)
+            for tick in ticks:
+                p = to_pixel(tick)
+                painter.setPen(grid)
+                if name == "_x":
+                    painter.drawLine(QPointF(p, area.top()), QPointF(p, area.bottom()))
+                    painter.setPen(AXIS_COLOUR)
+                    painter.drawLine(QPointF(p, area.bottom()), QPointF(p, area.bottom() + 4))
+                    painter.setPen(TEXT_COLOUR)
+                    painter.drawText(QRectF(p - 30, area.bottom() + 5, 60, metrics.height()),
+                                     Qt.AlignHCenter | Qt.AlignTop, self._label(tick, decimals))
+                else:
+                    painter.drawLine(QPointF(area.left(), p), QPointF(area.right(), p))
+                    painter.setPen(AXIS_COLOUR)
+                    painter.drawLine(QPointF(area.left() - 4, p), QPointF(area.left(), p))
+                    painter.setPen(TEXT_COLOUR)
+                    painter.drawText(QRectF(0, p - metrics.height() / 2, area.left() - 6,
+                                            metrics.height()),
+                                     Qt.AlignRight | Qt.AlignVCenter, self._label(tick, decimals))
+        painter.setPen(TEXT_COLOUR)
+        painter.drawText(QRectF(area.left(), area.bottom() + 5 + metrics.height(), area.width(),
+                                metrics.height() + 2), Qt.AlignCenter, "epoch")
+        painter.setPen(AXIS_COLOUR)
+        painter.drawLine(area.bottomLeft(), area.bottomRight())
+        painter.drawLine(area.bottomLeft(), area.topLeft())
+        painter.end()
+        return pixmap
+
+    def _path(self, key):
+        if self._paths.get(key) is None:
+            x, y, _, _ = self._series[key]
+            _, to_x, to_y = self._mapper()
+            if len(x):
+                px, py = to_x(x), to_y(y)
+                # a far-off value (a diverging loss) stays a finite number of pixels away
+                np.clip(py, -1e6, 1e6, out=py)
+                self._paths[key] = pg.arrayToQPath(px, py, connect="finite")
+            else:
+                self._paths[key] = pg.arrayToQPath(np.empty(0), np.empty(0))
+        return self._paths[key]
+
+    def paintEvent(self, event):  # noqa: N802 (Qt name)
+        if self._background is None or self._background.size() != \
+                self.size() * self.devicePixelRatioF():
+            self._background = self._draw_background()
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._background)
+        area, to_x, to_y = self._mapper()
+        painter.setClipRect(area.adjusted(-MARKER_PX, -MARKER_PX, MARKER_PX, MARKER_PX))
+        for key, (x, y, pen, marked) in self._series.items():
+            painter.setPen(pen)
+            painter.setBrush(Qt.NoBrush)
+            painter.drawPath(self._path(key))
+            if marked:
+                painter.setBrush(pen.color())
+                for px, py in zip(to_x(x).tolist(), to_y(y).tolist()):
+                    if np.isfinite(py):
+                        painter.drawEllipse(QPointF(px, py), MARKER_PX / 2, MARKER_PX / 2)
+        painter.end()
+
+
 class _Series:
-    """Growing x/y arrays that a PlotDataItem draws with ``setData`` (no per-point items)."""
+    """Growing x/y arrays."""
 
     def __init__(self):
         self.x = np.empty(0)
@@ -39,11 +208,11 @@ class Curves(QWidget):
 
     ``add_snapshot`` appends the running training value at ``epoch + (batch + 1) / batches``; on an
     epoch-end snapshot it also adds the validation point at ``epoch + 1``. The axes' ranges are
-    set, not auto-ranged (epochs from 0 to the run's last; loss from 0 to its largest value), so
-    the axes are laid out once a run and when the loss leaves its range, not for every point (a
-    fresh layout of an axis's ticks cost more than the rest of a frame). A call redraws the
-    curves changed since the last redraw unless ``redraw=False``: the caller decides how often
-    (the training page's frame clock), and ``flush()`` draws what is still pending.
+    set, not fitted to the points (epochs from 0 to the run's last; loss from 0 to its largest
+    value), so the axes are drawn once a run and when the loss leaves its range, not for every
+    point. A call redraws the curves changed since the last redraw unless ``redraw=False``: the
+    caller decides how often (the training page's frame clock), and ``flush()`` draws what is
+    still pending.
     """
 
     def __init__(self, parent=None):
@@ -51,7 +220,6 @@ class Curves(QWidget):
         self._epochs = 1
         self._loss_top = 0.0
         self._series = {key: _Series() for key in ("loss", "accuracy", "val_loss", "val_accuracy")}
-        self._items = {}
         self._pending = set()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -60,38 +228,21 @@ class Curves(QWidget):
         outer.addLayout(layout, 1)
         self.legend = legend_label()
         outer.addWidget(self.legend)
-        for metric, title in (("loss", "Loss"), ("accuracy", "Accuracy")):
-            plot = pg.PlotWidget()
-            plot.setMenuEnabled(False)
-            plot.setMouseEnabled(False, False)
-            plot.hideButtons()
-            plot.setBackground("w")
-            plot.setTitle(title, color="#222222", size="10pt")
-            for side in ("left", "bottom"):
-                axis = plot.getAxis(side)
-                axis.setTextPen("#333333")
-                axis.setPen("#888888")
-                # an axis and its grid lines were most of every repaint for a new point; cached,
-                # they are drawn again only when their range or size changes (pyqtgraph then
-                # calls update(), which drops the cache)
-                axis.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-            plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.setLabel("bottom", "epoch")
-            plot.setMinimumSize(160, 120)
-            plot.disableAutoRange()
-            plot.setYRange(0, 1, padding=0.02)
-            self._items[metric] = plot.plot(pen=TRAIN_PEN)
-            self._items["val_" + metric] = plot.plot(
-                pen=VAL_PEN, symbol="o", symbolSize=6, symbolBrush=VAL_PEN.color())
-            setattr(self, f"{metric}_plot", plot)
+        self.loss_plot = CurvePlot("Loss")
+        self.accuracy_plot = CurvePlot("Accuracy")
+        for plot in (self.loss_plot, self.accuracy_plot):
             layout.addWidget(plot)
         self.set_epochs(1)
+        self._redraw(self._series)      # the series' order is the drawing order
+
+    def _plot(self, key):
+        return self.loss_plot if key.endswith("loss") else self.accuracy_plot
 
     def set_epochs(self, epochs):
         """The x axis runs from 0 to ``epochs`` (at least 1)."""
         self._epochs = max(1, epochs)
         for plot in (self.loss_plot, self.accuracy_plot):
-            plot.setXRange(0, self._epochs, padding=0.04)
+            plot.set_x_range(0, self._epochs)
 
     def clear(self):
         self._loss_top = 0.0
@@ -105,6 +256,10 @@ class Curves(QWidget):
         """(x, y) arrays of ``key`` in "loss", "accuracy", "val_loss", "val_accuracy"."""
         series = self._series[key]
         return series.x, series.y
+
+    def drawn(self, key):
+        """The x values of ``key`` the plot draws (fewer than ``data`` while some wait)."""
+        return self._plot(key).drawn(key)
 
     def set_history(self, history):
         """Show a finished run's per-epoch history (a loaded model): one point per epoch."""
@@ -151,10 +306,12 @@ class Curves(QWidget):
     def _redraw(self, keys):
         for key in keys:
             series = self._series[key]
-            self._items[key].setData(series.x, series.y, connect="finite")
+            validation = key.startswith("val_")
+            self._plot(key).set_series(key, series.x, series.y,
+                                       VAL_PEN if validation else TRAIN_PEN, marked=validation)
         losses = np.concatenate([self._series["loss"].y, self._series["val_loss"].y])
         finite = losses[np.isfinite(losses)]       # a diverging run's inf can't be a range end
         top = float(finite.max()) if finite.size else 1.0
         if top > self._loss_top or top < self._loss_top / 2:  # the range changes rarely
             self._loss_top = top * 1.1
-            self.loss_plot.setYRange(0, self._loss_top, padding=0.02)
+            self.loss_plot.set_y_range(0, self._loss_top)

@@ -28,7 +28,6 @@ def test_the_legend_sits_beneath_the_plots_not_over_the_curves(qtbot):
     np.testing.assert_allclose(curves.data("val_accuracy")[1], [0.8])
     # a legend drawn inside a plot hid the curves it names (the training page's screenshot)
     for plot in (curves.loss_plot, curves.accuracy_plot):
-        assert plot.getPlotItem().legend is None
         assert curves.legend.geometry().top() >= plot.geometry().bottom()
     text = curves.legend.text()
     assert "training (running average)" in text and "validation (end of each epoch)" in text
@@ -42,7 +41,7 @@ def test_an_infinite_loss_keeps_the_axis_on_the_finite_values(qtbot):
     curves.add_snapshot(snapshot(0, 1, np.inf, 0.1))
     curves.add_snapshot(snapshot(0, 2, np.nan, 0.1))
     curves.add_snapshot(snapshot(0, 3, 3.0, 0.1, val=(np.inf, 0.1)))
-    assert curves.loss_plot.getViewBox().viewRange()[1][1] == pytest.approx(3.3, rel=0.05)
+    assert curves.loss_plot.view_range()[1][1] == pytest.approx(3.3, rel=0.05)
     assert np.isinf(curves.data("val_loss")[1]).all()
 
 
@@ -95,10 +94,10 @@ def test_the_epoch_axis_spans_the_whole_run_from_its_first_point(qtbot):
     # laid out once a run: the axis does not grow (and lay its ticks out again) every epoch, and
     # the curve shows how far the run has come
     curves = _shown_curves(qtbot, [snapshot(0, 0, 2.0, 0.1, epochs=15)])
-    ranges = [plot.getViewBox().viewRange()[0] for plot in (curves.loss_plot, curves.accuracy_plot)]
+    ranges = [plot.view_range()[0] for plot in (curves.loss_plot, curves.accuracy_plot)]
     for x_range in ranges:
         assert x_range[0] < 0 < 15 < x_range[1] < 15.8
     for epoch in range(3):
         curves.add_snapshot(snapshot(epoch, 3, 1.5, 0.5, val=(1.4, 0.6), epochs=15))
-    assert [plot.getViewBox().viewRange()[0]
+    assert [plot.view_range()[0]
             for plot in (curves.loss_plot, curves.accuracy_plot)] == ranges

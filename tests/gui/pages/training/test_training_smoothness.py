@@ -52,8 +52,7 @@ def test_another_page_shown_draws_no_curves_and_coming_back_shows_every_point(qt
     page.start()
     qtbot.waitUntil(lambda: page.latest is not None and page.latest.step >= 2, timeout=20000)
     window.show_page("model")
-    item = page.views.curves._items["loss"]
-    drawn = lambda: np.asarray(item.xData if item.xData is not None else [])  # noqa: E731
+    drawn = lambda: page.views.curves.drawn("loss")  # noqa: E731
     # the run goes on; the hidden curves keep their points without drawing them
     qtbot.waitUntil(lambda: len(page.views.curves.data("loss")[0]) >= len(drawn()) + 2,
                     timeout=10000)
