@@ -60,8 +60,20 @@ class ColourImage(QWidget):
         """Show ``values`` (rows, cols), ``levels`` (lo, hi) spanning the colour table."""
         self._values = np.ascontiguousarray(values, dtype=float)
         self._levels = (float(levels[0]), float(levels[1]))
+        self._show(self._scale.pixels(self._values, self._levels).copy())
+
+    def set_rgb(self, rgb) -> None:
+        """Show a colour picture ``rgb`` (rows, cols, 3), values in [0, 1] (clipped)."""
+        rgb = np.asarray(rgb, dtype=float)
+        self._values = rgb
+        self._levels = (0.0, 1.0)
+        channels = (np.clip(np.nan_to_num(rgb), 0, 1) * 255 + 0.5).astype(np.uint32)
+        self._show((0xFF << 24) | (channels[..., 0] << 16) | (channels[..., 1] << 8)
+                   | channels[..., 2])
+
+    def _show(self, pixels):
         # the colour words are the QImage's buffer: they live as long as it does
-        self._pixels = self._scale.pixels(self._values, self._levels).copy()
+        self._pixels = np.ascontiguousarray(pixels, dtype=np.uint32)
         rows, cols = self._pixels.shape
         self._qimage = QImage(self._pixels.data, cols, rows, 4 * cols,
                               QImage.Format_ARGB32_Premultiplied) if self._pixels.size else None
@@ -75,7 +87,7 @@ class ColourImage(QWidget):
         self.update()
 
     def values(self):
-        """The values drawn (rows, cols) float64, or None."""
+        """The values drawn (rows, cols) float64 (or the picture (rows, cols, 3)), or None."""
         return self._values
 
     def levels(self) -> tuple[float, float]:
@@ -135,7 +147,7 @@ class ColourImage(QWidget):
             if self._empty is not None:
                 painter.fillRect(target, self._empty)
             painter.drawImage(target, self._qimage)
-            rows, cols = self._values.shape
+            rows, cols = self._pixels.shape
             scale = self.pixel_size()
             if self._lines and max(rows, cols) <= MAX_LINED_CELLS:
                 painter.setPen(QPen(Qt.white, 1))

@@ -4,12 +4,14 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
-from cnn_explorer.gui.widgets.filter_grid import image_view, mosaic
+from cnn_explorer.gui.widgets.colour_image import ColourImage
+from cnn_explorer.gui.widgets.filter_grid import mosaic
+from cnn_explorer.gui.widgets.panel import set_text, steady
 
-COLOURS = "viridis"
+COLOURS = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
 #: The name of the activation that is the image itself: three channels of it are a colour picture.
 INPUT = "input"
 
@@ -18,13 +20,9 @@ def _is_picture(name, maps):
     return name == INPUT and maps.shape[2] == 3
 
 
-def _show_picture(image, rgb):
-    image.setImage(np.clip(rgb, 0, 1).astype(np.float32), levels=(0, 1), autoLevels=False)
-
-
-def _set_label(label, text):
-    if label.text != text:  # a label's setText re-lays the scene out, even with the same text
-        label.setText(text, size="8pt")
+def _levels(values):
+    low, high = float(values.min()), float(values.max())
+    return low, high if high > low else low + 1
 
 
 class FeatureMaps(QWidget):
@@ -34,23 +32,39 @@ class FeatureMaps(QWidget):
     deep in the network are still visible; a colour input (``INPUT`` with three channels, values
     in [0, 1]) is drawn as the RGB picture it is. A click on one map shows it enlarged in the last
     column (``enlarged``: (layer name, channel)), kept up to date as the maps change.
+
+    Each column is a title and a :class:`ColourImage`: the maps are redrawn at every probe of a
+    run, in the GUI thread (see ``colour_image`` for why not in a pyqtgraph scene).
     """
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = pg.GraphicsLayoutWidget()
-        self.plot.setBackground(None)
-        self.plot.ci.setSpacing(4)
-        self.plot.scene().sigMouseClicked.connect(self._on_click)
         self._names = ()
-        self._images = []
+        self._views = []            # (title, image) per layer
         self._columns = []
-        self._big = None
+        self.big_title, self.big = self._column("")
         self.enlarged = None
         self.shown = []
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(4)
+        self._grid.setVerticalSpacing(2)
+        self._grid.setRowStretch(1, 1)
+
+    def _column(self, title):
+        label = QLabel(title)
+        label.setAlignment(Qt.AlignCenter)
+        font = label.font()
+        font.setPointSize(8)
+        label.setFont(font)
+        label.setStyleSheet("color: #777777;")
+        # the input's column is narrow: its name and shape take two lines there
+        label.setWordWrap(True)
+        label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        steady(label, lines=2)
+        image = ColourImage(COLOURS)
+        image.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
+        return label, image
 
     def set_activations(self, activations):
         """Show ``activations``: [(layer name, array (H, W, C)), ...]; other shapes are skipped."""
@@ -60,49 +74,54 @@ class FeatureMaps(QWidget):
             self._rebuild(names)
         self.shown = []
         self._columns = []
-        for (name, maps), (label, view, image) in zip(spatial, self._images):
+        for (name, maps), (label, image) in zip(spatial, self._views):
             h, w, c = maps.shape
             if _is_picture(name, maps):
                 self._columns.append(1)
-                _show_picture(image, maps)
-                _set_label(label, f"{name} {h}×{w}×3 (RGB)")
+                image.set_rgb(maps)
+                set_text(label, f"{name} {h}×{w}×3 (RGB)")
                 self.shown.append((name, maps))
                 continue
             # twice as many columns as rows: the views sit side by side in a wide, low strip
             columns = max(1, math.ceil(math.sqrt(2 * c)))
             self._columns.append(columns)
-            tiles = mosaic(np.moveaxis(maps, -1, 0), columns)
-            low, high = float(maps.min()), float(maps.max())
-            image.setImage(tiles, levels=(low, high if high > low else low + 1), autoLevels=False)
-            _set_label(label, f"{name} {h}×{w}×{c}")
+            image.set_image(mosaic(np.moveaxis(maps, -1, 0), columns), _levels(maps))
+            set_text(label, f"{name} {h}×{w}×{c}")
             self.shown.append((name, maps))
         self._show_enlarged()
+        for label, _ in self._views:
+            # a column is never narrower than its title's longest word ("28×28×1")
+            label.setMinimumWidth(max(map(label.fontMetrics().horizontalAdvance,
+                                          label.text().split()), default=0) + 4)
 
     def _rebuild(self, names):
-        self.plot.clear()
-        self._images = []
+        for label, image in self._views:
+            label.deleteLater()
+            image.deleteLater()
+        self._views = []
         for column, name in enumerate(names):
-            label = self.plot.addLabel(name, row=0, col=column, size="8pt")
-            view, image = image_view(self.plot.ci.addLayout(row=1, col=column), COLOURS)
-            self.plot.ci.layout.setColumnStretchFactor(column, 1 if column == 0 else 3)
-            self._images.append((label, view, image))
-        label = self.plot.addLabel("", row=0, col=len(names), size="8pt")
-        view, image = image_view(self.plot.ci.addLayout(row=1, col=len(names)), COLOURS)
-        self.plot.ci.layout.setColumnStretchFactor(len(names), 3)
-        self._big = (label, view, image)
-        self.plot.ci.layout.setRowStretchFactor(1, 10)
+            label, image = self._column(name)
+            image.sigClicked.connect(lambda x, y, layer=column: self._on_click(layer, x, y))
+            self._grid.addWidget(label, 0, column)
+            self._grid.addWidget(image, 1, column)
+            self._grid.setColumnStretch(column, 1 if column == 0 else 3)
+            self._views.append((label, image))
+        self._grid.addWidget(self.big_title, 0, len(names))
+        self._grid.addWidget(self.big, 1, len(names))
+        self._grid.setColumnStretch(len(names), 3)
+        for column in range(len(names) + 1, self._grid.columnCount()):
+            self._grid.setColumnStretch(column, 0)
         self._names = names
         if self.enlarged is not None and self.enlarged[0] not in names:
             self.enlarged = None
 
     def map_centre(self, layer, channel):
-        """Where map ``channel`` of layer ``layer`` (an index) is drawn, in ``plot.viewport()``
+        """The view of layer ``layer`` (an index) and where its map ``channel`` is drawn in it, in
         pixels (for clicks)."""
         h, w, _ = self.shown[layer][1].shape
         row, col = divmod(channel, self._columns[layer])
-        view = self._images[layer][1]
-        return self.plot.mapFromScene(view.mapViewToScene(
-            QPointF(col * (w + 1) + w / 2, row * (h + 1) + h / 2)))
+        image = self._views[layer][1]
+        return image, image.to_widget(col * (w + 1) + w / 2, row * (h + 1) + h / 2).toPoint()
 
     def enlarge(self, name, channel):
         """Show map ``channel`` of layer ``name`` enlarged (None: none)."""
@@ -110,32 +129,27 @@ class FeatureMaps(QWidget):
         self._show_enlarged()
 
     def _show_enlarged(self):
-        if self._big is None:
-            return
-        label, _, image = self._big
         maps = dict(self.shown).get(self.enlarged[0]) if self.enlarged else None
         if maps is None or self.enlarged[1] >= maps.shape[2]:
-            image.clear()
-            _set_label(label, "click a map to enlarge it" if self.shown else "")
+            self.big.clear()
+            set_text(self.big_title, "click a map to enlarge it" if self.shown else "")
             return
         name, channel = self.enlarged
         if _is_picture(name, maps):
-            _show_picture(image, maps)
-            _set_label(label, f"{name} (RGB), enlarged")
+            self.big.set_rgb(maps)
+            set_text(self.big_title, f"{name} (RGB), enlarged")
             return
-        one = np.ascontiguousarray(maps[:, :, channel], dtype=np.float32)
-        low, high = float(one.min()), float(one.max())
-        image.setImage(one, levels=(low, high if high > low else low + 1), autoLevels=False)
-        _set_label(label, f"{name} map {channel + 1}, enlarged")
+        one = np.asarray(maps[:, :, channel], dtype=float)
+        self.big.set_image(one, _levels(one))
+        set_text(self.big_title, f"{name} map {channel + 1}, enlarged")
 
-    def _on_click(self, event):
-        for (name, maps), (_, view, _), columns in zip(self.shown, self._images, self._columns):
-            if not view.sceneBoundingRect().contains(event.scenePos()):
-                continue
-            h, w, c = maps.shape
-            pos = view.mapSceneToView(event.scenePos())
-            col, row = int(pos.x() // (w + 1)), int(pos.y() // (h + 1))
-            channel = row * columns + col
-            if 0 <= col < columns and row >= 0 and channel < c:
-                self.enlarge(name, channel)
+    def _on_click(self, layer, x, y):
+        if layer >= len(self.shown):
             return
+        name, maps = self.shown[layer]
+        h, w, c = maps.shape
+        columns = self._columns[layer]
+        col, row = int(x // (w + 1)), int(y // (h + 1))
+        channel = row * columns + col
+        if 0 <= col < columns and row >= 0 and channel < c:
+            self.enlarge(name, channel)

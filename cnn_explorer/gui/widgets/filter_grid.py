@@ -26,11 +26,13 @@ def mosaic(tiles, columns=None, gap=1, fill=np.nan):
     n, h, w = tiles.shape
     columns = columns or max(1, math.ceil(math.sqrt(n)))
     rows = max(1, math.ceil(n / columns))
-    out = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap), fill, dtype=np.float32)
-    for i in range(n):
-        r, c = divmod(i, columns)
-        out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = tiles[i]
-    return out
+    # one array operation, not one per tile: the grids are rebuilt five times a second while
+    # training, in the GUI thread, holding the interpreter lock the training threads need
+    cells = np.full((rows * columns, h + gap, w + gap), fill, dtype=np.float32)
+    cells[:n, :h, :w] = tiles
+    out = cells.reshape(rows, columns, h + gap, w + gap).swapaxes(1, 2)
+    return out.reshape(rows * (h + gap), columns * (w + gap))[:rows * (h + gap) - gap,
+                                                              :columns * (w + gap) - gap]
 
 
 def image_view(widget, colormap):

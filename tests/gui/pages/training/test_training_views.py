@@ -114,10 +114,11 @@ def test_filters_are_16_px_per_weight_on_a_symmetric_scale_with_a_colour_bar(qtb
 def test_a_click_on_a_feature_map_enlarges_it(qtbot, page):
     maps = page.views.feature_maps
     name, activations = maps.shown[1]
-    qtbot.mouseClick(maps.plot.viewport(), Qt.LeftButton, pos=maps.map_centre(1, 3))
+    view, centre = maps.map_centre(1, 3)
+    qtbot.mouseClick(view, Qt.LeftButton, pos=centre)
     assert maps.enlarged == (name, 3)
-    np.testing.assert_allclose(maps._big[2].image, activations[:, :, 3])
-    assert maps._big[0].text == f"{name} map 4, enlarged"
+    np.testing.assert_allclose(maps.big.values(), activations[:, :, 3])
+    assert maps.big_title.text() == f"{name} map 4, enlarged"
 
 
 def outside_their_parents(root):
