@@ -18,9 +18,12 @@ from cnn_explorer.gui.widgets.prediction_grid import PredictionGrid
 from cnn_explorer.gui.widgets.panel import button, group, wrapped
 
 
-FRAME_MS = 200       # 5 frames/s: each frame's painting takes CPU from the training threads
-PROBE_EVERY = 5      # predictions and feature maps once a second
-SLOW_EVERY = 2       # curves and the speed 2.5 times a second: a redraw lays axes/text out
+# Three frames a second. Each frame's drawing holds the interpreter lock the engine's threads
+# need between their array operations: at 5 frames/s the run trained at 94% of the engine's
+# speed without a window, at 3 frames/s at 100% (the median of 10 paired runs each).
+FRAME_MS = 333
+PROBE_EVERY = 3      # predictions and feature maps once a second
+SLOW_EVERY = 2       # curves and the speed text 1.5 times a second
 FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
 
 
@@ -83,8 +86,8 @@ class TrainingViews(QWidget):
     """All the live views; the page feeds them numbers (the views compute nothing).
 
     ``frame_clock`` is the one limit on how often they are drawn while training: at each tick
-    the views ask for a frame (``sigFrameWanted``), and every ``PROBE_EVERY``-th tick for new
-    predictions too; the worker answers after its next batch. A tick also draws one view that
+    the views ask for a frame (``sigFrameWanted``), and for new predictions too when none came
+    for ``PROBE_EVERY`` ticks (``probe_came``); the worker answers after its next batch. A tick also draws one view that
     ``later()`` put off (``flush_later()`` draws the rest), so that an epoch's end does not draw
     the curves, the confusion matrix and the predictions in one turn of the event loop.
 
@@ -102,6 +105,7 @@ class TrainingViews(QWidget):
         self.frame_clock.setInterval(FRAME_MS)
         self.frame_clock.timeout.connect(self._tick)
         self._ticks = 0
+        self._probe_in = PROBE_EVERY    # ticks until the next frame asks for predictions too
         self._later = {}            # view name: a function drawing its newest data
         self.kernels = ()
         self.film = []              # (step, first conv layer's kernels (kh, kw, cin, cout))
@@ -221,7 +225,16 @@ class TrainingViews(QWidget):
         self._ticks += 1
         if self._later and self.isVisible():    # another page is shown: they wait for this one
             self._later.pop(next(iter(self._later)))()
-        self.sigFrameWanted.emit(self._ticks % PROBE_EVERY == 0)
+        self._probe_in -= 1
+        probe = self._probe_in <= 0
+        if probe:
+            self._probe_in = PROBE_EVERY
+        self.sigFrameWanted.emit(probe)
+
+    def probe_came(self):
+        """New predictions arrived (asked for, or an epoch's end): the next are asked for
+        ``PROBE_EVERY`` ticks from now, not sooner (short epochs each bring their own)."""
+        self._probe_in = PROBE_EVERY
 
     def later(self, name, draw):
         """Call ``draw()`` at a coming tick of the frame clock, one such call a tick; a newer
@@ -240,7 +253,7 @@ class TrainingViews(QWidget):
         end; returns whether this frame is one of those slower ones (the page's speed text)."""
         slow = not clocked or self._ticks % SLOW_EVERY == 0 or snapshot.epoch_end or snapshot.done
         self.curves.add_snapshot(snapshot, redraw=slow and self.isVisible())
-        self.show_kernels(snapshot.conv_kernels, snapshot.step)
+        self.show_kernels(snapshot.conv_kernels, snapshot.step, everything=slow)
         return slow
 
     def reset(self, model):
@@ -251,9 +264,11 @@ class TrainingViews(QWidget):
         self._film_gap = 1
         self.curves.clear()
 
-    def show_kernels(self, kernels, step=None):
+    def show_kernels(self, kernels, step=None, everything=True):
         """Show the first two conv layers' kernels, each (kh, kw, cin, cout); a ``step`` (the
-        batch they are after) adds a frame to the chosen filter's film."""
+        batch they are after) adds a frame to the chosen filter's film. Without ``everything``
+        only the first layer's grid is drawn again (the rest waits for a slower frame: what a
+        frame draws, it draws holding the lock the training threads need)."""
         self.kernels = tuple(kernels)
         if len(kernels) == 0:
             self.filters1.clear("This model has no Conv2D layer: no filters to show.")
@@ -268,7 +283,12 @@ class TrainingViews(QWidget):
             if step is not None:
                 self._record(step, first)
             self.chosen = min(self.chosen, first.shape[3] - 1)
-            self._show_chosen()
+            if everything:
+                self._show_chosen()
+            else:
+                self.filters1.select(self.chosen)
+        if not everything:
+            return
         if self.filters2.isHidden() == (len(kernels) > 1):
             self.filters2.setVisible(len(kernels) > 1)
             self.channel.setVisible(len(kernels) > 1)

@@ -152,6 +152,7 @@ class TrainingRun:
         # it comes right after a frame (and at an epoch's end after the curves' validation
         # points and the confusion matrix): drawn at the next tick, not in the frame's turn
         if self._from_current_worker():
+            self.views.probe_came()
             self.views.later("predictions", lambda: self.feed.show_probe(result))
 
     def _on_selection_changed(self):

@@ -91,3 +91,22 @@ def test_a_frame_of_a_run_repaints_the_boxes_it_changed_not_the_whole_window(qtb
     # a count with another digit (a smaller font) or a speed text on one line more re-lays a
     # box out now and then; every frame and every epoch's end did
     assert whole.count <= len(ends.seen) // 4
+
+
+def test_predictions_are_asked_for_once_a_second_counted_from_the_last_that_came(qtbot, page):
+    # short epochs each bring predictions of their own: a frame asking for more right after
+    # one of them made the GUI thread draw predictions three times a second
+    from cnn_explorer.gui.pages.training.live_views import PROBE_EVERY
+
+    views = page.views
+    asked = []
+    views.sigFrameWanted.connect(asked.append)
+    for _ in range(PROBE_EVERY):
+        views._tick()
+    assert asked == [False] * (PROBE_EVERY - 1) + [True]
+    asked.clear()
+    views._tick()
+    views.probe_came()          # an epoch's end sent predictions
+    for _ in range(PROBE_EVERY):
+        views._tick()
+    assert asked == [False] * PROBE_EVERY + [True]
