@@ -26,6 +26,7 @@ class ConfusionMatrixView(QWidget):
         super().__init__(parent)
         self.counts = None
         self._shown = None      # (classes, their names) in the headers
+        self._cells = None      # (counts, shares) the cells show
         self._title = wrapped("Confusion matrix of the validation images, after each epoch: rows "
                               "true class, columns predicted")
         self.table = QTableWidget(0, 0)
@@ -88,22 +89,28 @@ class ConfusionMatrixView(QWidget):
         short = [name if len(name) <= 4 else name[:3] + "." for name in labels]
         if (k, labels) != self._shown:    # even equal headers re-lay the window out
             self._shown = (k, labels)
+            self._cells = None
             self.table.setRowCount(k)
             self.table.setColumnCount(k)
             self.table.setHorizontalHeaderLabels(short)
             self.table.setVerticalHeaderLabels(labels)
         shares = row_shares(counts)
-        for t in range(k):
-            for p in range(k):
-                value = int(counts[t, p])
-                item = self.table.item(t, p)
-                if item is None:
-                    item = QTableWidgetItem()
-                    item.setTextAlignment(Qt.AlignCenter)
-                    self.table.setItem(t, p, item)
-                item.setText(str(value) if value else "")
-                colour = QColor(OUTPUT if t == p else WRONG)
-                colour.setAlphaF(0.12 + 0.8 * shares[t, p] if value else 0.0)
-                item.setBackground(QBrush(colour))
-                item.setToolTip(f"true {labels[t]}, predicted {labels[p]}: {value} image(s)")
+        # only the cells whose count or share changed: a hundred cells set three times each
+        # took a millisecond of the GUI thread at every epoch's end
+        changed = np.ones(counts.shape, bool) if self._cells is None else \
+            (self._cells[0] != counts) | (self._cells[1] != shares)
+        self._cells = (counts.copy(), shares)
+        for t, p in zip(*np.nonzero(changed)):
+            t, p = int(t), int(p)
+            value = int(counts[t, p])
+            item = self.table.item(t, p)
+            if item is None:
+                item = QTableWidgetItem()
+                item.setTextAlignment(Qt.AlignCenter)
+                self.table.setItem(t, p, item)
+            item.setText(str(value) if value else "")
+            colour = QColor(OUTPUT if t == p else WRONG)
+            colour.setAlphaF(0.12 + 0.8 * shares[t, p] if value else 0.0)
+            item.setBackground(QBrush(colour))
+            item.setToolTip(f"true {labels[t]}, predicted {labels[p]}: {value} image(s)")
         self._fit_font()

@@ -436,3 +436,24 @@ def test_shared_labels_and_boxes_wrap_and_lay_out_what_they_are_given(qtbot):
     assert isinstance(box, QGroupBox) and box.title() == "Title"
     layout = box.layout()
     assert [layout.stretch(i) for i in range(3)] == [2, 0, 1] and layout.itemAt(1).layout() is inner
+
+
+def test_a_new_epochs_confusion_counts_show_in_every_cell_that_changed(qtbot):
+    # only changed cells are set again: the others must still show their own count and colour
+    from cnn_explorer.gui.widgets.confusion_matrix import ConfusionMatrixView
+
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    first = np.array([[5, 1, 0], [2, 3, 1], [0, 0, 6]])
+    view.set_counts(first, ["a", "b", "c"])
+    colour_of_unchanged = view.table.item(2, 2).background().color()
+    later = np.array([[6, 0, 0], [2, 3, 1], [0, 1, 5]])
+    view.set_counts(later, ["a", "b", "c"])
+    shown = [[view.table.item(t, p).text() for p in range(3)] for t in range(3)]
+    assert shown == [[str(v) if v else "" for v in row] for row in later]
+    assert view.table.item(0, 1).toolTip() == "true a, predicted b: 0 image(s)"
+    assert view.table.item(0, 1).background().color().alpha() == 0
+    assert view.table.item(2, 2).background().color() != colour_of_unchanged   # 6 → 5 of 6
+    view.set_counts(later[:2, :2], ["a", "b"])          # other classes: every cell anew
+    assert [[view.table.item(t, p).text() for p in range(2)] for t in range(2)] == \
+        [["6", ""], ["2", "3"]]
