@@ -102,14 +102,13 @@ class ColourImage(QWidget):
 
     # -- geometry --------------------------------------------------------------------------
     def pixel_size(self) -> float:
-        """Screen pixels per image pixel (0 with no image): whole pixels when there is room for
-        one, so every cell is drawn as wide as its neighbours."""
+        """Screen pixels per image pixel (0 with no image): the image fills the widget's width
+        or its height."""
         if self._qimage is None:
             return 0.0
         inner = self._inner()
-        scale = max(0.0, min(inner.width() / self._qimage.width(),
-                             inner.height() / self._qimage.height()))
-        return float(int(scale)) if scale >= 1 else scale
+        return max(0.0, min(inner.width() / self._qimage.width(),
+                            inner.height() / self._qimage.height()))
 
     def target(self) -> QRectF:
         """Where the image is drawn, in widget pixels."""

@@ -182,7 +182,6 @@ class FilterGrid(QWidget):
         rows_px, columns_px = image.shape
         if columns_px * pixel > self.width():   # one tile is wider than the widget
             pixel = max(self.width(), 1) / columns_px
-            pixel = float(int(pixel)) if pixel >= 1 else pixel     # as ColourImage draws it
         height = int(np.ceil(rows_px * pixel))
         if height != self.plot.height():
             self.plot.setFixedHeight(height)
