@@ -3,7 +3,7 @@
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from cnn_explorer.core.ticks import nice_ticks
@@ -23,9 +23,13 @@ def legend_label() -> QLabel:
                   centred=True)
 
 
+LARGEST = float(np.finfo(float).max)
+
+
 def _padded(lo, hi, padding):
-    span = (hi - lo) or 1.0
-    return lo - padding * span, hi + padding * span
+    """``(lo, hi)`` widened by ``padding`` of the span each side, staying finite."""
+    pad = padding * 2 * (hi / 2 - lo / 2) or padding      # halves: ±1e308 stays finite
+    return max(lo - pad, -LARGEST), min(hi + pad, LARGEST)
 
 
 class CurvePlot(QWidget):
@@ -46,6 +50,7 @@ class CurvePlot(QWidget):
         self._series = {}           # key: (x, y, pen, marked)
         self._paths = {}            # key: the series' line in widget pixels (None: not yet)
         self._background = None
+        self._kept_area = None
         self._font = QFont(self.font())
         self._title_font = QFont(self.font())
         self._title_font.setPointSize(10)
@@ -80,9 +85,16 @@ class CurvePlot(QWidget):
 
     # -- geometry --------------------------------------------------------------------------
     def _area(self) -> QRectF:
-        """The plotting rectangle inside the title and the axes, in widget pixels."""
+        """The plotting rectangle inside the title and the axes, in widget pixels (kept with
+        the background picture: it depends on the same size and ranges)."""
+        if self._background is not None and self._kept_area is not None:
+            return self._kept_area
+        self._kept_area = self._measure_area()
+        return self._kept_area
+
+    def _measure_area(self) -> QRectF:
         metrics = self.fontMetrics()
-        top = metrics.height() + 10
+        top = QFontMetrics(self._title_font).height() + 8
         ticks, decimals = self._ticks("_y")
         left = max((metrics.horizontalAdvance(self._label(t, decimals)) for t in ticks),
                    default=0) + 12
@@ -103,7 +115,8 @@ class CurvePlot(QWidget):
         area = self._area()
         (x0, x1), (y0, y1) = self._x, self._y
         sx, sy = area.width() / (x1 - x0), area.height() / (y1 - y0)
-        return area, (lambda x: area.left() + (x - x0) * sx), (lambda y: area.bottom() - (y - y0) * sy)
+        return (area, (lambda x: area.left() + (x - x0) * sx),
+                (lambda y: area.bottom() - (y - y0) * sy))
 
     # -- drawing ---------------------------------------------------------------------------
     def resizeEvent(self, event):  # noqa: N802 (Qt name)
@@ -112,16 +125,23 @@ class CurvePlot(QWidget):
         self._paths = dict.fromkeys(self._paths)
 
     def _draw_background(self):
+        self._kept_area = None
         pixmap = QPixmap(self.size() * self.devicePixelRatioF())
         pixmap.setDevicePixelRatio(self.devicePixelRatioF())
         pixmap.fill(Qt.white)
         painter = QPainter(pixmap)
+        try:            # a painter left active on the pixmap would break every later paint
+            self._paint_background(painter)
+        finally:
+            painter.end()
+        return pixmap
+
+    def _paint_background(self, painter):
         area, to_x, to_y = self._mapper()
         metrics = self.fontMetrics()
         painter.setFont(self._title_font)
         painter.setPen(TITLE_COLOUR)
-        painter.drawText(QRectF(0, 2, self.width(), metrics.height() + 6), Qt.AlignCenter,
-                         self._title)
+        painter.drawText(QRectF(0, 2, self.width(), area.top() - 4), Qt.AlignCenter, self._title)
         painter.setFont(self._font)
         grid = QColor(AXIS_COLOUR)
         grid.setAlpha(51)
@@ -151,8 +171,6 @@ class CurvePlot(QWidget):
         painter.setPen(AXIS_COLOUR)
         painter.drawLine(area.bottomLeft(), area.bottomRight())
         painter.drawLine(area.bottomLeft(), area.topLeft())
-        painter.end()
-        return pixmap
 
     def _path(self, key):
         if self._paths.get(key) is None:
@@ -160,8 +178,9 @@ class CurvePlot(QWidget):
             _, to_x, to_y = self._mapper()
             if len(x):
                 px, py = to_x(x), to_y(y)
-                # a far-off value (a diverging loss) stays a finite number of pixels away
-                np.clip(py, -1e6, 1e6, out=py)
+                # an infinite value breaks the line (as NaN does); a far-off finite one stays a
+                # finite number of pixels away
+                py = np.where(np.isfinite(y), np.clip(py, -1e6, 1e6), np.nan)
                 self._paths[key] = pg.arrayToQPath(px, py, connect="finite")
             else:
                 self._paths[key] = pg.arrayToQPath(np.empty(0), np.empty(0))
@@ -172,6 +191,12 @@ class CurvePlot(QWidget):
                 self.size() * self.devicePixelRatioF():
             self._background = self._draw_background()
         painter = QPainter(self)
+        try:
+            self._paint_lines(painter)
+        finally:
+            painter.end()
+
+    def _paint_lines(self, painter):
         painter.drawPixmap(0, 0, self._background)
         area, to_x, to_y = self._mapper()
         painter.setClipRect(area.adjusted(-MARKER_PX, -MARKER_PX, MARKER_PX, MARKER_PX))
@@ -181,10 +206,9 @@ class CurvePlot(QWidget):
             painter.drawPath(self._path(key))
             if marked:
                 painter.setBrush(pen.color())
-                for px, py in zip(to_x(x).tolist(), to_y(y).tolist()):
-                    if np.isfinite(py):
-                        painter.drawEllipse(QPointF(px, py), MARKER_PX / 2, MARKER_PX / 2)
-        painter.end()
+                finite = np.isfinite(y)
+                for px, py in zip(to_x(x[finite]).tolist(), to_y(y[finite]).tolist()):
+                    painter.drawEllipse(QPointF(px, py), MARKER_PX / 2, MARKER_PX / 2)
 
 
 class _Series:
@@ -232,6 +256,7 @@ class Curves(QWidget):
         self.accuracy_plot = CurvePlot("Accuracy")
         for plot in (self.loss_plot, self.accuracy_plot):
             layout.addWidget(plot)
+        self.accuracy_plot.set_y_range(0, 1)
         self.set_epochs(1)
         self._redraw(self._series)      # the series' order is the drawing order
 
@@ -313,5 +338,5 @@ class Curves(QWidget):
         finite = losses[np.isfinite(losses)]       # a diverging run's inf can't be a range end
         top = float(finite.max()) if finite.size else 1.0
         if top > self._loss_top or top < self._loss_top / 2:  # the range changes rarely
-            self._loss_top = top * 1.1
+            self._loss_top = min(top * 1.1, LARGEST / 1.05)    # padded, still finite
             self.loss_plot.set_y_range(0, self._loss_top)

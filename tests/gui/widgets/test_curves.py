@@ -101,3 +101,23 @@ def test_the_epoch_axis_spans_the_whole_run_from_its_first_point(qtbot):
         curves.add_snapshot(snapshot(epoch, 3, 1.5, 0.5, val=(1.4, 0.6), epochs=15))
     assert [plot.view_range()[0]
             for plot in (curves.loss_plot, curves.accuracy_plot)] == ranges
+
+
+def test_a_loss_near_the_largest_float_is_drawn_on_finite_axes(qtbot):
+    # 1.7e308 × 1.1 overflowed to inf: the axis had no ticks to find and every paint failed
+    curves = Curves()
+    qtbot.addWidget(curves)
+    curves.resize(440, 240)
+    curves.set_history({"loss": [1.0, 1.7e308], "accuracy": [0.5, 0.6],
+                        "val_loss": [np.inf, 2.0], "val_accuracy": [0.4, 0.5]})
+    (x_lo, x_hi), (y_lo, y_hi) = curves.loss_plot.view_range()
+    assert all(np.isfinite([x_lo, x_hi, y_lo, y_hi])) and y_hi >= 1.7e308
+    for _ in range(2):          # a failed paint left its painter active for the next one
+        assert not curves.loss_plot.grab().toImage().isNull()
+
+
+def test_accuracy_keeps_a_margin_above_one_and_below_zero(qtbot):
+    curves = Curves()
+    qtbot.addWidget(curves)
+    (_, _), (y_lo, y_hi) = curves.accuracy_plot.view_range()
+    assert y_lo == pytest.approx(-0.02) and y_hi == pytest.approx(1.02)
