@@ -1,6 +1,9 @@
 """The training page's live views, their layout and how often they are drawn: curves, filters
 (where a snapshot's kernels become filter images), feature maps, predictions, confusion, drawing."""
 
+import math
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,6 +27,7 @@ from cnn_explorer.gui.widgets.panel import button, group, wrapped
 FRAME_MS = 333
 PROBE_EVERY = 3      # predictions and feature maps once a second
 SLOW_EVERY = 2       # curves and the speed text 1.5 times a second
+_clock = time.monotonic
 FIRST_TEST_IMAGE = "Feature maps of test image 1 (click an image below to choose)"
 
 
@@ -87,9 +91,10 @@ class TrainingViews(QWidget):
 
     ``frame_clock`` is the one limit on how often they are drawn while training: at each tick
     the views ask for a frame (``sigFrameWanted``), and for new predictions too when none came
-    for ``PROBE_EVERY`` ticks (``probe_came``); the worker answers after its next batch. A tick also draws one view that
-    ``later()`` put off (``flush_later()`` draws the rest), so that an epoch's end does not draw
-    the curves, the confusion matrix and the predictions in one turn of the event loop.
+    for ``PROBE_EVERY`` ticks (``probe_came``); the worker answers after its next batch. A tick
+    also draws one view that ``later()`` put off (``flush_later()`` draws the rest), so that an
+    epoch's end does not draw the curves, the confusion matrix and the predictions in one turn
+    of the event loop.
 
     Signals
     -------
@@ -106,6 +111,7 @@ class TrainingViews(QWidget):
         self.frame_clock.timeout.connect(self._tick)
         self._ticks = 0
         self._probe_in = PROBE_EVERY    # ticks until the next frame asks for predictions too
+        self._last_slow = -math.inf     # when a frame last drew every view
         self._later = {}            # view name: a function drawing its newest data
         self.kernels = ()
         self.film = []              # (step, first conv layer's kernels (kh, kw, cin, cout))
@@ -249,9 +255,16 @@ class TrainingViews(QWidget):
 
     def show_frame(self, snapshot, clocked=True):
         """Show a training ``snapshot``: its curve points and kernels. A ``clocked`` frame (one the
-        clock asked for) redraws the curves only every ``SLOW_EVERY``-th tick and at an epoch's
-        end; returns whether this frame is one of those slower ones (the page's speed text)."""
-        slow = not clocked or self._ticks % SLOW_EVERY == 0 or snapshot.epoch_end or snapshot.done
+        clock asked for) redraws the curves, the second layer's filters and the chosen filter only
+        once ``SLOW_EVERY`` ticks have passed since the last that did, and at an epoch's end;
+        returns whether this frame is one of those slower ones (the page's speed text)."""
+        # by time, not by the tick's parity: frames that come every other tick (a slow batch)
+        # would all be fast ones, and the curves and the chosen filter would wait for an epoch
+        now = _clock()
+        slow = (not clocked or now - self._last_slow >= 0.9 * SLOW_EVERY * FRAME_MS / 1000
+                or snapshot.epoch_end or snapshot.done)
+        if slow:
+            self._last_slow = now
         self.curves.add_snapshot(snapshot, redraw=slow and self.isVisible())
         self.show_kernels(snapshot.conv_kernels, snapshot.step, everything=slow)
         return slow

@@ -110,3 +110,35 @@ def test_predictions_are_asked_for_once_a_second_counted_from_the_last_that_came
     for _ in range(PROBE_EVERY):
         views._tick()
     assert asked == [False] * PROBE_EVERY + [True]
+
+
+def test_frames_a_slow_batch_apart_each_redraw_every_view(qtbot, page, monkeypatch):
+    # the slower views followed the tick's parity: batches two ticks apart all came on odd
+    # ticks, and the chosen filter and the curves waited for the epoch's end
+    from types import SimpleNamespace
+
+    from cnn_explorer.gui.pages.training import live_views
+
+    views = page.views
+    kernels = tuple(w for w in page.model.get_weights() if w.ndim == 4)
+    now = [100.0]
+    monkeypatch.setattr(live_views, "_clock", lambda: now[0])
+
+    def frame(step):
+        return SimpleNamespace(epoch=0, epochs=1, batch=step, batches_per_epoch=100, loss=1.0,
+                               accuracy=0.5, epoch_end=False, done=False, val_loss=None,
+                               val_accuracy=None, conv_kernels=kernels, step=step + 1)
+
+    gap = 2 * live_views.FRAME_MS / 1000
+    drawn = []
+    for step in range(4):
+        views._ticks = 2 * step + 1                  # always an odd tick
+        drawn.append(views.show_frame(frame(step)))
+        now[0] += gap
+    assert drawn == [True] * 4
+    assert views.curves.drawn("loss").size == 4
+    drawn = []
+    for step in range(4, 8):                         # a frame at every tick: every other one
+        drawn.append(views.show_frame(frame(step)))
+        now[0] += live_views.FRAME_MS / 1000
+    assert drawn == [True, False, True, False]
