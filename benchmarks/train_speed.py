@@ -70,7 +70,7 @@ def _shape(x):
     return x.shape[1:] if x.ndim == 4 else x.shape[1:] + (1,)
 
 
-def colour_images(count):
+def value_images(count):
     """CIFAR-10's training images if downloaded, else seeded random ones of its shape."""
     from cnn_explorer.data import catalog
 
@@ -122,7 +122,7 @@ def main(argv=None):
                         default="fashion-mnist", help="28×28 grey, or 32×32×3 colour images")
     args = parser.parse_args(argv)
     if args.dataset == "cifar-10":
-        x, y, what = colour_images(args.images)
+        x, y, what = value_images(args.images)
     else:
         x, y, _, _ = fashion_mnist()
         x, y, what = x[:args.images], y[:args.images], "Fashion-MNIST"

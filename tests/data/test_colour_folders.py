@@ -26,7 +26,7 @@ def _two_colours(root, per_class=6, split=False):
             _flat(where / name / f"{i}.png", colour)
 
 
-def test_colour_images_stay_colour(tmp_path):
+def test_value_images_stay_colour(tmp_path):
     _two_colours(tmp_path / "flags", per_class=10)
     data = load(tmp_path / "flags")
     assert data.x_train.shape == (18, 28, 28, 3) and data.x_test.shape == (2, 28, 28, 3)
@@ -46,7 +46,7 @@ def test_grey_option_makes_them_grey_as_before(tmp_path):
         assert (x == want[y]).all()
 
 
-def test_one_colour_image_among_grey_ones_makes_the_folder_colour(tmp_path):
+def test_one_value_image_among_grey_ones_makes_the_folder_colour(tmp_path):
     for i in range(3):
         _flat(tmp_path / "mix" / "a" / f"{i}.png", (90, 90, 90))
         Image.fromarray(np.full((10, 10), 10 * i, np.uint8)).save(

@@ -62,10 +62,10 @@ class CellNumbers(QGraphicsObject):
         painter.save()
         try:        # an exception here must not leave the painter saved: Qt would crash
             painter.resetTransform()
-            paint_numbers(painter, transform.map(QPointF(0, 0)), abs(transform.m11()),
+            paint_numbers(painter, transform.map(QPointF(0, 0)), transform.m11(),
                           self._values, self._levels, self._lut, self._longest, self._dim,
                           (exposed.top(), exposed.bottom(), exposed.left(), exposed.right()),
-                          abs(transform.m22()))
+                          transform.m22())
         finally:
             painter.restore()
 
@@ -80,7 +80,8 @@ def longest_number(values: np.ndarray) -> int:
 def paint_numbers(painter, origin, cell_w, values, levels, lut, longest, dim=None, exposed=None,
                   cell_h=None):
     """Write ``values`` (rows, cols) at the centres of their cells, in screen pixels: cell (r, c)
-    has its top-left corner at ``origin + (c · cell_w, r · cell_h)`` (square cells by default).
+    spans ``origin + (c · cell_w, r · cell_h)`` to ``origin + ((c + 1) · cell_w, (r + 1) · cell_h)``
+    (square cells by default; a negative size is an axis that runs right to left or upwards).
 
     Nothing is written in cells too small to read. ``dim`` (bool, same shape) writes those cells
     in italics; ``exposed`` (top, bottom, left, right, in cells) limits the work to the cells in
@@ -88,7 +89,8 @@ def paint_numbers(painter, origin, cell_w, values, levels, lut, longest, dim=Non
     """
     cell_h = cell_w if cell_h is None else cell_h
     rows, cols = values.shape
-    if rows == 0 or cols == 0 or cell_w < MIN_CELL_PX_FOR_NUMBERS or cell_h < 14:
+    width, height = abs(cell_w), abs(cell_h)
+    if rows == 0 or cols == 0 or width < MIN_CELL_PX_FOR_NUMBERS or height < 14:
         return
     top, bottom, left, right = exposed if exposed is not None else (0, rows, 0, cols)
     r0, r1 = max(0, int(top)), min(rows, int(math.ceil(bottom)))
@@ -98,7 +100,7 @@ def paint_numbers(painter, origin, cell_w, values, levels, lut, longest, dim=Non
     if rows_in.size == 0:
         return
     # digits are about 0.6 of the font's pixel size wide; keep a margin inside the cell
-    size = int(min(cell_h * 0.42, 0.85 * cell_w / (0.62 * longest), 18))
+    size = int(min(height * 0.42, 0.85 * width / (0.62 * longest), 18))
     if size < MIN_FONT_PX:
         return
     shown = block[rows_in, cols_in]
@@ -118,5 +120,5 @@ def paint_numbers(painter, origin, cell_w, values, levels, lut, longest, dim=Non
             current = (dark, dimmed)
             painter.setFont(italic if dimmed else font)
             painter.setPen(pens[dark])
-        painter.drawText(QRectF(x0 + c * cell_w, y0 + r * cell_h, cell_w, cell_h),
+        painter.drawText(QRectF(x0 + c * cell_w, y0 + r * cell_h, cell_w, cell_h).normalized(),
                          Qt.AlignCenter, signed_text(value))

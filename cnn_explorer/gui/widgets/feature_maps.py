@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
-from cnn_explorer.gui.widgets.colour_image import ColourImage
+from cnn_explorer.gui.widgets.value_image import ValueImage
 from cnn_explorer.gui.widgets.filter_grid import mosaic
 from cnn_explorer.gui.widgets.panel import set_text, steady
 
@@ -33,8 +33,8 @@ class FeatureMaps(QWidget):
     in [0, 1]) is drawn as the RGB picture it is. A click on one map shows it enlarged in the last
     column (``enlarged``: (layer name, channel)), kept up to date as the maps change.
 
-    Each column is a title and a :class:`ColourImage`: the maps are redrawn at every probe of a
-    run, in the GUI thread (see ``colour_image`` for why not in a pyqtgraph scene).
+    Each column is a title and a :class:`ValueImage`: the maps are redrawn at every probe of a
+    run, in the GUI thread (see ``value_image`` for why not in a pyqtgraph scene).
     """
 
     def __init__(self, parent=None):
@@ -62,7 +62,7 @@ class FeatureMaps(QWidget):
         label.setWordWrap(True)
         label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         steady(label, lines=2)
-        image = ColourImage(COLOURS)
+        image = ValueImage(COLOURS)
         image.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
         return label, image
 

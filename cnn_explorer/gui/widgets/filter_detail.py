@@ -4,7 +4,7 @@ import numpy as np
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.colour_image import ColourImage
+from cnn_explorer.gui.widgets.value_image import ValueImage
 from cnn_explorer.gui.widgets.filter_grid import UPSAMPLE, mosaic
 from cnn_explorer.gui.widgets.panel import set_text, steady, wrapped
 
@@ -21,12 +21,12 @@ class FilterDetail(QWidget):
         # the title wraps in the narrow column of a 1024-pixel window
         self.title = steady(wrapped("Chosen filter"), lines=2)
         self.title.setStyleSheet(f"color: {colours.KERNEL}; font-weight: bold;")
-        self.heat = ColourImage(colours.DIVERGING_LUT, frame=colours.KERNEL, empty=colours.EMPTY,
+        self.heat = ValueImage(colours.DIVERGING_LUT, frame=colours.KERNEL, empty=colours.EMPTY,
                                 lines=True, numbers=True)
         self.heat.setMinimumSize(40, 30)
         self.heat.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
         self.strip_title = steady(wrapped(), lines=2)   # a new text with every frame recorded
-        self.strip = ColourImage(colours.DIVERGING_LUT)
+        self.strip = ValueImage(colours.DIVERGING_LUT)
         self.strip.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.strip.setFixedHeight(34)
         self.film = []

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.colour_image import ColourImage
+from cnn_explorer.gui.widgets.value_image import ValueImage
 from cnn_explorer.gui.widgets.panel import set_text, wrapped
 
 UPSAMPLE = 4    # image pixels per weight: a 1-pixel gap between tiles is a quarter of a weight
+OUTLINE_MARGIN = 2  # screen pixels around the tiles: an edge tile's 3-pixel outline stays inside
 SLICE_GAP = 2   # image pixels between a filter's slices: half a weight, less than between filters
 
 
@@ -26,8 +27,8 @@ def mosaic(tiles, columns=None, gap=1, fill=np.nan):
     n, h, w = tiles.shape
     columns = columns or max(1, math.ceil(math.sqrt(n)))
     rows = max(1, math.ceil(n / columns))
-    # one array operation, not one per tile: the grids are rebuilt five times a second while
-    # training, in the GUI thread, holding the interpreter lock the training threads need
+    # one array operation, not one per tile: the grids are rebuilt at every frame of a run, in
+    # the GUI thread, holding the interpreter lock the training threads need
     cells = np.full((rows * columns, h + gap, w + gap), fill, dtype=np.float32)
     cells[:n, :h, :w] = tiles
     out = cells.reshape(rows, columns, h + gap, w + gap).swapaxes(1, 2)
@@ -120,7 +121,7 @@ class FilterGrid(QWidget):
         self._title = wrapped(title)
         self._title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wrap, not widen
         self.colour_bar = ColourBar()
-        self.plot = ColourImage(colours.DIVERGING_LUT)
+        self.plot = ValueImage(colours.DIVERGING_LUT, margin=OUTLINE_MARGIN)
         self.plot.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.plot.setFixedHeight(0)
         self.plot.sigClicked.connect(self._on_click)
@@ -169,7 +170,8 @@ class FilterGrid(QWidget):
     def _fit_columns(self):
         """As many tiles side by side as the width holds at ``px_per_weight``."""
         pixel = self._px / UPSAMPLE    # screen pixels per image pixel
-        return max(1, min(len(self.filters), int((self.width() + pixel) // (self._tile()[1] * pixel))))
+        room = self.width() - 2 * OUTLINE_MARGIN + pixel
+        return max(1, min(len(self.filters), int(room // (self._tile()[1] * pixel))))
 
     def _fit_height(self):
         """The plot as high as the mosaic drawn at the width's scale: one tile wider than the
@@ -180,9 +182,10 @@ class FilterGrid(QWidget):
             return
         pixel = self._px / UPSAMPLE
         rows_px, columns_px = image.shape
-        if columns_px * pixel > self.width():   # one tile is wider than the widget
-            pixel = max(self.width(), 1) / columns_px
-        height = int(np.ceil(rows_px * pixel))
+        width = self.width() - 2 * OUTLINE_MARGIN
+        if columns_px * pixel > width:   # one tile is wider than the widget
+            pixel = max(width, 1) / columns_px
+        height = int(np.ceil(rows_px * pixel)) + 2 * OUTLINE_MARGIN
         if height != self.plot.height():
             self.plot.setFixedHeight(height)
 

@@ -1,6 +1,6 @@
-"""ColourImage: values on a colour table, drawn by the widget's own painter as one image.
+"""ValueImage: values on a colour table, drawn by the widget's own painter as one image.
 
-The training page redraws its filters five times a second while the engine trains on both
+The training page redraws its filters several times a second while the engine trains on both
 cores. In a pyqtgraph view each repaint ran about 1 ms of Python (the scene's bookkeeping) in the
 GUI thread, and every millisecond the GUI thread takes costs the training as much; here a
 repaint is one ``drawImage`` of colour words (see ``heat_map.ColourScale``) plus, when asked for,
@@ -20,10 +20,11 @@ from cnn_explorer.gui.widgets.heat_map import ColourScale
 MAX_LINED_CELLS = 40
 
 
-class ColourImage(QWidget):
+class ValueImage(QWidget):
     """An image (rows, cols) of values, scaled to fit with square pixels and centred.
 
-    NaN pixels show the ``empty`` colour (the widget's background when None). With ``frame``
+    NaN pixels show the ``empty`` colour (the widget's background when None); ``margin`` pixels
+    are kept free around the image (for an outline's width). With ``frame``
     (a colour) a 2-pixel frame is drawn around the widget; ``lines`` draws white lines between
     the pixels (cells) of a small image and ``numbers`` writes each cell's value where it is
     readable. One rectangle (image pixels) can be outlined in a role colour.
@@ -36,7 +37,8 @@ class ColourImage(QWidget):
 
     sigClicked = Signal(float, float)
 
-    def __init__(self, lut, parent=None, *, frame=None, empty=None, lines=False, numbers=False):
+    def __init__(self, lut, parent=None, *, frame=None, empty=None, lines=False, numbers=False,
+                 margin=0):
         super().__init__(parent)
         self._lut = lut
         self._scale = ColourScale(lut)
@@ -49,6 +51,7 @@ class ColourImage(QWidget):
         self._pixels = None
         self._qimage = None
         self._longest = 4
+        self._margin = margin
         self._outline = None
         self._outline_pen = QPen(QColor(colours.KERNEL), 3)
         self._outline_pen.setJoinStyle(Qt.MiterJoin)
@@ -82,6 +85,7 @@ class ColourImage(QWidget):
         self.update()
 
     def clear(self) -> None:
+        """Show nothing (the background)."""
         self._values = self._pixels = self._qimage = None
         self._outline = None
         self.update()
@@ -91,6 +95,7 @@ class ColourImage(QWidget):
         return self._values
 
     def levels(self) -> tuple[float, float]:
+        """The values at the colour table's two ends."""
         return self._levels
 
     def set_outline(self, rect) -> None:
@@ -130,7 +135,7 @@ class ColourImage(QWidget):
         return (point.x() - target.x()) / scale, (point.y() - target.y()) / scale
 
     def _inner(self) -> QRectF:
-        margin = 3 if self._frame is not None else 0
+        margin = self._margin + (3 if self._frame is not None else 0)
         return QRectF(self.rect()).adjusted(margin, margin, -margin, -margin)
 
     # -- drawing ---------------------------------------------------------------------------
