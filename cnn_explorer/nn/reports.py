@@ -77,7 +77,7 @@ def start_plan(done, epochs, partial=False):
 def model_header(params, names, done, partial=False, running=False):
     """The model's header line: parameters, how trained it is, layers (HTML)."""
     if running:
-        trained = f", training (epoch {done + 1})"
+        trained = f", training from epoch {done + 1}"   # true for the whole run
     else:
         trained = (f", trained {_epochs(done)}" if done else
                    ", trained part of an epoch" if partial else ", untrained")

@@ -42,6 +42,8 @@ def test_start_says_what_it_will_do_and_offers_more_epochs_after_a_finished_run(
     assert start_plan(15, 15).startswith("This model has trained 15 epochs: Start trains 5 more")
     assert epochs_to_train(15, 15) == 20 and epochs_to_train(3, 15) == 15
     assert "untrained" not in model_header(100, ["dense"], 0, running=True)
+    # set once at Start, the header said "training (epoch 1)" beside "Epoch 3/40" in the bar
+    assert "training from epoch 6" in model_header(100, ["dense"], 5, running=True)
     assert "trained part of an epoch" in model_header(100, ["dense"], 0, partial=True)
 
 

@@ -47,7 +47,7 @@ def test_start_says_what_it_will_do_and_offers_more_epochs_after_a_finished_run(
     assert controls.status.text() == "Start trains this model for 1 epoch."
     qtbot.mouseClick(controls.start_button, Qt.LeftButton)
     assert "untrained" not in controls.model_label.text()
-    assert "training (epoch 1)" in controls.model_label.text()
+    assert "training from epoch 1" in controls.model_label.text()
     qtbot.waitUntil(lambda: not page.running, timeout=20000)
     assert controls.start_button.text() == "Train 5 more epochs"
     assert controls.status.text().startswith("Finished. This model has trained 1 epoch: Start "
