@@ -4,12 +4,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QLinearGradient, QPainter
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
-from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets import colours
+from cnn_explorer.gui.widgets.colour_bar import ColourBar
 from cnn_explorer.gui.widgets.value_image import ValueImage
 from cnn_explorer.gui.widgets.panel import set_text, wrapped
 
@@ -53,43 +52,6 @@ def image_view(widget, colormap):
     return view, image
 
 
-class ColourBar(QWidget):
-    """The diverging scale under a view: −level brown, 0 white, +level teal, with the numbers."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.level = None
-        self.setFixedHeight(30)
-        self.setMinimumWidth(120)
-
-    def set_level(self, level):
-        self.level = level
-        self.setToolTip("" if level is None else
-                        f"Colour scale, the same for every filter: brown −{level:.3g}, white 0, "
-                        f"teal +{level:.3g}; values beyond it take the end colours")
-        self.update()
-
-    def paintEvent(self, event):  # noqa: N802 (Qt name)
-        if self.level is None:
-            return
-        painter = QPainter(self)
-        bar = QRectF(4, 2, self.width() - 8, 10)
-        gradient = QLinearGradient(bar.topLeft(), bar.topRight())
-        for i in range(0, 256, 32):
-            gradient.setColorAt(i / 255, QColor(*colours.DIVERGING_LUT[i][:3]))
-        gradient.setColorAt(1.0, QColor(*colours.DIVERGING_LUT[255][:3]))
-        painter.fillRect(bar, gradient)
-        painter.setPen(QColor("#555555"))
-        painter.drawRect(bar)
-        text = QRectF(0, 13, self.width(), self.height() - 13)
-        painter.setPen(self.palette().windowText().color())
-        level = format_number(self.level)
-        painter.drawText(text, Qt.AlignLeft | Qt.AlignTop, f"−{level}")
-        painter.drawText(text, Qt.AlignHCenter | Qt.AlignTop, "0")
-        painter.drawText(text, Qt.AlignRight | Qt.AlignTop, f"+{level}")
-        painter.end()
-
-
 class FilterGrid(QWidget):
     """Tiles of filters (n, kh, kw) with fixed symmetric levels, so a changing filter looks changed.
 
@@ -120,7 +82,8 @@ class FilterGrid(QWidget):
         self.filters = None
         self._title = wrapped(title)
         self._title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wrap, not widen
-        self.colour_bar = ColourBar()
+        self.colour_bar = ColourBar(colours.DIVERGING_LUT)
+        self.colour_bar.setMinimumWidth(120)    # the Training page's narrow filter column
         self.plot = ValueImage(colours.DIVERGING_LUT, margin=OUTLINE_MARGIN)
         self.plot.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.plot.setFixedHeight(0)
@@ -159,7 +122,12 @@ class FilterGrid(QWidget):
         self._gap = 1 if filters.ndim == 3 else UPSAMPLE
         if self._level is None:
             self._level = float(np.abs(filters).max()) * self._headroom or 1.0
-            self.colour_bar.set_level(self._level)
+            self.colour_bar.set_levels((-self._level, self._level))
+            self.colour_bar.setToolTip(f"Colour scale, the same for every filter: brown "
+                                       f"−{self._level:.3g}, white 0, teal +{self._level:.3g}; "
+                                       "values beyond it take the end colours")
+            if self.colour_bar.isHidden():
+                self.colour_bar.show()
         self.filters = filters
         self._draw()
 
@@ -254,7 +222,7 @@ class FilterGrid(QWidget):
         self._level = None
         self.plot.clear()
         self.plot.setFixedHeight(0)
-        self.colour_bar.set_level(None)
+        self.colour_bar.hide()
         self.set_title(title)
 
     def image(self):
