@@ -69,6 +69,14 @@ class ColourScale:
         return np.take(self.table, codes, out=words, mode="clip")   # "raise" buffers `out`
 
 
+def words_image(pixels: np.ndarray):
+    """A QImage over ``pixels`` (rows, cols) contiguous uint32 colour words, without a copy (keep
+    ``pixels`` alive while it is drawn); None for no pixels."""
+    rows, cols = pixels.shape
+    return QImage(pixels.data, cols, rows, 4 * cols,
+                  QImage.Format_ARGB32_Premultiplied) if pixels.size else None
+
+
 class CellImage(QGraphicsObject):
     """The grid's cells, one pixel each, drawn stretched over ``(0, 0, cols, rows)``."""
 
@@ -85,9 +93,7 @@ class CellImage(QGraphicsObject):
             self.prepareGeometryChange()
         self._step = step
         self._pixels = np.ascontiguousarray(pixels, np.uint32)      # the QImage's buffer
-        rows, cols = self._pixels.shape
-        self._qimage = QImage(self._pixels.data, cols, rows, 4 * cols,
-                              QImage.Format_ARGB32_Premultiplied) if self._pixels.size else None
+        self._qimage = words_image(self._pixels)
         self.update()
 
     def pixels(self) -> np.ndarray:

@@ -9,12 +9,12 @@ the cells' lines and numbers.
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.cell_numbers import longest_number, paint_numbers
-from cnn_explorer.gui.widgets.heat_map import ColourScale
+from cnn_explorer.gui.widgets.heat_map import ColourScale, words_image
 
 #: Cells along a side beyond which lines between them would hide the image.
 MAX_LINED_CELLS = 40
@@ -63,7 +63,8 @@ class ValueImage(QWidget):
         """Show ``values`` (rows, cols), ``levels`` (lo, hi) spanning the colour table."""
         self._values = np.ascontiguousarray(values, dtype=float)
         self._levels = (float(levels[0]), float(levels[1]))
-        self._show(self._scale.pixels(self._values, self._levels).copy())
+        # the scale's work array: rewritten by the next call, which also replaces the QImage
+        self._show(self._scale.pixels(self._values, self._levels))
 
     def set_rgb(self, rgb) -> None:
         """Show a colour picture ``rgb`` (rows, cols, 3), values in [0, 1] (clipped)."""
@@ -77,9 +78,7 @@ class ValueImage(QWidget):
     def _show(self, pixels):
         # the colour words are the QImage's buffer: they live as long as it does
         self._pixels = np.ascontiguousarray(pixels, dtype=np.uint32)
-        rows, cols = self._pixels.shape
-        self._qimage = QImage(self._pixels.data, cols, rows, 4 * cols,
-                              QImage.Format_ARGB32_Premultiplied) if self._pixels.size else None
+        self._qimage = words_image(self._pixels)
         if self._numbers:
             self._longest = longest_number(self._values)
         self.update()
