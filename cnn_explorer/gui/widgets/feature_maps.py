@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from cnn_explorer.gui.widgets.value_image import ValueImage
+from cnn_explorer.core.levels import levels_for
 from cnn_explorer.gui.widgets.filter_grid import mosaic
 from cnn_explorer.gui.widgets.panel import set_text, steady
 
@@ -18,11 +19,6 @@ INPUT = "input"
 
 def _is_picture(name, maps):
     return name == INPUT and maps.shape[2] == 3
-
-
-def _levels(values):
-    low, high = float(values.min()), float(values.max())
-    return low, high if high > low else low + 1
 
 
 class FeatureMaps(QWidget):
@@ -79,20 +75,16 @@ class FeatureMaps(QWidget):
             if _is_picture(name, maps):
                 self._columns.append(1)
                 image.set_rgb(maps)
-                set_text(label, f"{name} {h}×{w}×3 (RGB)")
+                _set_title(label, f"{name} {h}×{w}×3 (RGB)")
                 self.shown.append((name, maps))
                 continue
             # twice as many columns as rows: the views sit side by side in a wide, low strip
             columns = max(1, math.ceil(math.sqrt(2 * c)))
             self._columns.append(columns)
-            image.set_image(mosaic(np.moveaxis(maps, -1, 0), columns), _levels(maps))
-            set_text(label, f"{name} {h}×{w}×{c}")
+            image.set_image(mosaic(np.moveaxis(maps, -1, 0), columns), levels_for(maps, diverging=False))
+            _set_title(label, f"{name} {h}×{w}×{c}")
             self.shown.append((name, maps))
         self._show_enlarged()
-        for label, _ in self._views:
-            # a column is never narrower than its title's longest word ("28×28×1")
-            label.setMinimumWidth(max(map(label.fontMetrics().horizontalAdvance,
-                                          label.text().split()), default=0) + 4)
 
     def _rebuild(self, names):
         for label, image in self._views:
@@ -140,7 +132,7 @@ class FeatureMaps(QWidget):
             set_text(self.big_title, f"{name} (RGB), enlarged")
             return
         one = np.asarray(maps[:, :, channel], dtype=float)
-        self.big.set_image(one, _levels(one))
+        self.big.set_image(one, levels_for(one, diverging=False))
         set_text(self.big_title, f"{name} map {channel + 1}, enlarged")
 
     def _on_click(self, layer, x, y):
@@ -153,3 +145,12 @@ class FeatureMaps(QWidget):
         channel = row * columns + col
         if 0 <= col < columns and row >= 0 and channel < c:
             self.enlarge(name, channel)
+
+
+def _set_title(label, text):
+    """A layer's title; its column is never narrower than the title's longest word
+    ("28×28×1" in the input's narrow column)."""
+    if label.text() != text:
+        label.setText(text)
+        label.setMinimumWidth(max(map(label.fontMetrics().horizontalAdvance, text.split()),
+                                  default=0) + 4)
