@@ -149,7 +149,8 @@ class TrainingViews(QWidget):
                              "into 20×20 and centred by its centre of mass, as MNIST's digits were")
         self.seen.setMinimumSize(56, 56)
         self.clear_button = button("Clear", "Wipe the drawing to draw another digit")
-        self.draw_result = QLabel("Draw a digit")
+        # wrapped: a long verdict ("No prediction: …") widened the whole page, and the window
+        self.draw_result = wrapped("Draw a digit")
         self.draw_result.setAlignment(Qt.AlignCenter)
         self.bars = ProbabilityBars()
         draw_row = QHBoxLayout()
