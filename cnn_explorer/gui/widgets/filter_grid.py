@@ -94,6 +94,8 @@ class FilterGrid(QWidget):
         layout.addWidget(self._title)
         layout.addWidget(self.plot)
         layout.addWidget(self.colour_bar)
+        # in a scroll area taller than the grid the room goes below it: the title stays on top
+        layout.addStretch(1)
 
     def set_title(self, text):
         set_text(self._title, text)

@@ -229,3 +229,18 @@ def test_explain_reads_the_published_model_alone_and_follows_it_while_shown(qtbo
     assert page.controls.layer.count() == 2 and page.images.shape[0] == len(small_data.x_test)
     np.testing.assert_array_equal(page.model.get_weights()[0], model.get_weights()[0])
     assert "trained 1 epoch" in page.controls.model_status.text()
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_the_weights_caption_sits_on_its_grid_and_the_window_keeps_its_size(qtbot, window,
+                                                                             size):
+    # at 1600×1000 "32 input channels, 3×3" floated in the middle of its box, the grid at the
+    # bottom: the grid's extra height went to the caption
+    window.resize(*size)
+    page = window.show_page("explain")
+    qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=2000)
+    grid = page.weights
+    qtbot.waitUntil(lambda: grid.plot.height() > 0, timeout=2000)
+    caption = grid._title
+    assert caption.height() <= caption.heightForWidth(caption.width()) + 4   # not stretched
+    assert 0 <= grid.plot.y() - caption.geometry().bottom() <= 8                # right above
