@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
 
     def _create_actions(self):
         exports = file_exports
-        self.actions = {
+        self.named_actions = {
             "quit": action("&Quit", self, "Quit CNN Explorer", QKeySequence.Quit, self.close),
             "undo": self._undo_group.createUndoAction(self, "&Undo"),
             "redo": self._undo_group.createRedoAction(self, "&Redo"),
@@ -123,19 +123,20 @@ class MainWindow(QMainWindow):
         }
         for fmt, title, key in (("csv", "CSV", "Ctrl+Shift+C"), ("numpy", "NumPy", None),
                                 ("latex", "LaTeX", None)):
-            self.actions[f"copy:{fmt}"] = action(
+            self.named_actions[f"copy:{fmt}"] = action(
                 f"Copy Matrices as {title}", self, f"Copy the page's matrices as {title} text",
                 key, lambda _=False, fmt=fmt: exports.copy_matrices(self, self.current_page(), fmt))
         for kind, (title, _, _) in exports.MODEL_FORMATS.items():
-            self.actions[f"model:{kind}"] = action(
+            self.named_actions[f"model:{kind}"] = action(
                 title, self, f"Save the Training page's model as a {title.rstrip('…')}", None,
                 lambda _=False, kind=kind: exports.export_model(self, self.model(), kind))
-        self.actions["undo"].setShortcut(QKeySequence.Undo)
-        self.actions["redo"].setShortcuts(platform_keys(QKeySequence.Redo, "Ctrl+Shift+Z"))
-        self.actions["preferences"].setShortcuts(platform_keys(QKeySequence.Preferences, "Ctrl+,"))
+        self.named_actions["undo"].setShortcut(QKeySequence.Undo)
+        self.named_actions["redo"].setShortcuts(platform_keys(QKeySequence.Redo, "Ctrl+Shift+Z"))
+        self.named_actions["preferences"].setShortcuts(
+            platform_keys(QKeySequence.Preferences, "Ctrl+,"))
         for i, name in enumerate(self.names):
             title = PAGES[name][2]
-            self.actions[f"page:{name}"] = action(
+            self.named_actions[f"page:{name}"] = action(
                 title, self, f"Show the {title} page", f"Ctrl+{i + 1}",
                 lambda _=False, i=i: self.tabs.setCurrentIndex(i))
 
@@ -143,30 +144,30 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         for name in ("export:png", "export:svg", "export:gif"):
-            file_menu.addAction(self.actions[name])
+            file_menu.addAction(self.named_actions[name])
         copy_menu = file_menu.addMenu("&Copy Matrices")
         for fmt in ("csv", "numpy", "latex"):
-            copy_menu.addAction(self.actions[f"copy:{fmt}"])
+            copy_menu.addAction(self.named_actions[f"copy:{fmt}"])
         model_menu = file_menu.addMenu("Export &Model")
         for kind in file_exports.MODEL_FORMATS:
-            model_menu.addAction(self.actions[f"model:{kind}"])
+            model_menu.addAction(self.named_actions[f"model:{kind}"])
         self.recent_menu = file_menu.addMenu("&Recent Files")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        file_menu.addAction(self.actions["quit"])
+        file_menu.addAction(self.named_actions["quit"])
         file_menu.aboutToShow.connect(self._update_export_actions)
         edit = bar.addMenu("&Edit")
-        edit.addAction(self.actions["undo"])
-        edit.addAction(self.actions["redo"])
+        edit.addAction(self.named_actions["undo"])
+        edit.addAction(self.named_actions["redo"])
         edit.addSeparator()
-        edit.addAction(self.actions["preferences"])
+        edit.addAction(self.named_actions["preferences"])
         view = bar.addMenu("&View")
         for name in self.names:
-            view.addAction(self.actions[f"page:{name}"])
+            view.addAction(self.named_actions[f"page:{name}"])
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.actions["help"])
-        help_menu.addAction(self.actions["shortcuts"])
-        help_menu.addAction(self.actions["about"])
+        help_menu.addAction(self.named_actions["help"])
+        help_menu.addAction(self.named_actions["shortcuts"])
+        help_menu.addAction(self.named_actions["about"])
 
     # -- pages -----------------------------------------------------------------------------
     def page(self, name):
@@ -256,13 +257,13 @@ class MainWindow(QMainWindow):
     def _update_export_actions(self):
         page = self.tabs.currentWidget()
         stepper = getattr(page, "stepper", None)
-        self.actions["export:gif"].setEnabled(stepper is not None and stepper.count() > 1)
+        self.named_actions["export:gif"].setEnabled(stepper is not None and stepper.count() > 1)
         has_matrices = bool(file_exports.page_matrices(page))
         for fmt in ("csv", "numpy", "latex"):
-            self.actions[f"copy:{fmt}"].setEnabled(has_matrices)
+            self.named_actions[f"copy:{fmt}"].setEnabled(has_matrices)
         has_model = self.model() is not None
         for kind in file_exports.MODEL_FORMATS:
-            self.actions[f"model:{kind}"].setEnabled(has_model)
+            self.named_actions[f"model:{kind}"].setEnabled(has_model)
 
     def _fill_recent_menu(self):
         self.recent_menu.clear()
@@ -328,7 +329,7 @@ class MainWindow(QMainWindow):
     def _on_shortcuts(self):
         from cnn_explorer.gui.shortcuts_dialog import ShortcutsDialog
 
-        ShortcutsDialog(self.actions.values(), self).exec()
+        ShortcutsDialog(self.named_actions.values(), self).exec()
 
     def _on_preferences(self):
         from cnn_explorer.gui.preferences_dialog import PreferencesDialog

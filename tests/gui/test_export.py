@@ -32,7 +32,7 @@ def save_as(monkeypatch, path):
 def test_png_is_the_page_as_shown(window, tmp_path, monkeypatch):
     page = window.show_page("conv1d")
     save_as(monkeypatch, tmp_path / "view.png")
-    window.actions["export:png"].trigger()
+    window.named_actions["export:png"].trigger()
     image = QImage(str(tmp_path / "view.png"))
     ratio = page.devicePixelRatioF()
     assert (image.width(), image.height()) == (round(page.width() * ratio),
@@ -45,7 +45,7 @@ def test_png_is_the_page_as_shown(window, tmp_path, monkeypatch):
 def test_svg_holds_the_page_text_as_vectors(window, tmp_path, monkeypatch):
     page = window.show_page("conv1d")
     save_as(monkeypatch, tmp_path / "view.svg")
-    window.actions["export:svg"].trigger()
+    window.named_actions["export:svg"].trigger()
     text = (tmp_path / "view.svg").read_text()
     assert text.lstrip().startswith("<?xml") and "<svg" in text
     assert f'viewBox="0 0 {page.width()} {page.height()}"' in text
@@ -58,8 +58,8 @@ def test_gif_has_one_frame_per_step_at_the_playback_speed(window, tmp_path, monk
     stepper.set_speed(4.0)
     stepper.set_step(2)
     save_as(monkeypatch, tmp_path / "steps.gif")
-    assert window.actions["export:gif"].isEnabled()
-    window.actions["export:gif"].trigger()
+    assert window.named_actions["export:gif"].isEnabled()
+    window.named_actions["export:gif"].trigger()
     with Image.open(tmp_path / "steps.gif") as gif:
         assert gif.n_frames == stepper.count() > 1
         assert gif.info["duration"] == 250
@@ -91,7 +91,7 @@ def test_a_single_step_is_no_animation(window, tmp_path):
                                         ("latex", "% x\n\\begin{bmatrix}")])
 def test_matrices_go_to_the_clipboard(window, fmt, start):
     page = window.show_page("conv1d")
-    window.actions[f"copy:{fmt}"].trigger()
+    window.named_actions[f"copy:{fmt}"].trigger()
     text = QApplication.clipboard().text()
     assert text.startswith(start)
     assert "kernel" in text and "output" in text
@@ -107,9 +107,9 @@ def test_export_model_writes_the_training_pages_model(window, tmp_path, monkeypa
         pytest.importorskip("onnx")
     window.show_page("training")        # the page makes its model when it is first shown
     window.show_page("conv1d")          # the model is found from any page
-    assert window.actions[f"model:{kind}"].isEnabled()
+    assert window.named_actions[f"model:{kind}"].isEnabled()
     save_as(monkeypatch, tmp_path / name)
-    window.actions[f"model:{kind}"].trigger()
+    window.named_actions[f"model:{kind}"].trigger()
     assert (tmp_path / name).is_file()
     if kind != "onnx":
         ast.parse((tmp_path / name).read_text())
@@ -121,7 +121,7 @@ def test_an_exported_file_is_not_listed_among_the_recent_files(window, tmp_path,
     from cnn_explorer.gui import settings as keys
 
     save_as(monkeypatch, tmp_path / "view.svg")
-    window.actions["export:svg"].trigger()
+    window.named_actions["export:svg"].trigger()
     assert (tmp_path / "view.svg").is_file() and str(tmp_path / "view.svg") not in keys.recent_files()
     assert keys.last_directory() == str(tmp_path)      # the next dialog still starts there
 

@@ -61,7 +61,7 @@ class Monkey:
         choice()
 
     def switch(self):
-        self.window.actions[f"page:{self.rng.choice(list(PAGES))}"].trigger()
+        self.window.named_actions[f"page:{self.rng.choice(list(PAGES))}"].trigger()
 
     def cell(self):
         tables = _visible(self.page.findChildren(QTableWidget))
@@ -113,7 +113,7 @@ class Monkey:
             self.rng.choice(buttons).click()
 
     def undo(self):
-        self.window.actions[self.rng.choice(["undo", "redo"])].trigger()
+        self.window.named_actions[self.rng.choice(["undo", "redo"])].trigger()
 
     def key(self):
         key = self.rng.choice([Qt.Key_Right, Qt.Key_Left, Qt.Key_Space, Qt.Key_Home, Qt.Key_End])
@@ -122,7 +122,7 @@ class Monkey:
 
 def _start_training(window, qtbot):
     """Start a run on the Training page and wait until it shows progress."""
-    window.actions["page:training"].trigger()
+    window.named_actions["page:training"].trigger()
     page = window.pages["training"]
     # the button says what it will do ("Train 15 epochs"), so it is found by its name
     start = page.controls.start_button
@@ -190,7 +190,7 @@ def test_closing_mid_training_leaves_no_thread(qtbot, uncaught, seed):
     monkey = Monkey(window, qtbot, seed)
     for _ in range(30):                          # keep poking the other pages while it trains
         if window.tabs.currentWidget() is window.pages["training"]:
-            window.actions["page:conv1d"].trigger()
+            window.named_actions["page:conv1d"].trigger()
         monkey.act()
     assert window.pages["training"].findChildren(QThread)      # still training: close now
     _close_and_join(window, qtbot, threads_before)

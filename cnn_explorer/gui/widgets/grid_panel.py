@@ -52,21 +52,21 @@ class GridPanel(QWidget):
         self._computed = {}
         low, high = size_range
         names = ("length",) if ndim == 1 else ("rows", "columns")
-        self.size = []
+        self.size_spins = []
         for axis, name in enumerate(names):
             spin = QSpinBox()
             spin.setRange(low, high)
             spin.setKeyboardTracking(False)   # typing "12" must not first crop the data to 1 row
             spin.setToolTip(f"Number of {name}; new cells are 0, cells cut off are dropped")
             spin.valueChanged.connect(lambda n, axis=axis: self._on_size_changed(axis, n))
-            self.size.append(spin)
+            self.size_spins.append(spin)
         if ndim == 1:
-            self.form.addRow("Length", self.size[0])
+            self.form.addRow("Length", self.size_spins[0])
         else:
             row = QHBoxLayout()
-            row.addWidget(self.size[0], 1)
+            row.addWidget(self.size_spins[0], 1)
             row.addWidget(QLabel("rows ×"))
-            row.addWidget(self.size[1], 1)
+            row.addWidget(self.size_spins[1], 1)
             row.addWidget(QLabel("columns"))
             self.form.addRow("Size", row)
         # a 1D signal is one long row: narrower cells show the guide's 7 values without scrolling
@@ -99,7 +99,7 @@ class GridPanel(QWidget):
         """Show ``values``; name the preset they came from (``None``: the user's own)."""
         array = np.array(values, dtype=float)
         self._values = array
-        for spin, n in zip(self.size, array.shape):
+        for spin, n in zip(self.size_spins, array.shape):
             # a loaded image may be larger; an unchanged box is left alone (Qt repaints it)
             if spin.maximum() != max(self._size_range[1], n):
                 spin.setMaximum(max(self._size_range[1], n))
@@ -108,7 +108,7 @@ class GridPanel(QWidget):
         editable = max(array.shape) <= self._edit_limit
         self.editor.setVisible(editable)
         self.too_large.setVisible(not editable)
-        for spin in self.size:
+        for spin in self.size_spins:
             spin.setEnabled(editable)
         if editable:
             self.editor.set_values(array)
@@ -130,7 +130,7 @@ class GridPanel(QWidget):
         shown = self.values()
         if not (np.shape(values) == shown.shape and np.array_equal(values, shown)):
             self.set_values(values)
-        for spin, n in zip(self.size, np.shape(values)):
+        for spin, n in zip(self.size_spins, np.shape(values)):
             if spin.value() != n:           # a refused resize: show the size in force again
                 spin.setValue(n)
         self.show_preset(self.preset_matching(values))

@@ -334,7 +334,7 @@ def test_grid_panel_resize_keeps_the_values_that_still_fit(qtbot):
                  (340, 300))
     panel.set_values(np.arange(6.0).reshape(2, 3))
     with qtbot.waitSignal(panel.sigChangeRequested) as blocker:
-        panel.size[0].setValue(3)
+        panel.size_spins[0].setValue(3)
     old, new, text = blocker.args
     np.testing.assert_array_equal(new, [[0, 1, 2], [3, 4, 5], [0, 0, 0]])
     assert text == "resize"

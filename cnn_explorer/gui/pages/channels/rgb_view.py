@@ -47,13 +47,13 @@ class RgbControls(QWidget):
         self.open_button = QPushButton("Open image…")
         self.open_button.setToolTip("Any picture file; colour kept (a grey one gets three equal "
                                     "planes)")
-        self.size = QComboBox()
-        self.size.addItems(list(SIZES))
-        self.size.setToolTip("Shrink the photo: small ones can be stepped cell by cell, the full "
-                             "one shows what the filter finds")
+        self.photo_size = QComboBox()
+        self.photo_size.addItems(list(SIZES))
+        self.photo_size.setToolTip("Shrink the photo: small ones can be stepped cell by cell, the "
+                                   "full one shows what the filter finds")
         form.addRow("Photo", self.photo)
         form.addRow(self.open_button)
-        form.addRow("Size", self.size)
+        form.addRow("Size", self.photo_size)
         layout.addWidget(box)
 
         box, form = section("Filters (3×3×3 each)", "kernel")
@@ -100,8 +100,8 @@ class RgbControls(QWidget):
         if state.source in photos.BUNDLED_PHOTOS:
             self.photo.setCurrentIndex(self.photo.findData(state.source))
         size_text = next(t for t, v in SIZES.items() if v == state.size)
-        if self.size.currentText() != size_text:
-            self.size.setCurrentText(size_text)
+        if self.photo_size.currentText() != size_text:
+            self.photo_size.setCurrentText(size_text)
         names = [f"Filter {o + 1}" for o in range(state.n_filters)]
         if [self.filter.itemText(i) for i in range(self.filter.count())] != names:
             self.filter.clear()
@@ -171,8 +171,8 @@ class RgbView(ModeView):
         c = self.controls
         c.photo.activated.connect(lambda _: self.load(c.photo.currentData(), self.state.size))
         c.open_button.clicked.connect(self._on_open)
-        c.size.activated.connect(lambda _: self.load(self.state.source,
-                                                     SIZES[c.size.currentText()]))
+        c.photo_size.activated.connect(lambda _: self.load(self.state.source,
+                                                     SIZES[c.photo_size.currentText()]))
         c.filter.activated.connect(lambda i: self._edit(f"Filter {i + 1}", selected=i))
         c.add_button.clicked.connect(self._on_add)
         c.remove_button.clicked.connect(self._on_remove)

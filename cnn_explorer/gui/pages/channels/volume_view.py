@@ -26,9 +26,9 @@ class VolumeView(ModeView):
         self.volume.addItems(list(conv3d.VOLUMES))
         self.volume.setToolTip("What fills the volume: ones in a cube or a sphere, a ramp along "
                                "depth, or random values")
-        self.size = spin(*SIZE_RANGE, 6, "Cells along each side")
+        self.side = spin(*SIZE_RANGE, 6, "Cells along each side")
         form.addRow("Shape", self.volume)
-        form.addRow("Size", self.size)
+        form.addRow("Size", self.side)
         column.addWidget(box)
         box, form = section("Kernel cube 3×3×3", "kernel")
         self.preset = QComboBox()
@@ -70,7 +70,7 @@ class VolumeView(ModeView):
 
         self.volume.activated.connect(lambda _: self._new_volume(self.volume.currentText(),
                                                                  self.state.volume.shape[0]))
-        self.size.valueChanged.connect(lambda n: self._new_volume(self.state.volume_name, n))
+        self.side.valueChanged.connect(lambda n: self._new_volume(self.state.volume_name, n))
         self.preset.activated.connect(self._on_preset)
         self.padding.activated.connect(lambda _: self._edit(
             f"3D padding: {self.padding.currentText()}", padding3d=self.padding.currentText()))
@@ -101,8 +101,8 @@ class VolumeView(ModeView):
         self.state = state
         if self.volume.currentText() != state.volume_name:
             self.volume.setCurrentText(state.volume_name)
-        if self.size.value() != state.volume.shape[0]:
-            self.size.setValue(state.volume.shape[0])
+        if self.side.value() != state.volume.shape[0]:
+            self.side.setValue(state.volume.shape[0])
         match = next((n for n, (v, _) in conv3d.KERNEL_PRESETS.items()
                       if np.array_equal(v, state.kernel3d)), None)
         self.preset.setCurrentIndex(self.preset.findData(match))

@@ -26,12 +26,12 @@ class GrowControl(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.worker = self.thread = None
+        self.worker = self.worker_thread = None
         self.choice = None
 
     @property
     def running(self):
-        return self.thread is not None
+        return self.worker_thread is not None
 
     def start(self, model, choice):
         """Grow an image for ``choice``'s filter on a copy of ``model`` (stopping any other)."""
@@ -41,14 +41,14 @@ class GrowControl(QObject):
         self.worker.sigStep.connect(self._on_step)
         self.worker.sigError.connect(self.sigError)
         self.worker.sigFinished.connect(self._on_finished)
-        self.thread = start_in_thread(self.worker, self)
+        self.worker_thread = start_in_thread(self.worker, self)
 
     def stop(self):
         """Stop after the step under way and wait for the thread to end."""
-        if self.thread is None:
+        if self.worker_thread is None:
             return
         self.worker.stop()
-        self.thread.wait()
+        self.worker_thread.wait()
         self._finish()
 
     @Slot(object, float, int)
@@ -58,12 +58,12 @@ class GrowControl(QObject):
 
     @Slot(int)
     def _on_finished(self, _steps):
-        if self.sender() is self.worker and self.thread is not None:
-            self.thread.wait()
+        if self.sender() is self.worker and self.worker_thread is not None:
+            self.worker_thread.wait()
             self._finish()
 
     def _finish(self):
-        self.thread.deleteLater()
+        self.worker_thread.deleteLater()
         self.worker.deleteLater()
-        self.thread = self.worker = None
+        self.worker_thread = self.worker = None
         self.sigStopped.emit()

@@ -47,7 +47,7 @@ class TrainingPage(TrainingRun, ModelFiles, Page):
         self.slot = ModelSlot()
         self.dataset = None
         self.worker = None
-        self.thread = None
+        self.worker_thread = None
         self.latest = None
         self._confusion_of = None  # the snapshot whose validation matrix is on screen
         self._step_report = ""

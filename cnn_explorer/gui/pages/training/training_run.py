@@ -19,7 +19,7 @@ class TrainingRun:
 
     @property
     def running(self):
-        return self.thread is not None
+        return self.worker_thread is not None
 
     @property
     def undo_held(self):
@@ -76,7 +76,7 @@ class TrainingRun:
         # the app's objects stay out of the garbage collector's full passes during the run: a
         # pass over all of them would stall the GUI thread for many frames
         gc.freeze()
-        self.thread = start_in_thread(self.worker, self)
+        self.worker_thread = start_in_thread(self.worker, self)
         self.undo_stack.setActive(False)   # no undo mid-run: it would swap the model being trained
         self.controls.set_running(True, paused=paused)
         self.controls.model_label.setText(self.slot.header(running=True))
@@ -107,7 +107,7 @@ class TrainingRun:
         if not self.running:
             return True
         self.worker.stop()
-        finished = self.thread.wait(timeout_ms)
+        finished = self.worker_thread.wait(timeout_ms)
         if finished:
             # the worker's last signals may still be queued: its final snapshot says why it ended
             self._finish(self.worker.final or self.latest)
@@ -182,7 +182,7 @@ class TrainingRun:
 
     def _on_finished(self, snapshot):
         if self._from_current_worker():
-            self.thread.wait()
+            self.worker_thread.wait()
             self._finish(snapshot)
 
     def _finish(self, snapshot):
@@ -191,9 +191,9 @@ class TrainingRun:
         self.views.frame_clock.stop()
         self.views.flush_later()
         self.views.curves.flush()
-        self.thread.deleteLater()
+        self.worker_thread.deleteLater()
         self.worker.deleteLater()
-        self.thread = self.worker = None
+        self.worker_thread = self.worker = None
         gc.unfreeze()
         self._step_report = ""
         if self.isVisible():   # the current page: its undo stack is the Edit menu's again

@@ -31,7 +31,7 @@ def _pixels(name, size):
 def test_photo_preset_typed_slice_and_steps_show_partials_and_value(qtbot, page):
     view = page.rgb
     choose(view.controls.photo, "chelsea")
-    choose(view.controls.size, "12 pixels")
+    choose(view.controls.photo_size, "12 pixels")
     choose(view.controls.preset, "red minus green")
     image = _pixels("chelsea", 12)
     assert page.state.source == "chelsea" and page.state.image.shape == (8, 12, 3)
@@ -92,7 +92,7 @@ def test_add_filters_for_several_feature_maps_and_undo(qtbot, page):
 
 def test_click_an_output_cell_steps_to_it(qtbot, page):
     view = page.rgb
-    choose(view.controls.size, "12 pixels")
+    choose(view.controls.photo_size, "12 pixels")
     click_map(qtbot, view.outputs.maps[0], 2, 3)
     assert view.current_step().index == (2, 3, 0)
     assert "[2, 3]" in view.formula.text()
@@ -100,7 +100,7 @@ def test_click_an_output_cell_steps_to_it(qtbot, page):
 
 def test_the_full_photo_is_shown_as_an_image(qtbot, page):
     view = page.rgb
-    choose(view.controls.size, "as it is")
+    choose(view.controls.photo_size, "as it is")
     assert page.state.image.shape == (512, 512, 3)
     assert view.planes[0].values().shape == (514, 514)
     assert view.stepper.step() == view.stepper.count() - 1     # opens on the finished map
@@ -121,7 +121,7 @@ def test_volume_mode_marks_the_window_on_each_slice_and_fills_in(qtbot, page):
     view = page.volume
     assert page.state.mode == "3d"
     choose(view.volume, "cube")
-    view.size.setValue(4)
+    view.side.setValue(4)
     choose(view.preset, "box mean")
     type_into(qtbot, view.slices.editors[1], 1, 1, "1")
     kernel = np.full((3, 3, 3), 1 / 27)

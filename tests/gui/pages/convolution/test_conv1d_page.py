@@ -130,7 +130,7 @@ def test_the_plot_legend_sits_beneath_the_plot(page):
 def test_a_pasted_column_becomes_the_signal(qtbot, page):
     paste_into(qtbot, page.data_panel.editor, "3\n1\n4\n1\n5")
     np.testing.assert_array_equal(page.data_panel.values(), [3, 1, 4, 1, 5])
-    assert page.data_panel.size[0].value() == 5
+    assert page.data_panel.size_spins[0].value() == 5
     assert page.undo_stack.undoText() == "Signal: paste"
     paste_into(qtbot, page.data_panel.editor, "1 2\n3 4")
     assert page.message.text() == ("Signal: nothing pasted: pasted 2×2 values, but the signal "
@@ -143,8 +143,8 @@ def test_a_pasted_column_becomes_the_signal(qtbot, page):
 
 def test_a_kernel_longer_than_the_signal_says_why(qtbot, page):
     page.options.padding.setCurrentText("valid")
-    page.data_panel.size[0].setValue(3)
-    page.kernel_panel.size[0].setValue(5)
+    page.data_panel.size_spins[0].setValue(3)
+    page.kernel_panel.size_spins[0].setValue(5)
     assert "does not fit" in page.message.text()
     assert shown(page.output_map).shape == (1, 2)            # the last valid output stays
 

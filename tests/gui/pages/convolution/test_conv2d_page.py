@@ -97,7 +97,7 @@ def test_kernel_edits_undo_and_redo(qtbot, page):
 def test_presets_and_resizes_are_undoable_data_edits(qtbot, page):
     choose(page.data_panel.preset, "checkerboard")
     np.testing.assert_array_equal(page.data_panel.values()[:2, :4], [[0, 0, 1, 1], [0, 0, 1, 1]])
-    page.data_panel.size[1].setValue(3)
+    page.data_panel.size_spins[1].setValue(3)
     assert page.data_panel.values().shape == (8, 3)
     page.undo_stack.undo()
     page.undo_stack.undo()
@@ -139,12 +139,12 @@ def test_a_kernel_that_does_not_fit_is_refused_with_a_message(qtbot, page):
     page.options.padding.setCurrentText("valid")
     page.stepper.to_end()
     before = shown(page.output_map).copy()
-    page.kernel_panel.size[0].setValue(7)
+    page.kernel_panel.size_spins[0].setValue(7)
     assert page.message.isVisible()
     assert "does not fit" in page.message.text()
     # the previous valid state stays, and the size box says so
     assert page.kernel_panel.values().shape == (3, 3)
-    assert page.kernel_panel.size[0].value() == 3
+    assert page.kernel_panel.size_spins[0].value() == 3
     assert page.undo_stack.undoText() == "Options: padding"
     np.testing.assert_array_equal(shown(page.output_map), before)
 
@@ -170,7 +170,7 @@ def test_pasting_a_kernel_from_a_paper_replaces_it_undoably_and_a_huge_one_is_re
 
 def test_typing_a_size_resizes_once_and_keeps_the_values(qtbot, page):
     # each keystroke resized: typing "12" first cropped the input to 1 row, losing rows 1-5
-    spin = page.data_panel.size[0]
+    spin = page.data_panel.size_spins[0]
     spin.setFocus()
     spin.selectAll()
     qtbot.keyClicks(spin, "12")
@@ -414,11 +414,11 @@ def test_edit_menu_undo_and_redo_follow_the_page(qtbot):
     qtbot.waitExposed(window)
     page = window.show_page("conv2d")
     type_into(qtbot, page.kernel_panel.editor, 2, 2, "3")
-    assert window.actions["undo"].isEnabled()
-    assert window.actions["undo"].text() == "&Undo Kernel: edit a value"
-    window.actions["undo"].trigger()
+    assert window.named_actions["undo"].isEnabled()
+    assert window.named_actions["undo"].text() == "&Undo Kernel: edit a value"
+    window.named_actions["undo"].trigger()
     assert page.kernel_panel.values()[2, 2] == 1
-    window.actions["redo"].trigger()
+    window.named_actions["redo"].trigger()
     assert page.kernel_panel.values()[2, 2] == 3
 
 
@@ -431,7 +431,7 @@ def test_moving_the_centre_is_undoable_and_undoing_a_resize_restores_it(qtbot, p
     assert page.centre_label.text().startswith("Centre (dotted): row 1, column 1")
     page.undo_stack.redo()
     assert page.anchor() == (0, 0)
-    page.kernel_panel.size[0].setValue(5)          # a resize resets the centre to the middle
+    page.kernel_panel.size_spins[0].setValue(5)          # a resize resets the centre to the middle
     assert page.kernel_panel.values().shape == (5, 3) and page.anchor() == (2, 1)
     page.undo_stack.undo()
     assert page.kernel_panel.values().shape == (3, 3) and page.anchor() == (0, 0)

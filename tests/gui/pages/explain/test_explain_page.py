@@ -61,7 +61,7 @@ def window(qtbot, small_data):
 def _threads_end(qtbot, page):
     """A list that gets an item when the page's growing thread ends."""
     ended = []
-    page.grow.thread.finished.connect(lambda: ended.append(True), Qt.DirectConnection)
+    page.grow.worker_thread.finished.connect(lambda: ended.append(True), Qt.DirectConnection)
     return ended
 
 
@@ -113,7 +113,7 @@ def test_grow_starts_and_stops_leaving_no_thread(qtbot, window):
     assert page.grown.image.shape == (28, 28, 1)
     assert "Filter 3's mean activation" in page.grown.status.text()
     qtbot.mouseClick(c.grow_button, Qt.LeftButton)
-    assert ended and page.grow.thread is None and page.grow.worker is None
+    assert ended and page.grow.worker_thread is None and page.grow.worker is None
     assert c.grow_button.text() == "&Grow"
     steps = c.progress.value()
     assert steps < c.steps.value()

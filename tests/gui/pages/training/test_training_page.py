@@ -88,7 +88,7 @@ def test_start_pause_resume_stop_save_load_and_draw(qtbot, page, tmp_path):
     assert page.controls.pause_button.text() == "Pause"
     qtbot.waitUntil(lambda: page.latest.step > step, timeout=5000)
 
-    thread = page.thread
+    thread = page.worker_thread
     qtbot.mouseClick(page.controls.stop_button, Qt.LeftButton)
     assert thread.wait(1000), "the worker must stop within a second"
     qtbot.waitUntil(lambda: not page.running, timeout=1000)
@@ -409,7 +409,7 @@ def test_a_learning_rate_of_10_is_named_divergence(qtbot, page):
 def test_switching_dataset_during_training_stops_the_worker(qtbot, page, small_data):
     page.start()
     qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)
-    thread = page.thread
+    thread = page.worker_thread
     page.set_dataset(small_data)
     assert not page.running and thread.isFinished()
 
@@ -418,7 +418,7 @@ def test_closing_the_window_during_training_shuts_down_cleanly(qtbot, in_window)
     window, page = in_window
     page.start()
     qtbot.waitUntil(lambda: page.latest is not None, timeout=20000)
-    thread = page.thread
+    thread = page.worker_thread
     assert window.close()
     assert thread.isFinished() and not page.running
 
@@ -479,7 +479,7 @@ def test_edit_undo_is_off_while_training_runs(qtbot, in_window):
     window, page = in_window
     page.train_batches(2)
     page.new_model()
-    fresh, undo = page.model, window.actions["undo"]
+    fresh, undo = page.model, window.named_actions["undo"]
     assert undo.isEnabled() and undo.text() == "&Undo New model"
     qtbot.mouseClick(page.controls.start_button, Qt.LeftButton)
     assert not undo.isEnabled()
@@ -755,7 +755,7 @@ def test_a_colour_model_on_grey_data_is_explained(qtbot, page):
 def test_stop_training_after_the_run_ended_reports_how_it_ended(page):
     page.controls.epochs.setValue(1)
     page.start()
-    assert page.thread.wait(20000)     # ended, its signals still queued (no events processed)
+    assert page.worker_thread.wait(20000)   # ended, its signals still queued (no events run)
     assert page.stop_training()
     assert page.latest.done and page.latest.reason == "finished"
     assert page.controls.status.text().startswith("Finished.")
