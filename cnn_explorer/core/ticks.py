@@ -3,18 +3,10 @@
 import math
 import operator
 
+from cnn_explorer.core.validation import as_real
+
 #: More ticks than any axis on a screen could label.
 MOST_TICKS = 1000
-
-
-def _real(value, name):
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        number = math.nan
-    if isinstance(value, (bool, str, bytes)) or not math.isfinite(number):
-        raise ValueError(f"an axis needs finite numbers at both ends; its {name} end is {value!r}")
-    return number
 
 
 def nice_ticks(lo, hi, most) -> tuple[list[float], int]:
@@ -41,7 +33,7 @@ def nice_ticks(lo, hi, most) -> tuple[list[float], int]:
     ValueError
         If an end is not a finite number, ``lo >= hi``, or ``most`` is not a whole number ≥ 1.
     """
-    lo, hi = _real(lo, "low"), _real(hi, "high")
+    lo, hi = as_real(lo, "an axis's low end"), as_real(hi, "an axis's high end")
     if not lo < hi:
         raise ValueError(f"an axis's low end must be below its high end, not {lo!r} to {hi!r}")
     try:
