@@ -7,10 +7,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
-from cnn_explorer.gui.widgets.value_image import ValueImage
 from cnn_explorer.core.levels import levels_for
 from cnn_explorer.gui.widgets.filter_grid import mosaic
 from cnn_explorer.gui.widgets.panel import set_text, steady
+from cnn_explorer.gui.widgets.value_image import ValueImage
 
 COLOURS = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
 #: The name of the activation that is the image itself: three channels of it are a colour picture.
