@@ -1,8 +1,10 @@
 """Driving the explorer widgets as a user would: type in cells, pick presets, hover cells."""
 
+import math
+
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 
@@ -41,17 +43,24 @@ def click_cell(qtbot, editor, row, col, modifiers=Qt.NoModifier):
     qtbot.mouseClick(editor.viewport(), Qt.LeftButton, modifiers, pos=rect.center())
 
 
+def grid_pixel(heat_map, x, y):
+    """The pixel of ``heat_map.view`` holding grid point (x columns, y rows)."""
+    point = heat_map.to_view(x, y)
+    return QPoint(math.floor(point.x()), math.floor(point.y()))
+
+
 def hover(qtbot, heat_map, row, col):
     """Move the mouse over cell (row, col) of a HeatMap; (-1, -1) moves it off the grid."""
-    view = heat_map.view
     if row < 0:
-        scene_pos = heat_map.box.mapViewToScene(QPointF(-5.0, -5.0))
+        pos = QPoint(1, 1)                         # on the view's frame, off the grid
     else:
-        scene_pos = heat_map.box.mapViewToScene(heat_map.view_point(row, col))
-    pos = view.mapFromScene(scene_pos)
-    qtbot.mouseMove(view.viewport(), pos)
-    # offscreen Qt delivers the move to the scene only if the view tracks the mouse
-    view.scene().sigMouseMoved.emit(scene_pos)
+        point = heat_map.view_point(row, col)
+        pos = grid_pixel(heat_map, point.x(), point.y())
+    qtbot.mouseMove(heat_map.view, pos)
+    # Qt drops a move to where the cursor already is; a hand resting there moves a little
+    QApplication.sendEvent(heat_map.view, QMouseEvent(
+        QEvent.MouseMove, QPointF(pos), QPointF(heat_map.view.mapToGlobal(pos)), Qt.NoButton,
+        Qt.NoButton, Qt.NoModifier))
 
 
 def shown(heat_map):

@@ -1,13 +1,11 @@
-"""CellNumbers: the graphics item that writes a grid's values on its cells, in screen pixels, only
-for the cells in view and only when a cell is wide enough to read (white or black text, whichever
-reads on the cell's colour)."""
+"""A grid's values written on its cells, in screen pixels, only for the cells in view and only when
+a cell is wide enough to read (white or black text, whichever reads on the cell's colour)."""
 
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QGraphicsObject
 
 from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets import colours
@@ -25,49 +23,6 @@ def level_fractions(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
         return np.full(np.shape(values), 0.5)
     with np.errstate(invalid="ignore", over="ignore"):
         return (np.asarray(values, float) / 2 - lo / 2) / span
-
-
-class CellNumbers(QGraphicsObject):
-    """Writes each visible cell's value at its centre, in screen pixels, if the cell is readable."""
-
-    def __init__(self, lut):
-        super().__init__()
-        self._values = np.zeros((0, 0))
-        self._levels = (0.0, 1.0)
-        self._lut = lut
-        self._dim = None
-        self._longest = 4
-        self.setFlag(QGraphicsObject.ItemUsesExtendedStyleOption)
-
-    def set_values(self, values, levels, dim_mask=None):
-        if values.shape != self._values.shape:
-            self.prepareGeometryChange()
-        self._values = values
-        self._levels = levels
-        self._dim = dim_mask
-        self.values_changed()
-
-    def values_changed(self):
-        """Re-measure the longest number (one font size for the whole grid) and repaint."""
-        self._longest = longest_number(self._values)
-        self.update()
-
-    def boundingRect(self):  # noqa: N802 (Qt name)
-        rows, cols = self._values.shape
-        return QRectF(0, 0, cols, rows)
-
-    def paint(self, painter, option, widget=None):
-        transform = painter.transform()
-        exposed = option.exposedRect
-        painter.save()
-        try:        # an exception here must not leave the painter saved: Qt would crash
-            painter.resetTransform()
-            paint_numbers(painter, transform.map(QPointF(0, 0)), transform.m11(),
-                          self._values, self._levels, self._lut, self._longest, self._dim,
-                          (exposed.top(), exposed.bottom(), exposed.left(), exposed.right()),
-                          transform.m22())
-        finally:
-            painter.restore()
 
 
 def longest_number(values: np.ndarray) -> int:

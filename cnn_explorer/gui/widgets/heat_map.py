@@ -2,22 +2,30 @@
 
 Large grids (a 512×512 image) stay fast because the cells are one premultiplied-ARGB ``QImage``
 (the format Qt's painter draws without converting: an 8-bit indexed image cost about 0.7 ms per
-repaint of a 512×512 grid, this one 0.1 ms) and the numbers are painted by one item that only
-draws the cells in view, and only when a cell is wide enough to read (``cell_numbers``).
-Overlays (the padding frame, the kernel window, the hover link, a max-pool winner) are single
-path items moved in O(cells marked).
+repaint of a 512×512 grid, this one 0.1 ms), drawn by the view's own painter, and the numbers are
+written only when a cell is wide enough to read (``cell_numbers``). Overlays (the padding frame,
+the kernel window, the hover link, a max-pool winner) are paths in grid coordinates; one that
+moves repaints only the cells it left and reached.
 """
 
 import math
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QImage, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsObject, QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QImage, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.cell_numbers import CellNumbers
+from cnn_explorer.gui.widgets.cell_numbers import longest_number, paint_numbers
+
+#: The view's frame, in the grid's role colour, and the grid's margin inside it (a fraction of
+#: the grid's size on each side).
+FRAME_PX = 2
+MARGIN = 0.02
+#: Pixels repainted around an outline that moved (the widest pen is 4 px, centred on the edge).
+OVERLAY_MARGIN_PX = 4
+#: Cells along a side beyond which lines between them would hide the image.
+MAX_LINED_CELLS = 40
 
 #: Most cells drawn along a side. No view of a 1600×1000 window is this many pixels wide, and
 #: Qt draws a larger image by picking one cell per screen pixel anyway, so a bigger grid is
@@ -77,35 +85,33 @@ def words_image(pixels: np.ndarray):
                   QImage.Format_ARGB32_Premultiplied) if pixels.size else None
 
 
-class CellImage(QGraphicsObject):
-    """The grid's cells, one pixel each, drawn stretched over ``(0, 0, cols, rows)``."""
+class _Overlay:
+    """One kind of mark over the cells (the kernel window, the hover link...): a path in grid
+    coordinates (columns, rows), drawn with its pen and brush in screen pixels."""
 
-    def __init__(self):
-        super().__init__()
-        self._pixels = np.zeros((0, 0), np.uint32)
-        self._step = 1
-        self._qimage = None
+    def __init__(self, colour, width, fill_alpha=0, style=Qt.SolidLine):
+        self.pen = QPen(colours.qcolor(colour), width) if width else QPen(Qt.NoPen)
+        self.pen.setStyle(style if width else Qt.NoPen)
+        self.pen.setJoinStyle(Qt.MiterJoin)
+        self.brush = QBrush(colours.qcolor(colour, fill_alpha)) if fill_alpha else QBrush()
+        self._path = QPainterPath()
 
-    def set_pixels(self, pixels: np.ndarray, step: int = 1) -> None:
-        """Show ``pixels`` (rows, cols) uint32 ARGB words (see :class:`ColourScale`), each
-        drawn over ``step`` × ``step`` cells."""
-        if pixels.shape != self._pixels.shape or step != self._step:
-            self.prepareGeometryChange()
-        self._step = step
-        self._pixels = np.ascontiguousarray(pixels, np.uint32)      # the QImage's buffer
-        self._qimage = words_image(self._pixels)
-        self.update()
+    def path(self) -> QPainterPath:
+        return self._path
 
-    def pixels(self) -> np.ndarray:
-        return self._pixels
+    def set_path(self, path: QPainterPath):
+        """The grid area to repaint (old and new outlines), None when the path is unchanged."""
+        if path == self._path:
+            return None
+        changed = self._path.boundingRect() | path.boundingRect()
+        self._path = path
+        return changed
 
-    def boundingRect(self):  # noqa: N802 (Qt name)
-        rows, cols = self._pixels.shape
-        return QRectF(0, 0, cols * self._step, rows * self._step)
-
-    def paint(self, painter, option, widget=None):
-        if self._qimage is not None:
-            painter.drawImage(self.boundingRect(), self._qimage)
+    def paint(self, painter, transform):
+        if not self._path.isEmpty():
+            painter.setPen(self.pen)
+            painter.setBrush(self.brush)
+            painter.drawPath(transform.map(self._path))
 
 
 def _cells_path(cells) -> QPainterPath:
@@ -115,23 +121,173 @@ def _cells_path(cells) -> QPainterPath:
     return path
 
 
-def _set_path(item: QGraphicsPathItem, path: QPainterPath) -> None:
-    """Give ``item`` a new outline, leaving it alone when it has that one already (a new path
-    repaints the whole view: a 512×512 image for an outline that did not move)."""
-    if item.path() != path:
-        item.setPath(path)
+class GridView(QWidget):
+    """Where a :class:`HeatMap` draws: a frame in its role's colour, the grid scaled to fit with
+    a 2% margin (square cells unless ``lock_aspect`` is False), one image of the cells, white
+    lines between small grids' cells, the numbers where cells are readable, and the overlays.
 
+    It draws with its own painter: a pyqtgraph view spent 0.1–0.3 ms more on every repaint (its
+    scene's bookkeeping), even for a 3×3 grid, and a kernel edit repaints five grids.
+    """
 
-def _overlay(colour, width, fill_alpha=0, z=10, style=Qt.SolidLine):
-    item = QGraphicsPathItem()
-    pen = QPen(colours.qcolor(colour), width)
-    pen.setCosmetic(True)
-    pen.setStyle(style)
-    pen.setJoinStyle(Qt.MiterJoin)
-    item.setPen(pen)
-    item.setBrush(QBrush(colours.qcolor(colour, fill_alpha)) if fill_alpha else Qt.NoBrush)
-    item.setZValue(z)
-    return item
+    sigResized = Signal()
+    sigMouseMoved = Signal(object)     # the mouse's position (QPointF), None when it left
+    sigClicked = Signal(object)        # a left click's position (QPointF)
+
+    def __init__(self, role, lut, lock_aspect=True, parent=None):
+        super().__init__(parent)
+        self._frame = QPen(colours.qcolor(colours.ROLE_COLOURS[role]), FRAME_PX)
+        self._frame.setJoinStyle(Qt.MiterJoin)
+        self._lut = lut
+        self._lock_aspect = lock_aspect
+        self._shape = (0, 0)               # the grid's cells (rows, cols), as drawn
+        self._pixels = np.zeros((0, 0), np.uint32)
+        self._step = 1
+        self._qimage = None
+        self._numbers = (np.zeros((0, 0)), (0.0, 1.0), None, 4)  # values, levels, dim, longest
+        self._background = QPainterPath()
+        self._lines = QPainterPath()
+        self.below_numbers = []            # overlays drawn under the numbers (the padding's)
+        self.above_numbers = []            # and over them (the window, hover, winner)
+        self.setMinimumSize(40, 30)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WA_OpaquePaintEvent)     # it fills its rectangle: no parent repaint
+
+    def sizeHint(self):  # noqa: N802 (Qt name)
+        return QSize(300, 240)
+
+    # -- what is drawn ---------------------------------------------------------------------
+    def set_pixels(self, pixels: np.ndarray, step: int = 1) -> None:
+        """Show ``pixels`` (rows, cols) uint32 ARGB words (see :class:`ColourScale`), each
+        drawn over ``step`` × ``step`` cells."""
+        self._step = step
+        self._pixels = np.ascontiguousarray(pixels, np.uint32)      # the QImage's buffer
+        self._qimage = words_image(self._pixels)
+        self.update()
+
+    def pixels(self) -> np.ndarray:
+        return self._pixels
+
+    def set_numbers(self, values, levels, dim=None) -> None:
+        """Write ``values`` (the grid's shape) on their cells where they are readable."""
+        self._numbers = (values, levels, dim, longest_number(values))
+        self.update()
+
+    def set_shape(self, shape, background: QPainterPath) -> None:
+        """The grid's size in cells and where it has cells (the empty colour shows there)."""
+        self._shape = tuple(shape)
+        self._background = background
+        rows, cols = self._shape
+        self._lines = QPainterPath()
+        if max(rows, cols) <= MAX_LINED_CELLS:
+            for r in range(1, rows):
+                self._lines.moveTo(0, r)
+                self._lines.lineTo(cols, r)
+            for c in range(1, cols):
+                self._lines.moveTo(c, 0)
+                self._lines.lineTo(c, rows)
+        self.update()
+
+    def update_cells(self, area: QRectF) -> None:
+        """Repaint the part of the view over ``area`` (grid coordinates), with an outline's
+        width around it: an outline that moves repaints a few cells, not a 512×512 image."""
+        transform = self.transform()
+        if transform is not None and area.isValid():
+            margin = OVERLAY_MARGIN_PX
+            self.update(transform.mapRect(area).toAlignedRect().adjusted(
+                -margin, -margin, margin, margin))
+        elif area.isValid():
+            self.update()
+
+    # -- geometry --------------------------------------------------------------------------
+    def transform(self):
+        """Grid coordinates (x columns, y rows) → this widget's pixels; None with no grid."""
+        rows, cols = self._shape
+        inner = QRectF(self.rect()).adjusted(FRAME_PX, FRAME_PX, -FRAME_PX, -FRAME_PX)
+        if not rows or not cols or inner.width() <= 0 or inner.height() <= 0:
+            return None
+        sx = inner.width() / (cols * (1 + 2 * MARGIN))
+        sy = inner.height() / (rows * (1 + 2 * MARGIN))
+        if self._lock_aspect:
+            sx = sy = min(sx, sy)
+        centre = inner.center()
+        return QTransform(sx, 0, 0, sy, centre.x() - cols * sx / 2, centre.y() - rows * sy / 2)
+
+    def to_view(self, x: float, y: float) -> QPointF:
+        """Grid coordinates (x columns, y rows) → this widget's pixels."""
+        transform = self.transform()
+        return QPointF() if transform is None else transform.map(QPointF(x, y))
+
+    def to_grid(self, point) -> tuple[float, float]:
+        """This widget's pixels → grid coordinates (x columns, y rows); NaN with no grid."""
+        transform = self.transform()
+        if transform is None:
+            return math.nan, math.nan
+        grid = transform.inverted()[0].map(QPointF(point))
+        return grid.x(), grid.y()
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self.sigResized.emit()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def paintEvent(self, event):  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        try:        # an exception must still end the painter: Qt would crash on the next paint
+            self._paint(painter, event.rect())
+        finally:
+            painter.end()
+
+    def _paint(self, painter, exposed):
+        painter.fillRect(exposed, Qt.white)
+        painter.setPen(self._frame)
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+        transform = self.transform()
+        if transform is None:
+            return
+        rows, cols = self._shape
+        grid = transform.mapRect(QRectF(0, 0, cols, rows))
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QBrush(colours.qcolor(colours.EMPTY)))
+        painter.drawPath(transform.map(self._background))
+        if self._qimage is not None:
+            painter.save()
+            painter.setClipRect(grid, Qt.IntersectClip)   # a sampled image's last square
+            rows_drawn, cols_drawn = self._pixels.shape
+            painter.drawImage(transform.mapRect(QRectF(0, 0, cols_drawn * self._step,
+                                                       rows_drawn * self._step)), self._qimage)
+            painter.restore()
+        if not self._lines.isEmpty():
+            painter.setPen(QPen(Qt.white, 1))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawPath(transform.map(self._lines))
+        for overlay in self.below_numbers:
+            overlay.paint(painter, transform)
+        values, levels, dim, longest = self._numbers
+        if values.size:
+            cells = transform.inverted()[0].mapRect(QRectF(exposed))
+            paint_numbers(painter, transform.map(QPointF(0, 0)), transform.m11(), values,
+                          levels, self._lut, longest, dim,
+                          (cells.top(), cells.bottom(), cells.left(), cells.right()),
+                          transform.m22())
+        for overlay in self.above_numbers:
+            overlay.paint(painter, transform)
+
+    # -- mouse -----------------------------------------------------------------------------
+    def mouseMoveEvent(self, event):  # noqa: N802 (Qt name)
+        self.sigMouseMoved.emit(event.position())
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event):  # noqa: N802 (Qt name)
+        self.sigMouseMoved.emit(None)
+        super().leaveEvent(event)
+
+    def mouseReleaseEvent(self, event):  # noqa: N802 (Qt name)
+        if event.button() == Qt.LeftButton:
+            self.sigClicked.emit(event.position())
+        super().mouseReleaseEvent(event)
 
 
 class _Title(QLabel):
@@ -157,7 +313,7 @@ class HeatMap(QWidget):
     ``NaN`` cells are left empty (an output not computed yet). Rows and columns are the array's;
     a 1D signal is one row. :meth:`set_columns` places a row's cells at chosen columns of a wider
     strip (a 1D output under the input cells its centre touched); cell indices in signals and
-    overlays stay the values' own.
+    overlays stay the values' own. The grid is drawn in :attr:`view` (a :class:`GridView`).
 
     Signals
     -------
@@ -171,14 +327,13 @@ class HeatMap(QWidget):
     sigCellClicked = Signal(int, int)
 
     def __init__(self, title: str, role: str = "input", diverging: bool = False, parent=None, *,
-                 lock_aspect: bool = True, cached: bool = False):
+                 lock_aspect: bool = True):
         super().__init__(parent)
         self._columns = None          # see set_columns
         self._total = 0
         self._shown_shape = None
-        self._role = role
-        self._lut = colours.DIVERGING_LUT if diverging else colours.GREY_LUT
         self._diverging = diverging
+        lut = colours.DIVERGING_LUT if diverging else colours.GREY_LUT
         self._values = np.zeros((0, 0))
         self._dim = None
         self._levels = (0.0, 1.0)
@@ -190,40 +345,18 @@ class HeatMap(QWidget):
         self._sampling = 1            # one cell in n drawn per axis (MAX_DRAWN_CELLS)
         self.title = _Title(title)
         self.title.setStyleSheet(f"color: {colours.ROLE_COLOURS[role]}; font-weight: bold;")
-        self.view = pg.GraphicsView(background="w")
-        self.view.setStyleSheet(f"border: 2px solid {colours.ROLE_COLOURS[role]};")
-        self.view.setMinimumSize(40, 30)
-        self.box = pg.ViewBox(invertY=True, lockAspect=lock_aspect, enableMenu=False)
-        self.box.setMouseEnabled(False, False)
-        self.box.setDefaultPadding(0.02)
-        self.view.setCentralItem(self.box)
-
-        self._background = QGraphicsPathItem()
-        self._background.setBrush(QBrush(colours.qcolor(colours.EMPTY)))
-        self._background.setPen(QPen(Qt.NoPen))
-        self._background.setZValue(-1)
-        self._scale = ColourScale(self._lut)
-        self.image = CellImage()
-        if cached:      # a grid whose values rarely change while its overlays move every step:
-            # repainted from a pixmap, not the whole image (a grid that changes every step
-            # would pay for the pixmap on top)
-            self.image.setCacheMode(QGraphicsObject.DeviceCoordinateCache)
-        self._grid = _overlay("#ffffff", 1, z=2)
-        self._grid.pen().setCosmetic(True)
-        self.numbers = CellNumbers(self._lut)
-        self.numbers.setZValue(5)
+        self.view = GridView(role, lut, lock_aspect)
+        self._scale = ColourScale(lut)
         # pad cells: a grey veil whatever their value, hatched, with a dashed edge
-        self._padding_fill = _overlay(colours.PADDING, 0, fill_alpha=120, z=3)
-        self._padding_fill.setPen(QPen(Qt.NoPen))
-        self._padding = _overlay(colours.PADDING, 2, z=4, style=Qt.DashLine)
-        self._padding.setBrush(QBrush(colours.qcolor("#ffffff", 90), Qt.BDiagPattern))
-        self._window = _overlay(colours.KERNEL, 3, fill_alpha=40, z=12)
-        self._anchor = _overlay(colours.ANCHOR, 3, z=13, style=Qt.DotLine)
-        self._hover = _overlay(colours.HOVER, 3, fill_alpha=60, z=14)
-        self._winner = _overlay(colours.WINNER, 4, fill_alpha=70, z=15)
-        for item in (self._background, self.image, self._grid, self.numbers, self._padding_fill,
-                     self._padding, self._window, self._anchor, self._hover, self._winner):
-            self.box.addItem(item)
+        self._padding_fill = _Overlay(colours.PADDING, 0, fill_alpha=120)
+        self._padding = _Overlay(colours.PADDING, 2, style=Qt.DashLine)
+        self._padding.brush = QBrush(colours.qcolor("#ffffff", 90), Qt.BDiagPattern)
+        self._window = _Overlay(colours.KERNEL, 3, fill_alpha=40)
+        self._anchor = _Overlay(colours.ANCHOR, 3, style=Qt.DotLine)
+        self._hover = _Overlay(colours.HOVER, 3, fill_alpha=60)
+        self._winner = _Overlay(colours.WINNER, 4, fill_alpha=70)
+        self.view.below_numbers = [self._padding_fill, self._padding]
+        self.view.above_numbers = [self._window, self._anchor, self._hover, self._winner]
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -231,9 +364,8 @@ class HeatMap(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.view, 1)
 
-        self.view.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        self.view.scene().sigMouseClicked.connect(self._on_mouse_clicked)
-        self.view.viewport().installEventFilter(self)
+        self.view.sigMouseMoved.connect(self._on_mouse_moved)
+        self.view.sigClicked.connect(self._on_mouse_clicked)
 
     # -- data ------------------------------------------------------------------------------
     def set_title(self, text: str) -> None:
@@ -297,50 +429,46 @@ class HeatMap(QWidget):
         """Redraw after the array returned by :meth:`values` was changed in place."""
         shown = self._display(self._values)
         self._draw_image(shown)
-        self.numbers.set_values(shown, self._levels, self._display(self._dim))
+        self.view.set_numbers(shown, self._levels, self._display(self._dim))
         if shown.shape != self._shown_shape or self._columns is not None:
             self._shown_shape = shown.shape
             rows, cols = shown.shape
-            path = QPainterPath()
             if self._columns is None:
-                path.addRect(QRectF(0, 0, cols, rows))
+                background = QPainterPath()
+                background.addRect(QRectF(0, 0, cols, rows))
             else:
-                path = _cells_path(self._view_cells([(0, c) for c in range(self._values.shape[1])]))
-            self._background.setPath(path)
-            self._grid.setPath(self._grid_path(rows, cols))
-            self.box.setRange(QRectF(0, 0, cols, rows), padding=0.02)
+                background = _cells_path(self._view_cells(
+                    [(0, c) for c in range(self._values.shape[1])]))
+            self.view.set_shape(shown.shape, background)
 
     def _draw_image(self, shown):
         step = max(1, -(-max(shown.shape) // MAX_DRAWN_CELLS))
         image = shown[::step, ::step]
         # a drawn cell covers the step×step cells it stands for: overlays and clicks keep the
         # grid's own cell coordinates
-        self.image.set_pixels(self._scale.pixels(image, self._levels), step)
+        self.view.set_pixels(self._scale.pixels(image, self._levels), step)
         if step != self._sampling:
             self._sampling = step
             self._show_title()
 
-    @staticmethod
-    def _grid_path(rows, cols):
-        path = QPainterPath()
-        if max(rows, cols) > 40:  # lines between cells would hide a large image
-            return path
-        for r in range(1, rows):
-            path.moveTo(0, r)
-            path.lineTo(cols, r)
-        for c in range(1, cols):
-            path.moveTo(c, 0)
-            path.lineTo(c, rows)
-        return path
+    def pixels(self) -> np.ndarray:
+        """The colour words drawn (rows, cols) uint32: one per cell, or per sampled cell."""
+        return self.view.pixels()
 
     # -- overlays --------------------------------------------------------------------------
+    def _mark(self, overlay, cells) -> None:
+        """Outline value ``cells`` with ``overlay``, repainting only where it changed."""
+        changed = overlay.set_path(_cells_path(self._view_cells(cells)))
+        if changed is not None:
+            self.view.update_cells(changed)
+
     def set_padding(self, pads) -> None:
         """Hatch the pad frame; ``pads`` is ``((top, bottom), (left, right))`` or 1D ``((l, r),)``."""
         pads = tuple(tuple(int(v) for v in p) for p in pads)
         if len(pads) == 1:
             pads = ((0, 0),) + pads
         if (pads, self._shown_shape) == self._drawn_padding:
-            return                              # unchanged: don't repaint a big image for nothing
+            return
         self._drawn_padding = (pads, self._shown_shape)
         (top, bottom), (left, right) = pads
         rows, cols = self._shown_shape
@@ -349,8 +477,10 @@ class HeatMap(QWidget):
         if top or bottom or left or right:
             path.addRect(QRectF(0, 0, cols, rows))
             path.addRect(QRectF(left, top, cols - left - right, rows - top - bottom))
-        self._padding.setPath(path)
-        self._padding_fill.setPath(path)
+        for overlay in (self._padding_fill, self._padding):
+            changed = overlay.set_path(path)
+        if changed is not None:
+            self.view.update_cells(changed)
 
     def set_window(self, cells, anchor=None) -> None:
         """Outline ``cells`` ((row, col) pairs) as the kernel window; ``anchor`` is its centre."""
@@ -358,8 +488,8 @@ class HeatMap(QWidget):
         if key == self._drawn_window:
             return
         self._drawn_window = key
-        self._window.setPath(_cells_path(self._view_cells(key[0])))
-        self._anchor.setPath(_cells_path([] if anchor is None else self._view_cells([key[1]])))
+        self._mark(self._window, key[0])
+        self._mark(self._anchor, [] if anchor is None else [key[1]])
 
     def set_hover(self, cells) -> None:
         """Highlight ``cells`` linked to the cell under the mouse (empty to clear)."""
@@ -367,11 +497,11 @@ class HeatMap(QWidget):
             # a page clears the links when its plan changes: the next move over the same cell
             # links it again
             self._hovered = (-1, -1)
-        _set_path(self._hover, _cells_path(self._view_cells(cells)))
+        self._mark(self._hover, cells)
 
     def set_winner(self, cell) -> None:
         """Mark the cell max pooling keeps, or nothing with ``None``."""
-        _set_path(self._winner, _cells_path([] if cell is None else self._view_cells([cell])))
+        self._mark(self._winner, [] if cell is None else [cell])
 
     def window_cells(self) -> list[tuple[int, int]]:
         """The cells outlined as the window (for tests and tooltips)."""
@@ -380,8 +510,8 @@ class HeatMap(QWidget):
     def hover_cells(self) -> list[tuple[int, int]]:
         return self._path_cells(self._hover)
 
-    def _path_cells(self, item):
-        path = item.path()
+    def _path_cells(self, overlay):
+        path = overlay.path()
         cells = []
         for i in range(path.elementCount()):
             if i % 5 == 0:
@@ -390,9 +520,13 @@ class HeatMap(QWidget):
         return cells
 
     def view_point(self, row: int, col: int):
-        """The centre of value cell (row, col) in the grid's view coordinates."""
+        """The centre of value cell (row, col) in grid coordinates (x columns, y rows)."""
         (r, c), = self._view_cells([(row, col)])
         return QPointF(c + 0.5, r + 0.5)
+
+    def to_view(self, x: float, y: float) -> QPointF:
+        """Grid coordinates (x columns, y rows, see :meth:`view_point`) → pixels of :attr:`view`."""
+        return self.view.to_view(x, y)
 
     def _value_cell(self, r, c):
         """A drawn cell -> the value cell drawn there, (-1, -1) for none."""
@@ -402,26 +536,23 @@ class HeatMap(QWidget):
         return (r, int(hits[0])) if hits.size else (-1, -1)
 
     # -- mouse -----------------------------------------------------------------------------
-    def cell_at(self, scene_pos):
-        point = self.box.mapSceneToView(scene_pos)
-        r, c = math.floor(point.y()), math.floor(point.x())
+    def cell_at(self, pos):
+        """The value cell (row, col) at ``pos`` (pixels of :attr:`view`), (-1, -1) for none."""
+        x, y = self.view.to_grid(pos)
         rows, cols = self._shown_shape or (0, 0)
-        return self._value_cell(r, c) if 0 <= r < rows and 0 <= c < cols else (-1, -1)
+        if not (0 <= y < rows and 0 <= x < cols):       # NaN (no grid) is outside too
+            return (-1, -1)
+        return self._value_cell(math.floor(y), math.floor(x))
 
-    def _on_mouse_moved(self, scene_pos):
-        self._emit_hover(self.cell_at(scene_pos))
+    def _on_mouse_moved(self, pos):
+        self._emit_hover((-1, -1) if pos is None else self.cell_at(pos))
 
     def _emit_hover(self, cell):
         if cell != self._hovered:
             self._hovered = cell
             self.sigCellHovered.emit(*cell)
 
-    def _on_mouse_clicked(self, event):
-        cell = self.cell_at(event.scenePos())
+    def _on_mouse_clicked(self, pos):
+        cell = self.cell_at(pos)
         if cell != (-1, -1):
             self.sigCellClicked.emit(*cell)
-
-    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Leave:
-            self._emit_hover((-1, -1))
-        return False

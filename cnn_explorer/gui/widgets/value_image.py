@@ -14,10 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.cell_numbers import longest_number, paint_numbers
-from cnn_explorer.gui.widgets.heat_map import ColourScale, words_image
-
-#: Cells along a side beyond which lines between them would hide the image.
-MAX_LINED_CELLS = 40
+from cnn_explorer.gui.widgets.heat_map import MAX_LINED_CELLS, ColourScale, words_image
 
 
 class ValueImage(QWidget):

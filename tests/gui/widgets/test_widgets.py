@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from explorer_helpers import hover, type_into
+from explorer_helpers import grid_pixel, hover, type_into
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
@@ -144,9 +144,7 @@ def test_matrix_editor_pastes_and_copies_with_the_keyboard(qtbot):
 # -- heat map ----------------------------------------------------------------------------------
 def pixel_at_cell(heat_map, row, col):
     image = heat_map.view.grab().toImage()
-    scene = heat_map.box.mapViewToScene(QPointF(col + 0.15, row + 0.15))
-    point = heat_map.view.mapFromScene(scene)
-    return image.pixelColor(point.x(), point.y())
+    return image.pixelColor(grid_pixel(heat_map, col + 0.15, row + 0.15))
 
 
 def test_heat_map_colours_cells_and_leaves_empty_cells_grey(qtbot):
@@ -197,8 +195,8 @@ def test_heat_map_colours_every_cell_as_pyqtgraph_would():
 def light_pixels(heat_map, row0, col0, row1, col1):
     """How many near-white pixels the cells [row0, row1) × [col0, col1) show (text on black)."""
     image = heat_map.view.grab().toImage()
-    top_left = heat_map.view.mapFromScene(heat_map.box.mapViewToScene(QPointF(col0, row0)))
-    bottom_right = heat_map.view.mapFromScene(heat_map.box.mapViewToScene(QPointF(col1, row1)))
+    top_left = grid_pixel(heat_map, col0, row0)
+    bottom_right = grid_pixel(heat_map, col1, row1)
     return sum(image.pixelColor(x, y).lightness() > 200
                for x in range(top_left.x() + 3, bottom_right.x() - 3)
                for y in range(top_left.y() + 3, bottom_right.y() - 3))
@@ -244,7 +242,7 @@ def test_a_grid_larger_than_any_view_is_drawn_one_cell_in_n_and_says_so(qtbot):
     values[:, 1000:] = 1.0                     # the last 30 columns positive
     values[2049, 0] = 1.0                      # a cell the one-in-three drawing skips
     heat.set_data(values, levels=(-1, 1))
-    assert heat.image.pixels().shape == (684, 344)     # ceil(2050 / 3) × ceil(1030 / 3)
+    assert heat.pixels().shape == (684, 344)     # ceil(2050 / 3) × ceil(1030 / 3)
     assert heat.values() is not None and heat.values().shape == (2050, 1030)
     assert heat.title.text() == "Output · 1 cell in 3×3 drawn"
     assert "exact value of the top-left cell" in heat.title.toolTip()
@@ -260,7 +258,7 @@ def test_a_grid_larger_than_any_view_is_drawn_one_cell_in_n_and_says_so(qtbot):
     heat.set_title("Output 2")
     assert heat.title.text() == "Output 2 · 1 cell in 3×3 drawn"
     heat.set_data(np.zeros((1024, 1024)))              # fits: every cell drawn, no note
-    assert heat.image.pixels().shape == (1024, 1024) and heat.title.text() == "Output 2"
+    assert heat.pixels().shape == (1024, 1024) and heat.title.text() == "Output 2"
     assert heat.title.toolTip() == ""
     heat.set_data(np.zeros((0, 4)))                    # a layer with no map: nothing to draw
     assert heat.values().shape == (0, 4)

@@ -138,7 +138,7 @@ class RgbView(ModeView):
         self.controls.setFixedWidth(CONTROLS_WIDTH)
         self.photo_view = ColourImage("Photo")
         # cached: a plane changes with the image only, its window moves at every step
-        self.planes = [HeatMap(title, "input", cached=True) for title in PLANES]
+        self.planes = [HeatMap(title, "input") for title in PLANES]
         for heat, colour in zip(self.planes, PLANE_COLOURS):
             heat.title.setStyleSheet(f"color: {colour}; font-weight: bold;")
         self.slices = SliceEditors([f"× {p.split()[0].lower()} slice" for p in PLANES],

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from cnn_explorer.core.conv_state import output_centres
@@ -110,7 +110,7 @@ class Conv1DPage(ConvExplorerPage):
                                self.output_map])
         self.frame.views.addWidget(self.strips, 2)
         self.plot.getViewBox().sigResized.connect(self._align_plot)
-        self.input_map.box.sigResized.connect(self._align_plot)
+        self.input_map.view.sigResized.connect(self._align_plot)
 
     # -- drawing ---------------------------------------------------------------------------
     def show_new_output(self, output) -> int:
@@ -149,13 +149,14 @@ class Conv1DPage(ConvExplorerPage):
             return
         strip, columns = self.input_map, np.asarray(self.plan.padded).size
 
-        def page_x(view, scene_point):
-            return view.mapTo(self, view.mapFromScene(scene_point)).x()
-
-        s0 = page_x(strip.view, strip.box.mapViewToScene(QPointF(0, 0)))
-        s1 = page_x(strip.view, strip.box.mapViewToScene(QPointF(columns, 0)))
+        s0 = strip.view.mapTo(self, strip.to_view(0, 0)).x()
+        s1 = strip.view.mapTo(self, strip.to_view(columns, 0)).x()
         box = self.plot.getViewBox().sceneBoundingRect()
-        p0, p1 = page_x(self.plot, box.topLeft()), page_x(self.plot, box.topRight())
+
+        def page_x(scene_point):
+            return self.plot.mapTo(self, self.plot.mapFromScene(scene_point)).x()
+
+        p0, p1 = page_x(box.topLeft()), page_x(box.topRight())
         cell = (s1 - s0) / columns
         if cell <= 0 or p1 <= p0:
             return

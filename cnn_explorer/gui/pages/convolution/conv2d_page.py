@@ -87,7 +87,7 @@ class Conv2DPage(ConvExplorerPage):
         share_keys(self)                 # Space presses the button when it has the focus
 
     def build_views(self):
-        self.input_map = HeatMap("Input (padded)", "input", diverging=True, cached=True)
+        self.input_map = HeatMap("Input (padded)", "input", diverging=True)
         self.output_map = HeatMap("Output feature map", "output", diverging=True)
         self.patch_map = HeatMap("Window (input under the kernel)", "input", diverging=True)
         self.applied_map = HeatMap("× Kernel as applied", "kernel", diverging=True)

@@ -3,8 +3,8 @@ stepping, the partial sums and the value shown, filters, undo, the 3D volume and
 
 import numpy as np
 import pytest
-from explorer_helpers import choose, forward, open_page, shown, type_into
-from PySide6.QtCore import QPointF, Qt
+from explorer_helpers import choose, forward, grid_pixel, open_page, shown, type_into
+from PySide6.QtCore import Qt
 
 from cnn_explorer.core import conv3d, ops
 from cnn_explorer.core.formulas import number
@@ -19,9 +19,8 @@ def page(qtbot):
 
 def click_map(qtbot, heat_map, row, col):
     """A left click on cell (row, col) of a HeatMap."""
-    scene_pos = heat_map.box.mapViewToScene(QPointF(col + 0.5, row + 0.5))
-    qtbot.mouseClick(heat_map.view.viewport(), Qt.LeftButton,
-                     pos=heat_map.view.mapFromScene(scene_pos))
+    qtbot.mouseClick(heat_map.view, Qt.LeftButton,
+                     pos=grid_pixel(heat_map, col + 0.5, row + 0.5))
 
 
 def _pixels(name, size):
@@ -166,7 +165,7 @@ def test_a_typed_weight_on_a_large_grey_image_shows_the_exact_value(qtbot, page,
     out = view.outputs.maps[0]
     np.testing.assert_array_equal(shown(out), want)
     assert out.title.text() == "▶ Filter 1 (sum + bias) · 1 cell in 2×2 drawn"
-    assert out.image.pixels().shape == (650, 550)
+    assert out.pixels().shape == (650, 550)
     view.stepper.set_step(view.plans[0].step_number((1201, 1001, 0)))
     step = view.current_step()
     assert step.index == (1201, 1001, 0) and step.total == want[1201, 1001]

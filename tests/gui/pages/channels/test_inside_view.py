@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from explorer_helpers import choose, shown
-from PySide6.QtCore import QPointF, Qt
+from explorer_helpers import choose, grid_pixel, shown
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from cnn_explorer.core.formulas import number
@@ -48,9 +48,8 @@ def window(qtbot, training):
 
 
 def click_map(qtbot, heat_map, row, col):
-    scene_pos = heat_map.box.mapViewToScene(QPointF(col + 0.5, row + 0.5))
-    qtbot.mouseClick(heat_map.view.viewport(), Qt.LeftButton,
-                     pos=heat_map.view.mapFromScene(scene_pos))
+    qtbot.mouseClick(heat_map.view, Qt.LeftButton,
+                     pos=grid_pixel(heat_map, col + 0.5, row + 0.5))
 
 
 def test_second_layer_filter_image_and_a_clicked_cell(qtbot, window, training):

@@ -3,7 +3,7 @@ sits, what typing does to the centre, hover, colours, pad boxes, layout, plot, f
 
 import numpy as np
 import pytest
-from explorer_helpers import click_cell, hover, open_page, shown, type_into
+from explorer_helpers import click_cell, grid_pixel, hover, open_page, shown, type_into
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
@@ -22,8 +22,7 @@ def choose_options(qtbot, page, padding, anchor, stride=1, dilation=1):
 
 def _page_x(page, heat_map, view_x):
     """Page x of view coordinate ``view_x`` (columns) on ``heat_map``'s grid."""
-    scene = heat_map.box.mapViewToScene(QPointF(view_x, 0.5))
-    return heat_map.view.mapTo(page, heat_map.view.mapFromScene(scene)).x()
+    return heat_map.view.mapTo(page, heat_map.to_view(view_x, 0.5)).x()
 
 
 @pytest.mark.parametrize("padding, stride, dilation, anchor", [
@@ -40,7 +39,7 @@ def test_1d_output_cell_sits_under_the_input_cell_its_centre_touched(
         # the output cell straight below that input cell's centre, found as the mouse finds it
         below = out_view.mapFrom(page, out_view.mapTo(page, out_view.rect().center()))
         below.setX(out_view.mapFrom(page, QPoint(x, 0)).x())
-        assert page.output_map.cell_at(out_view.mapToScene(below)) == (0, n), n
+        assert page.output_map.cell_at(below) == (0, n), n
 
 
 def test_typing_a_kernel_value_never_moves_the_centre_and_ctrl_click_does(qtbot):
@@ -71,9 +70,7 @@ def test_hovering_an_output_cell_shows_it_in_every_panel_and_leaving_restores_th
 
 def _cell_colour(page, heat_map, row, col):
     image = heat_map.view.grab().toImage()
-    scene = heat_map.box.mapViewToScene(QPointF(col + 0.15, row + 0.15))
-    point = heat_map.view.mapFromScene(scene)
-    return image.pixelColor(point).name()
+    return image.pixelColor(grid_pixel(heat_map, col + 0.15, row + 0.15)).name()
 
 
 def test_sobel_and_prewitt_minus_one_share_a_colour_on_one_symmetric_scale_with_a_bar(qtbot):
