@@ -4,8 +4,8 @@ a cell is wide enough to read (white or black text, whichever reads on the cell'
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QStaticText, QTransform
 
 from cnn_explorer.core.formulas import format_number
 from cnn_explorer.gui.widgets import colours
@@ -75,5 +75,27 @@ def paint_numbers(painter, origin, cell_w, values, levels, lut, longest, dim=Non
             current = (dark, dimmed)
             painter.setFont(italic if dimmed else font)
             painter.setPen(pens[dark])
-        painter.drawText(QRectF(x0 + c * cell_w, y0 + r * cell_h, cell_w, cell_h).normalized(),
-                         Qt.AlignCenter, signed_text(value))
+        text = _laid_out(value, size, dimmed, italic if dimmed else font)
+        cell = QRectF(x0 + c * cell_w, y0 + r * cell_h, cell_w, cell_h).normalized()
+        extent = text.size()
+        painter.drawStaticText(QPointF(cell.center().x() - extent.width() / 2,
+                                       cell.center().y() - extent.height() / 2), text)
+
+
+#: Numbers laid out once, by (value, font, pixel size, italic): writing and laying a number out
+#: again at every paint cost about 20 µs each, and a kernel edit repaints several small grids.
+_LAID_OUT: dict = {}
+LAID_OUT_LIMIT = 4096
+
+
+def _laid_out(value, size, italic, font) -> QStaticText:
+    key = (value, font.family(), size, italic)
+    laid = _LAID_OUT.get(key)
+    if laid is None:
+        if len(_LAID_OUT) >= LAID_OUT_LIMIT:
+            _LAID_OUT.clear()
+        laid = QStaticText(signed_text(value))
+        laid.setTextFormat(Qt.PlainText)
+        laid.prepare(QTransform(), font)
+        _LAID_OUT[key] = laid
+    return laid
