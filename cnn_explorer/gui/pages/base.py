@@ -19,11 +19,11 @@ import re
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from cnn_explorer.core.levels import levels_for
 from cnn_explorer.gui.widgets import colours
-from cnn_explorer.gui.widgets.panel import ExplorerLayout, set_text, wrapped
+from cnn_explorer.gui.widgets.panel import ExplorerLayout, SteadyHolder, set_text, wrapped
 from cnn_explorer.gui.widgets.stepper import Stepper
 
 # Longer traces (an image) open on the finished output; the scrubber and Home still go back.
@@ -127,10 +127,9 @@ class ExplorerPage(Page):
         self.formula = QLabel()
         self.formula.setObjectName("formula")
         self.formula.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.formula.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.formula.setStyleSheet("font-size: 14px;")
         # one line, always: a formula that wrapped pushed the views up and down as it stepped
-        self.formula.setFixedHeight(self.formula.fontMetrics().height() + 8)
+        formula_line = SteadyHolder(self.formula, self.formula.fontMetrics().height() + 8)
         self.message = wrapped(style=f"color: {colours.ERROR}; font-weight: bold;")
         self.message.setObjectName("message")
         self.message.hide()
@@ -143,7 +142,7 @@ class ExplorerPage(Page):
         self.stepper = Stepper()
         self.stepper.install_shortcuts(self)
         self.stepper.sigStepChanged.connect(self._on_step_changed)
-        self.frame.bottom.addWidget(self.formula)
+        self.frame.bottom.addWidget(formula_line)
         self.frame.bottom.addWidget(message_room)
         self.frame.bottom.addWidget(self.stepper)
 
