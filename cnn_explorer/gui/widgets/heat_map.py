@@ -54,16 +54,52 @@ class ColourScale:
 
     def __init__(self, lut: np.ndarray):
         self.table = argb_table(lut)
+        self._colour_table = [int(word) for word in self.table[:-1]]     # QImage's, for codes
         self._work = None
+        self._codes8 = None
 
     def pixels(self, values: np.ndarray, levels) -> np.ndarray:
         """``values`` (rows, cols) float → (rows, cols) uint32, valid until the next call."""
+        return self._words(self._index(values, levels))
+
+    def _words(self, work):
+        index, codes, words = work
+        np.copyto(index, len(self.table) - 1, where=np.isnan(index))
+        np.copyto(codes, index, casting="unsafe")
+        return np.take(self.table, codes, out=words, mode="clip")   # "raise" buffers `out`
+
+    def image(self, values: np.ndarray, levels):
+        """``values`` (rows, cols) float → a premultiplied ARGB QImage of their colours, which
+        owns its pixels (None for no values).
+
+        Without NaN and with at most 256 colours, Qt turns 8-bit codes into colours itself:
+        0.08 ms for a 514×514 grid, where NumPy's gather from the table took 0.18 ms.
+        """
+        if not values.size:
+            return None
+        work = self._index(values, levels)
+        index = work[0]
+        if len(self.table) - 1 > 256 or np.isnan(index.min()):
+            return words_image(self._words(work)).copy()    # its own: the words are rewritten
+        rows, cols = values.shape
+        if self._codes8 is None or self._codes8.shape[0] != rows or \
+                self._codes8.shape[1] < cols or self._codes8.shape[1] > cols + 3:
+            # each line of an 8-bit image starts on a 4-byte boundary
+            self._codes8 = np.empty((rows, -(-cols // 4) * 4), np.uint8)
+        np.copyto(self._codes8[:, :cols], index, casting="unsafe")
+        codes = QImage(self._codes8.data, cols, rows, self._codes8.shape[1],
+                       QImage.Format_Indexed8)
+        codes.setColorTable(self._colour_table)
+        return codes.convertToFormat(QImage.Format_ARGB32_Premultiplied)
+
+    def _index(self, values, levels):
+        """The work arrays, the first holding each value's colour index, NaN kept."""
         n = len(self.table) - 1
         lo, hi = (float(v) for v in levels)
         if self._work is None or self._work[0].shape != values.shape:
             self._work = (np.empty(values.shape, np.float32), np.empty(values.shape, np.uint16),
                           np.empty(values.shape, np.uint32))
-        index, codes, words = self._work
+        index = self._work[0]
         with np.errstate(invalid="ignore", over="ignore"):
             if max(abs(lo), abs(hi)) < FLOAT32_SAFE:
                 np.subtract(values, lo, out=index, dtype=np.float32, casting="unsafe")
@@ -72,9 +108,7 @@ class ColourScale:
                 fraction = (values / 2 - lo / 2) / (hi / 2 - lo / 2)
                 np.multiply(fraction, n, out=index, casting="unsafe")
             np.clip(index, 0, n - 1, out=index)
-        np.copyto(index, n, where=np.isnan(index))
-        np.copyto(codes, index, casting="unsafe")
-        return np.take(self.table, codes, out=words, mode="clip")   # "raise" buffers `out`
+        return self._work
 
 
 def words_image(pixels: np.ndarray):
@@ -141,7 +175,6 @@ class GridView(QWidget):
         self._lut = lut
         self._lock_aspect = lock_aspect
         self._shape = (0, 0)               # the grid's cells (rows, cols), as drawn
-        self._pixels = np.zeros((0, 0), np.uint32)
         self._step = 1
         self._qimage = None
         self._numbers = (np.zeros((0, 0)), (0.0, 1.0), None, 4)  # values, levels, dim, longest
@@ -158,16 +191,20 @@ class GridView(QWidget):
         return QSize(300, 240)
 
     # -- what is drawn ---------------------------------------------------------------------
-    def set_pixels(self, pixels: np.ndarray, step: int = 1) -> None:
-        """Show ``pixels`` (rows, cols) uint32 ARGB words (see :class:`ColourScale`), each
-        drawn over ``step`` × ``step`` cells."""
+    def set_image(self, image, step: int = 1) -> None:
+        """Show ``image`` (a premultiplied ARGB QImage from :meth:`ColourScale.image`, one pixel
+        a cell, or None), each pixel drawn over ``step`` × ``step`` cells."""
         self._step = step
-        self._pixels = np.ascontiguousarray(pixels, np.uint32)      # the QImage's buffer
-        self._qimage = words_image(self._pixels)
+        self._qimage = image
         self.update()
 
     def pixels(self) -> np.ndarray:
-        return self._pixels
+        """The colour words drawn, (rows, cols) uint32."""
+        if self._qimage is None:
+            return np.zeros((0, 0), np.uint32)
+        image = self._qimage
+        words = np.frombuffer(image.constBits(), np.uint32, image.sizeInBytes() // 4)
+        return words.reshape(image.height(), -1)[:, :image.width()].copy()
 
     def set_numbers(self, values, levels, dim=None) -> None:
         """Write ``values`` (the grid's shape) on their cells where they are readable."""
@@ -255,9 +292,9 @@ class GridView(QWidget):
         if self._qimage is not None:
             painter.save()
             painter.setClipRect(grid, Qt.IntersectClip)   # a sampled image's last square
-            rows_drawn, cols_drawn = self._pixels.shape
-            painter.drawImage(transform.mapRect(QRectF(0, 0, cols_drawn * self._step,
-                                                       rows_drawn * self._step)), self._qimage)
+            image = self._qimage
+            painter.drawImage(transform.mapRect(QRectF(0, 0, image.width() * self._step,
+                                                       image.height() * self._step)), image)
             painter.restore()
         if not self._lines.isEmpty():
             painter.setPen(QPen(Qt.white, 1))
@@ -446,7 +483,7 @@ class HeatMap(QWidget):
         image = shown[::step, ::step]
         # a drawn cell covers the step×step cells it stands for: overlays and clicks keep the
         # grid's own cell coordinates
-        self.view.set_pixels(self._scale.pixels(image, self._levels), step)
+        self.view.set_image(self._scale.image(image, self._levels), step)
         if step != self._sampling:
             self._sampling = step
             self._show_title()

@@ -192,6 +192,25 @@ def test_heat_map_colours_every_cell_as_pyqtgraph_would():
         assert (words[~finite] == 0).all()                   # transparent: the empty colour shows
 
 
+@pytest.mark.parametrize("shape", [(3, 3), (7, 5), (514, 513), (1, 1)])
+def test_the_colour_scales_image_holds_the_same_colours_as_its_words(qtbot, shape):
+    # without NaN, Qt turns 8-bit codes into the colours (rows padded to 4 bytes); with NaN,
+    # the words come from the table itself: both must give every cell the same colour
+    from cnn_explorer.gui.widgets.heat_map import ColourScale, GridView
+
+    rng = np.random.default_rng(3)
+    values = rng.normal(0, 3, shape)
+    scale, view = ColourScale(colours.DIVERGING_LUT), GridView("output", colours.DIVERGING_LUT)
+    for levels in [(-4.0, 4.0), (-1.0, 3.0), (-1e308, 1e308)]:
+        view.set_image(scale.image(values, levels))
+        np.testing.assert_array_equal(view.pixels(), scale.pixels(values, levels))
+    values[0, 0] = np.nan
+    view.set_image(scale.image(values, (-4.0, 4.0)))
+    words = scale.pixels(values, (-4.0, 4.0))
+    assert words[0, 0] == 0
+    np.testing.assert_array_equal(view.pixels(), words)
+
+
 def light_pixels(heat_map, row0, col0, row1, col1):
     """How many near-white pixels the cells [row0, row1) × [col0, col1) show (text on black)."""
     image = heat_map.view.grab().toImage()
