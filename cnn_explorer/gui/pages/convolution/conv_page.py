@@ -30,6 +30,8 @@ HINT = ("Press <b>Play</b> (Space) or <b>→</b> to slide the kernel one step; h
 
 
 def _same(a, b) -> bool:
+    if a is b:                  # a 512×512 input stays the same array through kernel edits
+        return True
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return np.shape(a) == np.shape(b) and np.array_equal(a, b)
     return a == b
