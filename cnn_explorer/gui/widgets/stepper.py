@@ -124,10 +124,14 @@ class Stepper(QWidget):
         """A new trace of ``count`` steps, at ``step`` (0: its start); ``sigStepChanged`` is not
         emitted: the page draws the new trace's step itself."""
         self._count = max(0, int(count))
-        self._step = 0
-        self.scrubber.setValue(0)            # first: a shorter range would clamp the old step
-        self.scrubber.setRange(0, max(0, self._count - 1))
         self._step = min(max(0, int(step)), max(0, self._count - 1))
+        # a shorter range clamps the old value: not a step anyone chose (_update_view shows the
+        # new one, and the scrubber moves, and repaints, once)
+        blocked = self.scrubber.blockSignals(True)
+        try:
+            self.scrubber.setRange(0, max(0, self._count - 1))
+        finally:
+            self.scrubber.blockSignals(blocked)
         if self._count <= 1:
             self.pause()
         elif self.is_playing():
