@@ -39,21 +39,25 @@ class ColourBar(QWidget):
         levels = (float(levels[0]), float(levels[1]))
         if levels != self._levels:
             self._levels = levels
-            self.update()
+            self.update(self._text_rect().toAlignedRect())    # the strip itself is unchanged
+
+    def _text_rect(self) -> QRectF:
+        return QRectF(0, BAR_HEIGHT + 1, self.width(), self.height() - BAR_HEIGHT - 1)
 
     def paintEvent(self, event):  # noqa: N802 (Qt name)
         painter = QPainter(self)
         bar = QRectF(4, 0, self.width() - 8, BAR_HEIGHT)
-        gradient = QLinearGradient(bar.topLeft(), bar.topRight())
-        last = len(self._lut) - 1
-        for i in range(0, last + 1, 16):
-            gradient.setColorAt(i / last, QColor(*(int(v) for v in self._lut[i][:3])))
-        gradient.setColorAt(1.0, QColor(*(int(v) for v in self._lut[last][:3])))
-        painter.fillRect(bar, gradient)
-        painter.setPen(QColor("#888888"))
-        painter.drawRect(bar)
+        if event.rect().intersects(bar.toAlignedRect().adjusted(-1, -1, 1, 1)):
+            gradient = QLinearGradient(bar.topLeft(), bar.topRight())
+            last = len(self._lut) - 1
+            for i in range(0, last + 1, 16):
+                gradient.setColorAt(i / last, QColor(*(int(v) for v in self._lut[i][:3])))
+            gradient.setColorAt(1.0, QColor(*(int(v) for v in self._lut[last][:3])))
+            painter.fillRect(bar, gradient)
+            painter.setPen(QColor("#888888"))
+            painter.drawRect(bar)
         painter.setPen(self.palette().text().color())
-        text = QRectF(0, BAR_HEIGHT + 1, self.width(), self.height() - BAR_HEIGHT - 1)
+        text = self._text_rect()
         for label, align in zip(self.labels(), (Qt.AlignLeft, Qt.AlignHCenter, Qt.AlignRight)):
             painter.drawText(text, align | Qt.AlignTop, label)
         painter.end()
