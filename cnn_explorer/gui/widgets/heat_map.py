@@ -11,7 +11,7 @@ moves repaints only the cells it left and reached.
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QImage, QPainter, QPainterPath, QPen, QRegion, QTransform
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -335,8 +335,10 @@ class GridView(QWidget):
         # an opaque image over the whole grid hides whatever is under it: paint around it
         covered = (image is not None and not image.hasAlphaChannel()
                    and self._background.boundingRect() == QRectF(0, 0, cols, rows))
-        if covered:
-            painter.setClipRegion(QRegion(exposed).subtracted(QRegion(grid.toAlignedRect())))
+        if covered:         # the pixels wholly inside the grid: the image paints every one
+            inside = QRect(QPoint(math.ceil(grid.left()), math.ceil(grid.top())),
+                           QPoint(math.floor(grid.right()) - 1, math.floor(grid.bottom()) - 1))
+            painter.setClipRegion(QRegion(exposed).subtracted(QRegion(inside)))
         painter.fillRect(exposed, Qt.white)
         painter.setPen(self._frame)
         painter.setBrush(Qt.NoBrush)

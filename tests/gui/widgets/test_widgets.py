@@ -1,5 +1,7 @@
 """The reusable explorer widgets on their own: matrix editor, heat map, stepper, option panels."""
 
+import math
+
 import numpy as np
 import pytest
 from explorer_helpers import grid_pixel, hover, type_into
@@ -209,6 +211,28 @@ def test_the_colour_scales_image_holds_the_same_colours_as_its_words(qtbot, shap
     words = scale.pixels(values, (-4.0, 4.0))
     assert words[0, 0] == 0
     np.testing.assert_array_equal(view.pixels(), words)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (50, 50), (7, 120)])
+def test_every_pixel_at_a_heat_maps_grid_edge_is_painted(qtbot, shape):
+    # the view paints only around an opaque grid: each pixel at the grid's edge is the view's
+    # white or a cell's colour, never what was there before (the numbers sit mid-cell); the
+    # widths put the grid's edges at every fraction of a pixel
+    heat = show(qtbot, HeatMap("Output", "output", diverging=True), size=(300, 251))
+    heat.set_data(np.linspace(-1, 1, shape[0] * shape[1]).reshape(shape), levels=(-1, 1))
+    allowed = {QColor(*rgb[:3]).name() for rgb in colours.DIVERGING_LUT} | {"#ffffff"}
+    rows, cols = shape
+    for width in range(300, 312):
+        heat.resize(width, 251)
+        image = heat.grab().toImage()     # as a page or its export is grabbed, view and all
+        top_left = heat.view.mapTo(heat, heat.to_view(0, 0))
+        bottom_right = heat.view.mapTo(heat, heat.to_view(cols, rows))
+        x0, y0 = math.floor(top_left.x()) - 2, math.floor(top_left.y()) - 2
+        x1, y1 = math.ceil(bottom_right.x()) + 2, math.ceil(bottom_right.y()) + 2
+        edge = [(x, y) for x in range(x0, x1) for y in range(y0, y1)
+                if min(x - x0, x1 - 1 - x, y - y0, y1 - 1 - y) < 4]
+        unpainted = [(x, y) for x, y in edge if image.pixelColor(x, y).name() not in allowed]
+        assert edge and unpainted == [], width
 
 
 def light_pixels(heat_map, row0, col0, row1, col1):
