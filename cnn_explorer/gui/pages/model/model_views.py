@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGraphicsRectItem, QGridLayout
                                QVBoxLayout, QWidget)
 
 from cnn_explorer.nn.counts import receptive_field, spatial_layers
+from cnn_explorer.gui.widgets.colour_bar import ColourBar
 from cnn_explorer.gui.widgets.colours import INPUT, KERNEL, OUTPUT, qcolor
 from cnn_explorer.gui.widgets.filter_grid import image_view
 from cnn_explorer.gui.widgets.panel import combo, wrapped
@@ -116,6 +117,13 @@ class ReceptiveFieldView(QWidget):
         self._output_view.addItem(self._cell_rect)
         self._output.mouseClickEvent = self._on_output_clicked
         self.plot.setMinimumHeight(150)
+        # the output map's own colours (an activation is not on any other page's scale)
+        self.output_bar = ColourBar(pg.colormap.get("viridis").getLookupTable(nPts=256))
+        self.output_bar.setToolTip("The colours of the output map: its lowest activation at the "
+                                   "left end, its highest at the right")
+        bar_row = QHBoxLayout()
+        bar_row.addStretch(1)                   # under the output, the plot's right half
+        bar_row.addWidget(self.output_bar, 1)
         controls = QHBoxLayout()
         for widget in (QLabel("Output cell of"), self.layer, self.row, self.col):
             controls.addWidget(widget)
@@ -124,12 +132,22 @@ class ReceptiveFieldView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls, 0, 0)
         layout.addWidget(self.plot, 1, 0)
-        layout.addWidget(self.text, 2, 0)
+        layout.addLayout(bar_row, 2, 0)
+        layout.addWidget(self.text, 3, 0)
+        # the plot takes the height its images can use, the text's row what is left
+        layout.setRowStretch(1, 100)
+        layout.setRowStretch(4, 1)
         self.layer.currentIndexChanged.connect(self._on_layer_changed)
         self.row.valueChanged.connect(self._update)
         self.col.valueChanged.connect(self._update)
         self._image = np.zeros((28, 28), np.float32)
         self._activations = {}
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        # two square images side by side under their titles (about 30 px with the spacing): a
+        # taller plot only moved them away from the colour bar and the text below
+        self.plot.setMaximumHeight(max(self.plot.minimumHeight(), self.width() // 2 + 56))
+        super().resizeEvent(event)
 
     def set_model(self, specs, names, shapes, input_shape, image, activations):
         """Show the layers of a valid model; ``image`` (H, W) grey or (H, W, 3) colour in [0, 1];
@@ -161,6 +179,7 @@ class ReceptiveFieldView(QWidget):
         if not spatial:
             self.field = None
             self._output.clear()
+            self.output_bar.hide()
             self.output_label.setText("output", size="8pt", color=OUTPUT)
             self.text.setText("No layer with a spatial output.")
             return
@@ -174,6 +193,8 @@ class ReceptiveFieldView(QWidget):
         maps = self._activations.get(self._names[index])
         if maps is not None:
             self._output.setImage(maps[:, :, 0], autoLevels=True)
+            self.output_bar.set_levels(self._output.getLevels())
+        self.output_bar.setVisible(maps is not None)
         self.output_label.setText(f"{self._names[index]} output, channel 1 ({h}×{w})",
                                   size="8pt", color=OUTPUT)
         self._update()

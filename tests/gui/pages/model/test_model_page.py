@@ -354,7 +354,9 @@ def test_at_both_window_sizes_nothing_is_clipped_and_the_sharing_table_needs_no_
     assert not table.verticalScrollBar().isVisible()
     assert table.viewport().height() >= table.verticalHeader().length()      # every row shown
     if size == (1600, 1000):   # the extra room reaches the receptive field's images
-        assert page.field.plot.height() >= 500
+        field = page.field
+        shown = field._output.mapRectToScene(field._output.boundingRect())
+        assert min(shown.width(), shown.height()) >= 300
 
 
 def test_a_first_run_hint_says_what_to_do_and_goes_away(qtbot):
@@ -365,3 +367,19 @@ def test_a_first_run_hint_says_what_to_do_and_goes_away(qtbot):
     again = ModelPage()
     qtbot.addWidget(again)
     assert again.hint.isHidden()                         # dismissed for good
+
+
+def test_the_receptive_fields_output_map_has_a_colour_bar_of_its_own_values(qtbot, page):
+    # its colours (viridis) are not the page's other scales: a bar under it says what they mean
+    view = page.field
+    qtbot.waitUntil(lambda: view.output_bar.isVisible())
+    lo, hi = view._output.getLevels()
+    assert view.output_bar.levels() == (float(lo), float(hi)) and hi > lo
+    bar, image = view.output_bar.geometry(), view.plot.geometry()
+    assert bar.top() >= image.bottom() and bar.left() >= image.center().x() - bar.width()
+    assert "output" in view.output_bar.toolTip()
+    for _ in range(4):                                   # no spatial layer left: no map, no bar
+        page.cards[0].sigRemove.emit(page.cards[0])
+    assert not view.output_bar.isVisible()
+    page.undo_stack.undo()
+    assert view.output_bar.isVisible()
