@@ -60,7 +60,7 @@ class Stepper(QWidget):
         self.scrubber.valueChanged.connect(self._on_scrubbed)
         self.label = QLabel()
         # a fixed width: a label that resizes with its text would re-lay out the page every step
-        self.label.setFixedWidth(self.label.fontMetrics().horizontalAdvance("Step 000000 / 000000"))
+        self._fit_label(6)
         self.speed = QDoubleSpinBox()
         self.speed.setRange(MIN_SPEED, MAX_SPEED)
         self.speed.setDecimals(1)
@@ -137,7 +137,16 @@ class Stepper(QWidget):
         elif self.is_playing():
             self._restart_clock()
         self.set_row_length(self._row_length)
+        self._fit_label(len(str(self._count)))
         self._update_view()
+
+    def _fit_label(self, digits: int) -> None:
+        """Room for "Step n / n" with ``digits``-digit numbers (at least six): a trace of
+        4,194,304 steps (a 2048×2048 map) was cut to "Step 4194304 / 419"."""
+        width = self.label.fontMetrics().horizontalAdvance(
+            f"Step {'0' * max(6, digits)} / {'0' * max(6, digits)}")
+        if self.label.minimumWidth() != width:
+            self.label.setFixedWidth(width)
 
     def set_step(self, step: int) -> None:
         """Go to ``step`` (clamped to the trace); playback, if on, continues from there."""

@@ -498,3 +498,12 @@ def test_a_new_epochs_confusion_counts_show_in_every_cell_that_changed(qtbot):
     view.set_counts(later[:2, :2], ["a", "b"])          # other classes: every cell anew
     assert [[view.table.item(t, p).text() for p in range(2)] for t in range(2)] == \
         [["6", ""], ["2", "3"]]
+
+
+def test_the_step_label_holds_a_trace_of_millions_of_steps(qtbot):
+    stepper = show(qtbot, Stepper(), size=(1600, 60))
+    for count in (36, 4_194_304):
+        stepper.set_count(count, count - 1)
+        label = stepper.label
+        assert label.text() == f"Step {count} / {count}"
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
