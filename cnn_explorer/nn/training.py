@@ -17,6 +17,7 @@ import numbers
 
 import numpy as np
 
+from cnn_explorer.core.validation import is_whole
 from . import optim
 from .layers import Conv2D
 
@@ -52,8 +53,8 @@ class TrainConfig(Hyperparameters):
         """Raise ValueError naming the first unusable setting."""
         # each check runs only if the ones before it passed: "0.1" > 0 would raise TypeError
         checks = [
-            (lambda: _whole(self.epochs) and self.epochs >= 1, "epochs must be a positive integer"),
-            (lambda: _whole(self.batch_size) and self.batch_size >= 1,
+            (lambda: is_whole(self.epochs) and self.epochs >= 1, "epochs must be a positive integer"),
+            (lambda: is_whole(self.batch_size) and self.batch_size >= 1,
              "batch_size must be a positive integer"),
             (lambda: isinstance(self.optimizer, str) and self.optimizer in optim.OPTIMIZERS,
              f"optimizer must be one of {', '.join(optim.OPTIMIZERS)}"),
@@ -61,21 +62,17 @@ class TrainConfig(Hyperparameters):
              and self.learning_rate > 0, "learning_rate must be a positive number"),
             (lambda: _real(self.validation_split) and 0 <= self.validation_split < 1,
              "validation_split must be in [0, 1)"),
-            (lambda: _whole(self.seed) and self.seed >= 0, "seed must be a whole number >= 0"),
-            (lambda: _whole(self.snapshot_every) and self.snapshot_every >= 1,
+            (lambda: is_whole(self.seed) and self.seed >= 0, "seed must be a whole number >= 0"),
+            (lambda: is_whole(self.snapshot_every) and self.snapshot_every >= 1,
              "snapshot_every must be a positive integer"),
-            (lambda: _whole(self.augment_shift) and 0 <= self.augment_shift <= 8,
+            (lambda: is_whole(self.augment_shift) and 0 <= self.augment_shift <= 8,
              "augment_shift must be an integer from 0 to 8 pixels"),
-            (lambda: _whole(self.threads) and self.threads >= 1, "threads must be 1 or more"),
+            (lambda: is_whole(self.threads) and self.threads >= 1, "threads must be 1 or more"),
         ]
         for ok, message in checks:
             if not ok():
                 value = message.split()[0]
                 raise ValueError(f"{message}, got {getattr(self, value)!r:.40} (TrainConfig)")
-
-
-def _whole(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _real(value):
