@@ -212,19 +212,32 @@ class CurvePlot(QWidget):
 
 
 class _Series:
-    """Growing x/y arrays."""
+    """Growing x/y arrays: a point is written into spare room, which doubles when full (a copy
+    of the whole series per point, as ``np.append`` makes, is quadratic in a long run). ``x`` and
+    ``y`` are views of the points so far; a later point never changes them."""
 
     def __init__(self):
-        self.x = np.empty(0)
-        self.y = np.empty(0)
+        self.replace((), ())
+
+    @property
+    def x(self) -> np.ndarray:
+        return self._xy[0, :self._n]
+
+    @property
+    def y(self) -> np.ndarray:
+        return self._xy[1, :self._n]
 
     def append(self, x, y):
-        self.x = np.append(self.x, x)
-        self.y = np.append(self.y, y)
+        if self._n == self._xy.shape[1]:
+            grown = np.empty((2, max(16, 2 * self._n)))
+            grown[:, :self._n] = self._xy[:, :self._n]
+            self._xy = grown
+        self._xy[:, self._n] = (x, y)
+        self._n += 1
 
     def replace(self, x, y):
-        self.x = np.asarray(x, dtype=float)
-        self.y = np.asarray(y, dtype=float)
+        self._xy = np.array([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+        self._n = self._xy.shape[1]
 
 
 class Curves(QWidget):

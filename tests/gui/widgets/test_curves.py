@@ -121,3 +121,18 @@ def test_accuracy_keeps_a_margin_above_one_and_below_zero(qtbot):
     qtbot.addWidget(curves)
     (_, _), (y_lo, y_hi) = curves.accuracy_plot.view_range()
     assert y_lo == pytest.approx(-0.02) and y_hi == pytest.approx(1.02)
+
+
+def test_a_series_grows_in_place_and_keeps_the_points_it_gave_out():
+    from cnn_explorer.gui.widgets.curves import _Series
+
+    series = _Series()
+    given = []
+    for i in range(1000):
+        series.append(i / 10, i * i)
+        given.append(series.y)               # a view a plot may hold while the run goes on
+    np.testing.assert_array_equal(series.x, np.arange(1000) / 10)
+    np.testing.assert_array_equal(series.y, np.arange(1000) ** 2)
+    assert all(len(view) == n + 1 and view[-1] == n * n for n, view in enumerate(given))
+    series.replace(series.x[:3], series.y[:3])
+    assert list(series.y) == [0, 1, 4] and len(given[-1]) == 1000
