@@ -97,7 +97,17 @@ class RgbControls(QWidget):
 
     def show_state(self, state) -> None:
         """Set every control from ``state`` (only those that differ, so no signal loops back)."""
-        if state.source in photos.BUNDLED_PHOTOS:
+        if state.source not in photos.BUNDLED_PHOTOS:
+            # an opened file: its name in the box (the last bundled name stayed there), kept as
+            # its last entry so that it can be chosen again
+            bundled = len(photos.BUNDLED_PHOTOS)
+            if self.photo.count() == bundled:
+                self.photo.addItem("")
+            name = Path(state.source).name
+            self.photo.setItemText(bundled, name)
+            self.photo.setItemData(bundled, state.source)
+            self.photo.setItemData(bundled, f"The file {state.source}", 3)   # 3 = Qt.ToolTipRole
+        if self.photo.currentData() != state.source:
             self.photo.setCurrentIndex(self.photo.findData(state.source))
         size_text = next(t for t, v in SIZES.items() if v == state.size)
         if self.photo_size.currentText() != size_text:

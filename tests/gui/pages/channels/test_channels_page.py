@@ -172,3 +172,21 @@ def test_a_typed_weight_on_a_large_grey_image_shows_the_exact_value(qtbot, page,
     assert f"= <b>{number(want[1201, 1001])}</b>" in view.formula.text()
     assert "[1201, 1001]" in view.formula.text()
     np.testing.assert_array_equal(shown(view.outputs.maps[1]), np.maximum(want, 0))
+
+
+def test_an_opened_picture_is_named_in_the_photo_box_and_undo_names_the_photo_again(
+        qtbot, page, tmp_path):
+    # the box went on saying "astronaut" over the opened file's planes
+    from PIL import Image
+    path = tmp_path / "my cat.png"
+    Image.fromarray(np.zeros((30, 40, 3), np.uint8)).save(path)
+    view = page.rgb
+    before = view.controls.photo.currentText()
+    view.load(str(path), 24)
+    box = view.controls.photo
+    assert box.currentText() == "my cat.png" and box.currentData() == str(path)
+    page.undo_stack.undo()
+    assert box.currentText() == before and page.state.source == before
+    box.setCurrentIndex(box.findText("my cat.png"))
+    box.activated.emit(box.currentIndex())                # chosen again from the box
+    assert page.state.source == str(path) and box.currentText() == "my cat.png"
