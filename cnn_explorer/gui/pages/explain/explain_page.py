@@ -80,7 +80,10 @@ class ExplainPage(Page):
         weights.setWidget(self.weights)
         weights.setWidgetResizable(True)
         weights.setFrameShape(QFrame.NoFrame)
-        filters.addWidget(group("Its weights", weights, stretch=(1,), margins=BOX_MARGINS), 1)
+        # the colour bar under the scroll area, not at the grid's foot: at 1024×700 the grid is
+        # taller than its view and the bar was below the fold
+        filters.addWidget(group("Its weights", weights, self.weights.colour_bar, stretch=(1, 0),
+                                margins=BOX_MARGINS), 1)
         frame.views.addWidget(self.maps_title)
         frame.views.addLayout(self.maps, 3)
         frame.views.addWidget(self.filter_title)

@@ -244,3 +244,29 @@ def test_the_weights_caption_sits_on_its_grid_and_the_window_keeps_its_size(qtbo
     caption = grid._title
     assert caption.height() <= caption.heightForWidth(caption.width()) + 4   # not stretched
     assert 0 <= grid.plot.y() - caption.geometry().bottom() <= 8                # right above
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_the_weights_colour_bar_is_in_view_without_scrolling(qtbot, window, size):
+    # at 1024×700 the grid of 32 channels is taller than its scroll area: the bar was at its foot
+    window.resize(*size)
+    page = window.show_page("explain")
+    qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=2000)
+    grid, bar = page.weights, page.weights.colour_bar
+    # a filter of the guide model's second conv layer: 32 input channels, 3×3
+    grid.set_filters(np.random.default_rng(0).normal(size=(32, 3, 3)))
+    viewport = grid.parentWidget()
+    qtbot.waitUntil(lambda: bar.isVisible() and grid.plot.height() > 0, timeout=2000)
+    if size == (1024, 700):                                # the grid scrolls: the bar must not
+        qtbot.waitUntil(lambda: grid.height() > viewport.height(), timeout=2000)
+    from PySide6.QtWidgets import QAbstractScrollArea
+    ancestor = bar.parentWidget()
+    while ancestor is not None:              # no scroll area's view cuts it off
+        if isinstance(ancestor.parentWidget(), QAbstractScrollArea):
+            shown = bar.mapTo(ancestor, bar.rect().bottomRight())
+            assert ancestor.rect().contains(shown), (shown, ancestor.rect())
+        ancestor = ancestor.parentWidget()
+    top_left = bar.mapTo(window, bar.rect().topLeft())
+    bottom_right = bar.mapTo(window, bar.rect().bottomRight())
+    assert window.rect().contains(top_left) and window.rect().contains(bottom_right)
+    assert bar.levels()[1] == page.weights.level > 0
