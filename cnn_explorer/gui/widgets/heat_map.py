@@ -13,7 +13,7 @@ import math
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QImage, QPainter, QPainterPath, QPen, QRegion, QTransform
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.cell_numbers import longest_number, paint_numbers
@@ -236,6 +236,10 @@ class GridView(QWidget):
         self.setMinimumSize(40, 30)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setMouseTracking(True)
+        # a click takes the keys from a box or a check box, so Space and the arrows step (as
+        # the pyqtgraph view did)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self._pressed_at = None
         self.setAttribute(Qt.WA_OpaquePaintEvent)     # it fills its rectangle: no parent repaint
 
     def sizeHint(self):  # noqa: N802 (Qt name)
@@ -382,8 +386,16 @@ class GridView(QWidget):
         self.sigMouseMoved.emit(None)
         super().leaveEvent(event)
 
-    def mouseReleaseEvent(self, event):  # noqa: N802 (Qt name)
+    def mousePressEvent(self, event):  # noqa: N802 (Qt name)
         if event.button() == Qt.LeftButton:
+            self._pressed_at = event.position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event):  # noqa: N802 (Qt name)
+        # a click, not the end of a drag (the pyqtgraph view ignored drags too)
+        pressed, self._pressed_at = self._pressed_at, None
+        if event.button() == Qt.LeftButton and pressed is not None and \
+                (event.position() - pressed).manhattanLength() < QApplication.startDragDistance():
             self.sigClicked.emit(event.position())
         super().mouseReleaseEvent(event)
 

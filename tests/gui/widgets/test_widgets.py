@@ -507,3 +507,18 @@ def test_the_step_label_holds_a_trace_of_millions_of_steps(qtbot):
         label = stepper.label
         assert label.text() == f"Step {count} / {count}"
         assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+
+
+def test_a_click_on_a_heat_map_takes_the_keys_and_a_drag_is_no_click(qtbot):
+    # the painted grid had no focus policy: Space after a click still toggled a check box
+    heat = show(qtbot, HeatMap("Output", "output"))
+    heat.set_data(np.zeros((4, 6)))
+    heat.activateWindow()
+    qtbot.waitActive(heat)
+    with qtbot.waitSignal(heat.sigCellClicked) as blocker:
+        qtbot.mouseClick(heat.view, Qt.LeftButton, pos=grid_pixel(heat, 2.5, 1.5))
+    assert blocker.args == [1, 2]
+    qtbot.waitUntil(heat.view.hasFocus)
+    with qtbot.assertNotEmitted(heat.sigCellClicked):
+        qtbot.mousePress(heat.view, Qt.LeftButton, pos=grid_pixel(heat, 0.5, 0.5))
+        qtbot.mouseRelease(heat.view, Qt.LeftButton, pos=grid_pixel(heat, 5.5, 3.5))
