@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QWidget
 
 from cnn_explorer.gui.widgets import colours
 from cnn_explorer.gui.widgets.cell_numbers import longest_number, paint_numbers
-from cnn_explorer.gui.widgets.heat_map import MAX_LINED_CELLS, ColourScale, words_image
+from cnn_explorer.gui.widgets.colour_scale import ColourScale, words_image
+from cnn_explorer.gui.widgets.grid_view import MAX_LINED_CELLS
 
 
 class ValueImage(QWidget):

@@ -176,7 +176,7 @@ def test_heat_map_colours_every_cell_as_pyqtgraph_would():
     import pyqtgraph as pg
     from pyqtgraph.functions_qimage import try_make_qimage
 
-    from cnn_explorer.gui.widgets.heat_map import ColourScale
+    from cnn_explorer.gui.widgets.colour_scale import ColourScale
 
     rng = np.random.default_rng(7)
     values = rng.normal(0, 3, (64, 48))
@@ -198,7 +198,8 @@ def test_heat_map_colours_every_cell_as_pyqtgraph_would():
 def test_the_colour_scales_image_holds_the_same_colours_as_its_words(qtbot, shape):
     # without NaN, Qt turns 8-bit codes into the colours (rows padded to 4 bytes); with NaN,
     # the words come from the table itself: both must give every cell the same colour
-    from cnn_explorer.gui.widgets.heat_map import ColourScale, GridView
+    from cnn_explorer.gui.widgets.colour_scale import ColourScale
+    from cnn_explorer.gui.widgets.grid_view import GridView
 
     rng = np.random.default_rng(3)
     values = rng.normal(0, 3, shape)
