@@ -96,22 +96,38 @@ def _correlate(setup: ConvSetup) -> np.ndarray:
     if setup.applied.size > math.prod(setup.output_shape):
         return per_output(setup, setup.applied.shape, setup.dilation, lambda window: raster_sum(window.ravel() * setup.applied.ravel()))
     # One shifted, strided view of the padded input per kernel element, added in raster order,
-    # block of rows by block.
+    # block of rows by block. A zero weight adds only a zero (the inputs are finite) and ±1 only
+    # the input itself: such taps are skipped or added without a product, which changes no sum
+    # (Prewitt, Sobel, [-1, 1] and a box are mostly such weights).
     out = np.empty(setup.output_shape)
     rows, row_cells = out.shape[0], int(np.prod(out.shape[1:]))
     block_rows = max(1, _BLOCK_CELLS // row_cells)
     term = np.empty((min(block_rows, rows),) + out.shape[1:])
     taps = [(setup.padded[tuple(slice(o * d, o * d + (m - 1) * s + 1, s) for o, d, m, s
                                 in zip(offset, setup.dilation, out.shape, setup.stride))],
-             setup.applied[offset]) for offset in np.ndindex(setup.applied.shape)]
+             float(setup.applied[offset])) for offset in np.ndindex(setup.applied.shape)
+            if setup.applied[offset] != 0]
+    if not taps:
+        out.fill(0.0)
+        return out
     (first, w0), rest = taps[0], taps[1:]
     for r0 in range(0, rows, block_rows):
         r1 = r0 + block_rows
         block, tmp = out[r0:r1], term[:min(r1, rows) - r0]
-        np.multiply(first[r0:r1], w0, out=block)
+        if w0 == 1:
+            np.copyto(block, first[r0:r1])
+        elif w0 == -1:
+            np.negative(first[r0:r1], out=block)
+        else:
+            np.multiply(first[r0:r1], w0, out=block)
         for view, w in rest:
-            np.multiply(view[r0:r1], w, out=tmp)
-            block += tmp
+            if w == 1:
+                block += view[r0:r1]
+            elif w == -1:
+                block -= view[r0:r1]
+            else:
+                np.multiply(view[r0:r1], w, out=tmp)
+                block += tmp
     return out
 
 

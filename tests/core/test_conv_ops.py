@@ -32,6 +32,27 @@ def test_conv_matches_naive_loop_and_scipy(nd, seed):
                                err_msg=where)
 
 
+@pytest.mark.parametrize("nd", [1, 2])
+@pytest.mark.parametrize("seed", range(100))
+def test_zero_and_unit_weights_give_the_naive_loops_floats(nd, seed):
+    """Zero weights are skipped and ±1 ones added without a product: the sums stay the naive
+    loop's, bit for bit (kernels of 0, ±1 and other weights; all-zero ones too)."""
+    rng = np.random.default_rng([20261204, nd, seed])
+    x, k, kw, oracle_kw = random_conv_config(rng, nd)
+    choices = [0.0, 1.0, -1.0, 2.0, -0.5] if seed % 10 else [0.0]
+    k = rng.choice(choices, size=k.shape)
+    got = CONV[nd](x, k, **kw)
+    np.testing.assert_array_equal(got, naive_conv(x, k, **oracle_kw), err_msg=_describe(x, k, kw))
+
+
+def test_sobel_on_a_large_image_is_the_naive_sum_over_row_blocks(rng):
+    x = rng.normal(size=(300, 257))
+    k = np.array([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+    naive = naive_conv(x, k, stride=(1, 1), pads=[(1, 1), (1, 1)], pad_mode="zeros",
+                       dilation=(1, 1), flip=False)
+    np.testing.assert_array_equal(ops.conv2d(x, k, padding="same"), naive)
+
+
 @pytest.mark.parametrize("mode", ["full", "same", "valid"])
 @pytest.mark.parametrize("flip", [False, True])
 def test_modes_match_scipy_signal_directly(rng, mode, flip):
