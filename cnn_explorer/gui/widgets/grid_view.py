@@ -30,9 +30,8 @@ class Overlay:
     """One kind of mark over the cells (the kernel window, the hover link...): a path in grid
     coordinates (columns, rows), drawn with its pen and brush in screen pixels."""
 
-    def __init__(self, colour, width, fill_alpha=0, style=Qt.SolidLine):
+    def __init__(self, colour, width, fill_alpha=0):
         self.pen = QPen(colours.qcolor(colour), width) if width else QPen(Qt.NoPen)
-        self.pen.setStyle(style if width else Qt.NoPen)
         self.pen.setJoinStyle(Qt.MiterJoin)
         self.brush = QBrush(colours.qcolor(colour, fill_alpha)) if fill_alpha else QBrush()
         self._path = QPainterPath()
@@ -56,15 +55,19 @@ class Overlay:
 
 
 class DashedEdges(Overlay):
-    """The outlines of its path's rectangles, dashed (Qt's dash pattern: 4 widths on, 2 off),
-    drawn as the dashes' own rectangles: Qt's dashed pen stroked the padding's two outlines on
-    a 552×552 grid in 0.17 ms at every repaint, the same dashes filled as rectangles in 0.05 ms.
+    """The outlines of its path's rectangles, dashed (``on`` pen widths, then ``off``), drawn as
+    the dashes' own rectangles. Qt's dashed pen stroked the padding's two outlines on a 552×552
+    grid in 0.17 ms at every repaint, the same dashes filled as rectangles in 0.05 ms. Its
+    dotted pen also began its dots anew inside a partly repainted area, so the centre's dotted
+    outline changed where another outline moved across it; rectangles are the same at every
+    repaint.
     """
 
-    def __init__(self, colour, width):
+    def __init__(self, colour, width, on=4, off=2):
         super().__init__(colour, 0)
         self.brush = QBrush(colours.qcolor(colour))
         self._width = width
+        self._pattern = (on, off)
         self._dashes = (None, [])          # (the transform they were made for, the dashes)
 
     def set_path(self, path):
@@ -81,16 +84,16 @@ class DashedEdges(Overlay):
             rects = [transform.mapRect(polygon.boundingRect())
                      for polygon in self._path.toSubpathPolygons()]
             self._dashes = (key, [dash for rect in rects
-                                  for dash in dashes(rect, self._width)])
+                                  for dash in dashes(rect, self._width, *self._pattern)])
         painter.setPen(Qt.NoPen)
         painter.setBrush(self.brush)
         painter.drawRects(self._dashes[1])
 
 
-def dashes(rect: QRectF, width: float) -> list[QRectF]:
+def dashes(rect: QRectF, width: float, on: float = 4, off: float = 2) -> list[QRectF]:
     """The dashes of ``rect``'s outline drawn with a ``width``-pixel dashed pen, as rectangles
-    (the pen centred on the edge, dashes 4 widths long, gaps 2)."""
-    on, off, half = 4 * width, 2 * width, width / 2
+    (the pen centred on the edge, dashes ``on`` widths long, gaps ``off`` widths)."""
+    on, off, half = on * width, off * width, width / 2
     left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
     out = []
 

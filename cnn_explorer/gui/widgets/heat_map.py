@@ -85,7 +85,8 @@ class HeatMap(QWidget):
         self._padding.brush = QBrush(colours.qcolor("#ffffff", 90), Qt.BDiagPattern)
         self._padding_edge = DashedEdges(colours.PADDING, 2)
         self._window = Overlay(colours.KERNEL, 3, fill_alpha=40)
-        self._anchor = Overlay(colours.ANCHOR, 3, style=Qt.DotLine)
+        # dots as Qt's dotted pen drew them (one width, square caps): 2 widths on, 1 off
+        self._anchor = DashedEdges(colours.ANCHOR, 3, on=2, off=1)
         self._hover = Overlay(colours.HOVER, 3, fill_alpha=60)
         self._winner = Overlay(colours.WINNER, 4, fill_alpha=70)
         self.view.below_numbers = [self._padding_fill, self._padding, self._padding_edge]

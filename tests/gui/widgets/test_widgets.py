@@ -236,6 +236,32 @@ def test_every_pixel_at_a_heat_maps_grid_edge_is_painted(qtbot, shape):
         assert edge and unpainted == [], width
 
 
+def test_a_partial_repaint_draws_the_centres_dotted_outline_as_a_whole_one_does(qtbot):
+    # when the window or the hover moves, Qt repaints only the cells it left and reached; the
+    # centre's dots must sit where a whole repaint puts them (Qt's dotted pen began them anew
+    # inside the repainted area)
+    from PySide6.QtCore import QPoint, QRect, QRectF
+    from PySide6.QtGui import QImage, QRegion
+
+    heat = show(qtbot, HeatMap("Input", "input"), size=(300, 300))
+    heat.set_data(np.arange(64.0).reshape(8, 8))
+    heat.set_window([(r, c) for r in range(2, 5) for c in range(2, 5)], anchor=(3, 3))
+    view, flags = heat.view, QWidget.RenderFlag.DrawChildren
+    whole = QImage(view.size(), QImage.Format_ARGB32)
+    whole.fill(0)
+    view.render(whole, QPoint(), QRegion(view.rect()), flags)
+    centre = view.transform().mapRect(QRectF(3, 3, 1, 1)).toAlignedRect()
+    differing = []
+    for dx in range(0, centre.width(), 3):
+        for dy in range(0, centre.height(), 3):
+            area = QRect(centre.x() + dx - 2, centre.y() + dy - 2, 9, 7)
+            part = QImage(whole)
+            view.render(part, area.topLeft(), QRegion(area), flags)
+            if part != whole:
+                differing.append((dx, dy))
+    assert differing == []
+
+
 def light_pixels(heat_map, row0, col0, row1, col1):
     """How many near-white pixels the cells [row0, row1) × [col0, col1) show (text on black)."""
     image = heat_map.view.grab().toImage()
