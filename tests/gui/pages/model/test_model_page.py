@@ -353,10 +353,14 @@ def test_at_both_window_sizes_nothing_is_clipped_and_the_sharing_table_needs_no_
     assert not table.horizontalScrollBar().isVisible()
     assert not table.verticalScrollBar().isVisible()
     assert table.viewport().height() >= table.verticalHeader().length()      # every row shown
+    field = page.field
+    shown = field._output.mapRectToScene(field._output.boundingRect())
     if size == (1600, 1000):   # the extra room reaches the receptive field's images
-        field = page.field
-        shown = field._output.mapRectToScene(field._output.boundingRect())
         assert min(shown.width(), shown.height()) >= 300
+    # the input and its field as large as the output beside it: at 1024 px the output's long
+    # title widened its column, and the input was drawn 91 px wide beside a 159-px output
+    field_input = field._input.mapRectToScene(field._input.boundingRect())
+    assert 0.85 <= field_input.width() / shown.width() <= 1.15
 
 
 def test_a_first_run_hint_says_what_to_do_and_goes_away(qtbot):
