@@ -99,27 +99,20 @@ def _correlate(setup: ConvSetup) -> np.ndarray:
     # block of rows by block. A zero weight adds only a zero (the inputs are finite) and ±1 only
     # the input itself: such taps are skipped or added without a product, which changes no sum
     # (Prewitt, Sobel, [-1, 1] and a box are mostly such weights).
+    taps = [(setup.padded[tuple(slice(o * d, o * d + (m - 1) * s + 1, s) for o, d, m, s
+                                in zip(offset, setup.dilation, setup.output_shape, setup.stride))],
+             w) for offset in np.ndindex(setup.applied.shape) if (w := setup.applied[offset]) != 0]
+    if not taps:
+        return np.zeros(setup.output_shape)
     out = np.empty(setup.output_shape)
     rows, row_cells = out.shape[0], int(np.prod(out.shape[1:]))
     block_rows = max(1, _BLOCK_CELLS // row_cells)
     term = np.empty((min(block_rows, rows),) + out.shape[1:])
-    taps = [(setup.padded[tuple(slice(o * d, o * d + (m - 1) * s + 1, s) for o, d, m, s
-                                in zip(offset, setup.dilation, out.shape, setup.stride))],
-             float(setup.applied[offset])) for offset in np.ndindex(setup.applied.shape)
-            if setup.applied[offset] != 0]
-    if not taps:
-        out.fill(0.0)
-        return out
     (first, w0), rest = taps[0], taps[1:]
     for r0 in range(0, rows, block_rows):
         r1 = r0 + block_rows
         block, tmp = out[r0:r1], term[:min(r1, rows) - r0]
-        if w0 == 1:
-            np.copyto(block, first[r0:r1])
-        elif w0 == -1:
-            np.negative(first[r0:r1], out=block)
-        else:
-            np.multiply(first[r0:r1], w0, out=block)
+        np.multiply(first[r0:r1], w0, out=block)
         for view, w in rest:
             if w == 1:
                 block += view[r0:r1]
