@@ -108,10 +108,6 @@ class ReceptiveFieldView(QWidget):
         self._input_view, self._input = image_view(self.plot.ci.addLayout(row=1, col=0), "CET-L1")
         self._output_view, self._output = image_view(self.plot.ci.addLayout(row=1, col=1),
                                                      "viridis")
-        # half the width each: a longer title must not widen its column (at 1024 px the input
-        # was drawn 91 px wide beside a 159-px output)
-        for column in (0, 1):
-            self.plot.ci.layout.setColumnStretchFactor(column, 1)
         self._field_rect = QGraphicsRectItem()
         self._field_rect.setPen(QPen(QColor(KERNEL), 0.5))
         self._field_rect.setBrush(qcolor(KERNEL, 60))
@@ -199,7 +195,8 @@ class ReceptiveFieldView(QWidget):
             self._output.setImage(maps[:, :, 0], autoLevels=True)
             self.output_bar.set_levels(self._output.getLevels())
         self.output_bar.setVisible(maps is not None)
-        # the layer's name is in the box above: a short title keeps the columns equal
+        # the layer's name is in the box above; with it the title widened its column, and at
+        # 1024 px the input was drawn 91 px wide beside a 159-px output
         self.output_label.setText(f"output, channel 1 ({h}×{w})", size="8pt", color=OUTPUT)
         self._update()
 
