@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 from explorer_helpers import grid_pixel, hover, type_into
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cnn_explorer.gui.widgets import colours
@@ -240,9 +240,6 @@ def test_a_partial_repaint_draws_the_centres_dotted_outline_as_a_whole_one_does(
     # when the window or the hover moves, Qt repaints only the cells it left and reached; the
     # centre's dots must sit where a whole repaint puts them (Qt's dotted pen began them anew
     # inside the repainted area)
-    from PySide6.QtCore import QPoint, QRect, QRectF
-    from PySide6.QtGui import QImage, QRegion
-
     heat = show(qtbot, HeatMap("Input", "input"), size=(300, 300))
     heat.set_data(np.arange(64.0).reshape(8, 8))
     heat.set_window([(r, c) for r in range(2, 5) for c in range(2, 5)], anchor=(3, 3))
